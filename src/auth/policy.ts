@@ -1,0 +1,96 @@
+import { forbidden, unauthenticated } from '../common/errors';
+import { UserRole } from '../users/user-role.enum';
+import type { Caller } from './caller';
+
+/**
+ * Everything a caller can try. GraphQL resolvers' services, the collaboration
+ * socket and the webhooks all ask this one module.
+ */
+export enum Action {
+  /** Read incidents, users, timelines; subscribe. */
+  Read = 'read',
+  DeclareIncident = 'declare-incident',
+  /** Update fields, move status, add timeline events, take command of an alert's incident. */
+  WorkIncident = 'work-incident',
+  /** Hand over command or delegate a role: the current commander, or an admin. */
+  AssignRole = 'assign-role',
+  /** Post a status update: the effective communications lead, or an admin. */
+  PostStatusUpdate = 'post-status-update',
+  /** Type in the live incident document (viewers connect read-only). */
+  EditDocument = 'edit-document',
+  WritePostmortem = 'write-postmortem',
+  ManageUsers = 'manage-users',
+  ManageApiTokens = 'manage-api-tokens',
+}
+
+/** What the policy may need to know about the thing acted on. */
+export interface PolicyResource {
+  /** The incident's current commander. */
+  commanderId?: string;
+  /** Who effectively holds the communications lead role (the commander while undelegated). */
+  communicationsLeadId?: string;
+}
+
+const RANK: Record<UserRole, number> = { VIEWER: 0, RESPONDER: 1, ADMIN: 2 };
+
+const MINIMUM_ROLE: Record<Action, UserRole> = {
+  [Action.Read]: UserRole.VIEWER,
+  [Action.DeclareIncident]: UserRole.RESPONDER,
+  [Action.WorkIncident]: UserRole.RESPONDER,
+  [Action.AssignRole]: UserRole.RESPONDER,
+  [Action.PostStatusUpdate]: UserRole.RESPONDER,
+  [Action.EditDocument]: UserRole.RESPONDER,
+  [Action.WritePostmortem]: UserRole.RESPONDER,
+  [Action.ManageUsers]: UserRole.ADMIN,
+  [Action.ManageApiTokens]: UserRole.ADMIN,
+};
+
+const DESCRIPTION: Record<Action, string> = {
+  [Action.Read]: 'read incidents',
+  [Action.DeclareIncident]: 'declare incidents',
+  [Action.WorkIncident]: 'work on incidents',
+  [Action.AssignRole]: 'assign incident roles',
+  [Action.PostStatusUpdate]: 'post status updates',
+  [Action.EditDocument]: 'edit the incident document',
+  [Action.WritePostmortem]: 'write postmortems',
+  [Action.ManageUsers]: 'manage users',
+  [Action.ManageApiTokens]: 'manage API tokens',
+};
+
+/** Why `caller` may not do `action`, or null when it may. */
+export function denial(caller: Caller | null, action: Action, resource: PolicyResource = {}): string | null {
+  if (!caller) return 'unauthenticated';
+  const needed = MINIMUM_ROLE[action];
+  if (RANK[caller.role] < RANK[needed]) {
+    return `${caller.role} may not ${DESCRIPTION[action]}; ${needed} or above is required`;
+  }
+  if (caller.role === UserRole.ADMIN) return null;
+  switch (action) {
+    case Action.AssignRole:
+      return resource.commanderId === caller.userId
+        ? null
+        : 'only the incident commander (or an admin) may assign roles on this incident';
+    case Action.PostStatusUpdate:
+      return resource.communicationsLeadId === caller.userId
+        ? null
+        : 'only the communications lead (the commander while the role is not delegated) or an admin may post status updates';
+    default:
+      return null;
+  }
+}
+
+/** True when `caller` may do `action`. */
+export function can(caller: Caller | null, action: Action, resource?: PolicyResource): boolean {
+  return denial(caller, action, resource) === null;
+}
+
+/**
+ * Throws UNAUTHENTICATED for an anonymous caller and FORBIDDEN for one who
+ * lacks the right; returns the caller otherwise.
+ */
+export function authorize(caller: Caller | null, action: Action, resource?: PolicyResource): Caller {
+  const reason = denial(caller, action, resource);
+  if (!caller) throw unauthenticated();
+  if (reason) throw forbidden(reason);
+  return caller;
+}

@@ -1,0 +1,33 @@
+/** The error codes of the public contract; every GraphQL error carries one. */
+export enum ErrorCode {
+  UNAUTHENTICATED = 'UNAUTHENTICATED',
+  FORBIDDEN = 'FORBIDDEN',
+  NOT_FOUND = 'NOT_FOUND',
+  BAD_USER_INPUT = 'BAD_USER_INPUT',
+  CONFLICT = 'CONFLICT',
+}
+
+/**
+ * A failure the caller can act on. Services throw these; the GraphQL edge,
+ * the webhooks and the collaboration socket each map them to their transport.
+ */
+export class DomainError extends Error {
+  constructor(
+    readonly code: ErrorCode,
+    message: string,
+    /** Extra structured detail for the client (e.g. which checklist items are open). */
+    readonly details?: Record<string, unknown>,
+  ) {
+    super(message);
+    this.name = 'DomainError';
+  }
+}
+
+export const unauthenticated = (message = 'Authentication required: log in and send "Authorization: Bearer <token>"') =>
+  new DomainError(ErrorCode.UNAUTHENTICATED, message);
+export const forbidden = (message: string) => new DomainError(ErrorCode.FORBIDDEN, message);
+export const notFound = (what: string, id: string) => new DomainError(ErrorCode.NOT_FOUND, `${what} ${id} not found`);
+export const badInput = (message: string, details?: Record<string, unknown>) =>
+  new DomainError(ErrorCode.BAD_USER_INPUT, message, details);
+export const conflict = (message: string, details?: Record<string, unknown>) =>
+  new DomainError(ErrorCode.CONFLICT, message, details);

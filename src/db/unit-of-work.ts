@@ -1,0 +1,35 @@
+import type { DataSource, EntityManager } from 'typeorm';
+import type { PubSub } from '../events/pubsub';
+import type { Topic, TopicPayloads } from '../events/topics';
+
+/** A transaction in progress, with the events to publish once it commits. */
+export interface Tx {
+  readonly manager: EntityManager;
+  /** Queues an event; it is published only after the transaction commits. */
+  publish<T extends Topic>(topic: T, payload: TopicPayloads[T]): void;
+}
+
+/**
+ * Runs `work` in one transaction and publishes its queued events after commit,
+ * never before: a subscriber must never see what a rollback undid.
+ */
+export class UnitOfWork {
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly pubsub: PubSub,
+  ) {}
+
+  async run<R>(work: (tx: Tx) => Promise<R>): Promise<R> {
+    const queued: Array<[Topic, unknown]> = [];
+    const result = await this.dataSource.transaction((manager) =>
+      work({
+        manager,
+        publish: (topic, payload) => {
+          queued.push([topic, payload]);
+        },
+      }),
+    );
+    for (const [topic, payload] of queued) this.pubsub.publish(topic, payload as never);
+    return result;
+  }
+}

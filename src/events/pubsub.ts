@@ -1,0 +1,57 @@
+import { EventEmitter, on } from 'node:events';
+import type { Topic, TopicPayloads } from './topics';
+
+/**
+ * The one pub/sub of Sitrep. The in-process implementation below serves a
+ * single instance; a Redis-backed one can replace it behind this interface.
+ */
+export interface PubSub {
+  publish<T extends Topic>(topic: T, payload: TopicPayloads[T]): void;
+  /** Events of `topic` from now on; `return()` on the iterator unsubscribes. */
+  subscribe<T extends Topic>(topic: T, signal?: AbortSignal): AsyncIterableIterator<TopicPayloads[T]>;
+  close(): Promise<void>;
+}
+
+/** Pub/sub within one process, on an EventEmitter. */
+export class InProcessPubSub implements PubSub {
+  private readonly emitter = new EventEmitter();
+  private readonly closing = new AbortController();
+
+  constructor() {
+    // Every dashboard and open incident page is a listener; there is no leak to warn about.
+    this.emitter.setMaxListeners(0);
+  }
+
+  publish<T extends Topic>(topic: T, payload: TopicPayloads[T]): void {
+    this.emitter.emit(topic, payload);
+  }
+
+  subscribe<T extends Topic>(topic: T, signal?: AbortSignal): AsyncIterableIterator<TopicPayloads[T]> {
+    const signals = signal ? AbortSignal.any([signal, this.closing.signal]) : this.closing.signal;
+    const source = on(this.emitter, topic, { signal: signals }) as AsyncIterableIterator<[TopicPayloads[T]]>;
+    const iterator: AsyncIterableIterator<TopicPayloads[T]> = {
+      async next() {
+        try {
+          const result = await source.next();
+          return result.done ? { done: true, value: undefined } : { done: false, value: result.value[0] };
+        } catch (error) {
+          if ((error as Error).name === 'AbortError') return { done: true, value: undefined };
+          throw error;
+        }
+      },
+      async return() {
+        await source.return?.();
+        return { done: true, value: undefined };
+      },
+      [Symbol.asyncIterator]() {
+        return iterator;
+      },
+    };
+    return iterator;
+  }
+
+  async close(): Promise<void> {
+    this.closing.abort();
+    this.emitter.removeAllListeners();
+  }
+}

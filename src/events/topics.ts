@@ -1,0 +1,16 @@
+import type { IncidentChangeKind } from '../incidents/incident.enums';
+
+/** Every topic of the pub/sub. Payloads carry ids; subscribers load fresh rows. */
+export enum Topic {
+  IncidentChanged = 'incident.changed',
+  TimelineEventAdded = 'timeline.event-added',
+}
+
+/** The payload type of each topic. */
+export interface TopicPayloads {
+  [Topic.IncidentChanged]: { kind: IncidentChangeKind; incidentId: string };
+  [Topic.TimelineEventAdded]: { incidentId: string; eventId: string };
+}
+
+export type EventOf<T extends Topic> = { topic: T; payload: TopicPayloads[T] };
+export type AnyEvent = { [T in Topic]: EventOf<T> }[Topic];

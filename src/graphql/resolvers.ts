@@ -1,0 +1,18 @@
+import { IncidentDocumentResolver } from '../collab/incident-document.resolver';
+import { IncidentResolver } from '../incidents/incident.resolver';
+import { RoleResolver } from '../roles/role.resolver';
+import { IncidentStatusUpdatesResolver, StatusUpdateResolver } from '../status-updates/status-update.resolver';
+import { IncidentTimelineResolver, TimelineResolver } from '../timeline/timeline.resolver';
+import { UserResolver } from '../users/user.resolver';
+
+/** Every resolver class of the schema. */
+export const resolvers = [
+  UserResolver,
+  IncidentResolver,
+  RoleResolver,
+  TimelineResolver,
+  IncidentTimelineResolver,
+  StatusUpdateResolver,
+  IncidentStatusUpdatesResolver,
+  IncidentDocumentResolver,
+] as const;

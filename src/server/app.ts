@@ -1,0 +1,180 @@
+import http from 'node:http';
+import type { AddressInfo, Socket } from 'node:net';
+import path from 'node:path';
+import { ApolloServer } from '@apollo/server';
+import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
+import { expressMiddleware } from '@as-integrations/express5';
+import express from 'express';
+import { GraphQLError } from 'graphql';
+import { useServer } from 'graphql-ws/use/ws';
+import { WebSocketServer } from 'ws';
+import type { Caller } from '../auth/caller';
+import { resolveJwtSecret } from '../auth/token.service';
+import type { Config } from '../config/config';
+import { openDatabase, type DatabaseHandle } from '../db/database';
+import { createDataSource } from '../db/data-source';
+import { QueryLogger } from '../db/query-logger';
+import { InProcessPubSub } from '../events/pubsub';
+import type { GraphQLContext } from '../graphql/context';
+import { formatError } from '../graphql/format-error';
+import { createLoaders } from '../graphql/loaders';
+import { buildSitrepSchema } from '../graphql/schema';
+import { createLogger, type Logger } from '../observability/logger';
+import { Metrics } from '../observability/metrics';
+import { createServices, type Services } from './services';
+import { UpgradeRouter } from './upgrade-router';
+
+/** A started Sitrep server. */
+export interface RunningServer {
+  /** `http://127.0.0.1:<port>` */
+  url: string;
+  port: number;
+  services: Services;
+  /** Stops accepting, drains, closes sockets, the pool and the embedded database. */
+  close(): Promise<void>;
+}
+
+/**
+ * Starts Sitrep: database (embedded unless DATABASE_URL), migrations, first
+ * admin, then one HTTP server for GraphQL (HTTP and graphql-ws), health,
+ * metrics, webhooks, the collaboration socket and the web console.
+ */
+export async function startServer(config: Config, log: Logger = createLogger(config.logLevel)): Promise<RunningServer> {
+  const metrics = new Metrics();
+  const database: DatabaseHandle = await openDatabase(config.databaseUrl, config.dataDir, log);
+  const dataSource = createDataSource(database.url, new QueryLogger(log, metrics));
+  try {
+    await dataSource.initialize();
+    await dataSource.runMigrations({ transaction: 'all' });
+  } catch (error) {
+    await dataSource.destroy().catch(() => undefined);
+    await database.stop();
+    throw error;
+  }
+  const pubsub = new InProcessPubSub();
+  const services = createServices({ config, log, metrics, dataSource, pubsub, jwtSecret: resolveJwtSecret(config.jwtSecret, config.dataDir) });
+  await services.users.bootstrapAdmin(config.bootstrapAdminEmail, config.bootstrapAdminPassword);
+
+  const schema = await buildSitrepSchema();
+  const app = express();
+  app.disable('x-powered-by');
+  const httpServer = http.createServer(app);
+  const upgrades = new UpgradeRouter(log);
+  httpServer.on('upgrade', (req, socket, head) => upgrades.route(req, socket as Socket, head));
+
+  // graphql-ws on /graphql: the token travels in connection params and is checked at connection init.
+  const graphqlWss = new WebSocketServer({ noServer: true, maxPayload: 1024 * 1024 });
+  upgrades.add('/graphql', (req, socket, head) =>
+    graphqlWss.handleUpgrade(req, socket, head, (ws) => graphqlWss.emit('connection', ws, req)),
+  );
+  graphqlWss.on('connection', (ws) => {
+    metrics.websocketConnections.inc({ endpoint: 'graphql' });
+    ws.once('close', () => metrics.websocketConnections.dec({ endpoint: 'graphql' }));
+  });
+  const includeStack = config.nodeEnv === 'development';
+  const format = (e: GraphQLError) => formatError(e.toJSON(), e, { log, includeStack });
+  const wsServer = useServer<Record<string, unknown> | undefined, { caller?: Caller }>(
+    {
+      schema,
+      onConnect: async (ctx) => {
+        const header = ctx.connectionParams?.authorization ?? ctx.connectionParams?.Authorization;
+        const result = await services.auth.fromHeader(typeof header === 'string' ? header : undefined);
+        if (!result?.ok) return false;
+        ctx.extra.caller = result.caller;
+        return true;
+      },
+      context: (ctx): GraphQLContext => ({
+        caller: ctx.extra.caller ?? null,
+        services,
+        loaders: createLoaders(dataSource),
+      }),
+      onNext: (_ctx, _id, _payload, _args, result) =>
+        result.errors ? { ...result, errors: result.errors.map((e) => format(e as GraphQLError)) } : undefined,
+      onError: (_ctx, _id, _payload, errors) => errors.map((e) => format(e as GraphQLError)) as never,
+    },
+    graphqlWss,
+  );
+
+  const apollo = new ApolloServer<GraphQLContext>({
+    schema,
+    csrfPrevention: true,
+    introspection: true,
+    includeStacktraceInErrorResponses: includeStack,
+    formatError: (formatted, error) => formatError(formatted, error, { log, includeStack }),
+    plugins: [
+      ApolloServerPluginDrainHttpServer({ httpServer }),
+      {
+        async requestDidStart() {
+          const started = process.hrtime.bigint();
+          return {
+            async willSendResponse({ operation, errors }) {
+              const type = operation?.operation ?? 'unknown';
+              metrics.graphqlOperations.inc({ type, outcome: errors?.length ? 'error' : 'ok' });
+              metrics.graphqlDuration.observe({ type }, Number(process.hrtime.bigint() - started) / 1e9);
+            },
+          };
+        },
+      },
+    ],
+  });
+  await apollo.start();
+
+  app.get('/healthz', (_req, res) => {
+    res.json({ status: 'ok' });
+  });
+  app.get('/readyz', async (_req, res) => {
+    try {
+      await dataSource.query('SELECT 1');
+      const pending = await dataSource.showMigrations();
+      if (pending) {
+        res.status(503).json({ status: 'migrations pending' });
+        return;
+      }
+      res.json({ status: 'ready' });
+    } catch (error) {
+      res.status(503).json({ status: 'database unreachable', error: (error as Error).message });
+    }
+  });
+  app.get('/metrics', async (_req, res) => {
+    res.type(metrics.registry.contentType).send(await metrics.registry.metrics());
+  });
+  app.use(
+    '/graphql',
+    express.json({ limit: '1mb' }),
+    expressMiddleware(apollo, {
+      context: async ({ req }): Promise<GraphQLContext> => {
+        const loaders = createLoaders(dataSource);
+        const result = await services.auth.fromHeader(req.headers.authorization);
+        if (result && !result.ok) {
+          throw new GraphQLError(result.reason, { extensions: { code: 'UNAUTHENTICATED', http: { status: 401 } } });
+        }
+        if (result?.ok) loaders.prime(result.user);
+        return { caller: result?.ok ? result.caller : null, services, loaders };
+      },
+    }),
+  );
+  app.use('/', express.static(path.join(__dirname, '..', 'web'), { index: 'index.html' }));
+
+  await new Promise<void>((resolve, reject) => {
+    httpServer.once('error', reject);
+    httpServer.listen(config.port, config.host, () => resolve());
+  });
+  const port = (httpServer.address() as AddressInfo).port;
+  log.info({ port }, `Sitrep listening on http://localhost:${port}`);
+
+  let closing: Promise<void> | undefined;
+  const close = () =>
+    (closing ??= (async () => {
+      log.info('shutting down');
+      upgrades.stopAccepting();
+      // graphql-ws closes each client with 1001 Going Away.
+      await wsServer.dispose();
+      await apollo.stop();
+      await new Promise<void>((resolve) => graphqlWss.close(() => resolve()));
+      await pubsub.close();
+      await dataSource.destroy();
+      await database.stop();
+      log.info('stopped');
+    })());
+  return { url: `http://127.0.0.1:${port}`, port, services, close };
+}

@@ -1,0 +1,32 @@
+import { Arg, Ctx, FieldResolver, ID, Mutation, Resolver, Root } from 'type-graphql';
+import type { GraphQLContext } from '../graphql/context';
+import { Incident } from '../incidents/incident.entity';
+import { User } from '../users/user.entity';
+import { Audience } from './audience.enum';
+import { StatusUpdate } from './status-update.entity';
+
+@Resolver(() => StatusUpdate)
+export class StatusUpdateResolver {
+  @FieldResolver(() => User)
+  async author(@Root() update: StatusUpdate, @Ctx() { loaders }: GraphQLContext): Promise<User> {
+    return (await loaders.users.load(update.authorId))!;
+  }
+
+  @Mutation(() => StatusUpdate, { description: 'Allowed to the communications lead (the commander while undelegated) and admins.' })
+  postStatusUpdate(
+    @Arg('incidentId', () => ID) incidentId: string,
+    @Arg('audience', () => Audience) audience: Audience,
+    @Arg('body') body: string,
+    @Ctx() { caller, services }: GraphQLContext,
+  ): Promise<StatusUpdate> {
+    return services.statusUpdates.post(caller, incidentId, audience, body);
+  }
+}
+
+@Resolver(() => Incident)
+export class IncidentStatusUpdatesResolver {
+  @FieldResolver(() => [StatusUpdate])
+  statusUpdates(@Root() incident: Incident, @Ctx() { loaders }: GraphQLContext): Promise<StatusUpdate[]> {
+    return loaders.statusUpdates.load(incident.id);
+  }
+}
