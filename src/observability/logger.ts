@@ -2,7 +2,11 @@ import pino from 'pino';
 
 /** Creates the process logger: JSON lines on stdout, one per event. */
 export function createLogger(level: string): pino.Logger {
-  return pino({ level, base: { service: 'sitrep' }, redact: ['password', '*.password', 'token', '*.token'] });
+  // Synchronous writes: the last lines before process.exit (shutdown, a crash) must not be lost.
+  return pino(
+    { level, base: { service: 'sitrep' }, redact: ['password', '*.password', 'token', '*.token'] },
+    pino.destination({ dest: 1, sync: true }),
+  );
 }
 
 export type Logger = pino.Logger;

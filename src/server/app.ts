@@ -98,6 +98,8 @@ export async function startServer(config: Config, log: Logger = createLogger(con
   const apollo = new ApolloServer<GraphQLContext>({
     schema,
     csrfPrevention: true,
+    // main.ts owns the signals and stops everything in order.
+    stopOnTerminationSignals: false,
     introspection: true,
     includeStacktraceInErrorResponses: includeStack,
     formatError: (formatted, error) => formatError(formatted, error, { log, includeStack }),
@@ -162,18 +164,21 @@ export async function startServer(config: Config, log: Logger = createLogger(con
   const port = (httpServer.address() as AddressInfo).port;
   log.info({ port }, `Sitrep listening on http://localhost:${port}`);
 
+  const step = async (name: string, work: () => unknown) => {
+    log.debug({ step: name }, 'shutdown step');
+    await work();
+  };
   let closing: Promise<void> | undefined;
   const close = () =>
     (closing ??= (async () => {
       log.info('shutting down');
       upgrades.stopAccepting();
       // graphql-ws closes each client with 1001 Going Away.
-      await wsServer.dispose();
-      await apollo.stop();
-      await new Promise<void>((resolve) => graphqlWss.close(() => resolve()));
-      await pubsub.close();
-      await dataSource.destroy();
-      await database.stop();
+      await step('graphql-ws', () => wsServer.dispose());
+      await step('http drain', () => apollo.stop());
+      await step('pubsub', () => pubsub.close());
+      await step('database pool', () => dataSource.destroy());
+      await step('database', () => database.stop());
       log.info('stopped');
     })());
   return { url: `http://127.0.0.1:${port}`, port, services, close };
