@@ -23,8 +23,10 @@ export interface Config {
   /** First admin, created when the database has no users. */
   bootstrapAdminEmail: string;
   bootstrapAdminPassword: string | undefined;
-  /** Redis URL, for deployments that run more than one instance. */
+  /** Redis URL: when set, events cross instances through Redis pub/sub (run more than one instance). */
   redisUrl: string | undefined;
+  /** Prefix of Sitrep's Redis channels, to share one Redis between deployments. @default 'sitrep:' */
+  redisPrefix: string;
   /** Resolution time limits per severity, in seconds, past which a postmortem is owed. */
   resolutionLimits: Record<Severity, number>;
   /** Pino log level. @default 'info' */
@@ -66,6 +68,9 @@ function duration(env: Env, name: string, fallbackSeconds: number): number {
 /** Reads the configuration from `env` (the process environment by default). */
 export function loadConfig(env: Env = process.env): Config {
   const databaseUrl = env.DATABASE_URL || undefined;
+  if (env.REDIS_URL && !/^rediss?:\/\//.test(env.REDIS_URL)) {
+    throw new ConfigError('REDIS_URL must be a redis:// or rediss:// URL');
+  }
   if (databaseUrl && !/^postgres(ql)?:\/\//.test(databaseUrl)) {
     throw new ConfigError('DATABASE_URL must be a postgres:// URL');
   }
@@ -88,6 +93,7 @@ export function loadConfig(env: Env = process.env): Config {
     bootstrapAdminEmail: (env.BOOTSTRAP_ADMIN_EMAIL || 'admin@sitrep.local').toLowerCase(),
     bootstrapAdminPassword,
     redisUrl: env.REDIS_URL || undefined,
+    redisPrefix: env.REDIS_PREFIX || 'sitrep:',
     resolutionLimits: {
       SEV1: duration(env, 'RESOLUTION_LIMIT_SEV1', 3600),
       SEV2: duration(env, 'RESOLUTION_LIMIT_SEV2', 4 * 3600),

@@ -14,7 +14,8 @@ import type { Config } from '../config/config';
 import { openDatabase, type DatabaseHandle } from '../db/database';
 import { createDataSource } from '../db/data-source';
 import { QueryLogger } from '../db/query-logger';
-import { InProcessPubSub } from '../events/pubsub';
+import { InProcessPubSub, type PubSub } from '../events/pubsub';
+import { RedisPubSub } from '../events/redis-pubsub';
 import type { GraphQLContext } from '../graphql/context';
 import { formatError } from '../graphql/format-error';
 import { createLoaders } from '../graphql/loaders';
@@ -51,7 +52,7 @@ export async function startServer(config: Config, log: Logger = createLogger(con
     await database.stop();
     throw error;
   }
-  const pubsub = new InProcessPubSub();
+  const pubsub: PubSub = config.redisUrl ? await RedisPubSub.connect(config.redisUrl, log, config.redisPrefix) : new InProcessPubSub();
   const services = createServices({ config, log, metrics, dataSource, pubsub, jwtSecret: resolveJwtSecret(config.jwtSecret, config.dataDir) });
   await services.users.bootstrapAdmin(config.bootstrapAdminEmail, config.bootstrapAdminPassword);
 
