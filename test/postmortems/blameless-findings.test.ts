@@ -124,7 +124,7 @@ describe('blameless findings', () => {
     );
     await t.ok(
       ADD_ITEM,
-      { id: postmortemId, input: { title: 'Stop Bob Martin's sloppy deploys', kind: 'PREVENT', priority: 'P2', ownerId: writer.id } },
+      { id: postmortemId, input: { title: "Stop Bob Martin's sloppy deploys", kind: 'PREVENT', priority: 'P2', ownerId: writer.id } },
       writer.token,
     );
     await t.ok(`mutation($id: ID!) { addTimelineEvent(incidentId: $id, kind: NOTE, body: "Paged DBA") { id } }`, { id: incidentId }, writer.token);
