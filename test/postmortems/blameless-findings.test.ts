@@ -118,7 +118,7 @@ describe('blameless findings', () => {
       UPDATE,
       {
         id: postmortemId,
-        input: { impact: 'Checkout down', rootCauses: 'Carol was careless with the rollout.', lessonsLearned: { wentWell: ['a'], wentWrong: ['b'], gotLucky: ['c'] } },
+        input: { summary: 'Checkout failed.', impact: 'Checkout down', rootCauses: 'Carol was careless with the rollout.', lessonsLearned: { wentWell: ['a'], wentWrong: ['b'], gotLucky: ['c'] } },
       },
       writer.token,
     );
