@@ -13,8 +13,8 @@ export class DurationStats {
   p90Seconds!: number | null;
 }
 
-/** The figures shared by the whole and by each severity. */
-@ObjectType({ isAbstract: true })
+/** The figures shared by the whole and by each severity (not itself in the schema: nothing returns it). */
+@ObjectType()
 export class MetricsFigures {
   @Field(() => Int)
   incidentCount!: number;
