@@ -7,7 +7,7 @@ import { INTERVENTION_KINDS } from '../timeline/timeline-event-kind.enum';
 import { TimelineEvent } from '../timeline/timeline-event.entity';
 import { User } from '../users/user.entity';
 import { ActionItem } from './action-item.entity';
-import { BlamelessMatcher, type TextPart } from './blameless-findings';
+import type { TextPart } from './blameless-findings';
 import { postmortemChecklist } from './postmortem-checklist';
 import { renderPostmortemMarkdown } from './postmortem-markdown';
 import { Postmortem } from './postmortem.entity';
@@ -72,8 +72,8 @@ export class PostmortemFieldsResolver {
 
   @FieldResolver(() => [BlamelessFinding], { description: 'Sentences that name a person with blame language; guidance, not a gate.' })
   async findings(@Root() p: Postmortem, @Ctx() { loaders }: GraphQLContext): Promise<BlamelessFinding[]> {
-    const [people, items] = await Promise.all([loaders.postmortems.knownPeople(), loaders.postmortems.actionItems.load(p.id)]);
-    return new BlamelessMatcher(people).findings(textParts(p, items));
+    const [matcher, items] = await Promise.all([loaders.postmortems.blamelessMatcher(), loaders.postmortems.actionItems.load(p.id)]);
+    return matcher.findings(textParts(p, items));
   }
 
   @FieldResolver(() => String, { description: 'The whole postmortem rendered as Markdown.' })

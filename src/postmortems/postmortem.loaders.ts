@@ -3,7 +3,7 @@ import { In, type DataSource } from 'typeorm';
 import { Incident } from '../incidents/incident.entity';
 import { User } from '../users/user.entity';
 import { ActionItem } from './action-item.entity';
-import type { KnownPerson } from './blameless-findings';
+import { BlamelessMatcher } from './blameless-findings';
 import { Postmortem, PostmortemAuthor } from './postmortem.entity';
 
 /** The postmortem domain's batching loaders; part of every request's `loaders`. */
@@ -41,14 +41,15 @@ export function createPostmortemLoaders(dataSource: DataSource, prime: (user: Us
     return postmortemIds.map((id) => users.filter((u) => u.postmortemId === id).map((u) => u.user));
   });
 
-  let people: Promise<KnownPerson[]> | undefined;
-  /** The people who may be named in a postmortem (integrations are not people). */
-  const knownPeople = () =>
-    (people ??= dataSource
+  let matcher: Promise<BlamelessMatcher> | undefined;
+  /** One matcher per request over the people who may be named in a postmortem (integrations are not people). */
+  const blamelessMatcher = () =>
+    (matcher ??= dataSource
       .getRepository(User)
-      .find({ where: { isIntegration: false }, select: { name: true, email: true } }));
+      .find({ where: { isIntegration: false }, select: { name: true, email: true } })
+      .then((people) => new BlamelessMatcher(people)));
 
-  return { byIncident, incidents, actionItems, authors, knownPeople };
+  return { byIncident, incidents, actionItems, authors, blamelessMatcher };
 }
 
 export type PostmortemLoaders = ReturnType<typeof createPostmortemLoaders>;
