@@ -112,7 +112,12 @@ export class PostmortemService {
   /** Patch semantics: only the fields given change. A published postmortem's sections are frozen. */
   async update(caller: Caller | null, id: string, input: UpdatePostmortemInput): Promise<Postmortem> {
     const actor = authorize(caller, Action.WritePostmortem);
-    const lists = input.lessonsLearned ? Object.fromEntries(LISTS.map((n) => [n, lessons(input.lessonsLearned!, n)])) : {};
+    const lists: Partial<Record<(typeof LISTS)[number], string[]>> =
+      input.lessonsLearned === null
+        ? { wentWell: [], wentWrong: [], gotLucky: [] }
+        : input.lessonsLearned
+          ? Object.fromEntries(LISTS.map((n) => [n, lessons(input.lessonsLearned!, n)]))
+          : {};
     return this.uow.run(async (tx) => {
       const postmortem = await lockPostmortem(tx.manager, id);
       if (postmortem.status === PostmortemStatus.PUBLISHED) {
@@ -125,7 +130,6 @@ export class PostmortemService {
         if (next !== postmortem[name]) changed = true;
         postmortem[name] = next;
       }
-      if (input.lessonsLearned === null) Object.assign(lists, { wentWell: [], wentWrong: [], gotLucky: [] });
       for (const name of LISTS) {
         const next = lists[name];
         if (next === undefined) continue;

@@ -64,7 +64,8 @@ export class UpdatePostmortemInput {
   @sectionLimit('resolution')
   resolution?: string | null;
 
-  @Field(() => LessonsLearnedInput, { nullable: true })
+  /** Null empties all three lists. */
+  @Field(() => LessonsLearnedInput, { nullable: true, description: 'Lists left out stay; null empties all three.' })
   @IsOptional()
   // type-graphql builds LessonsLearnedInput instances itself, so class-validator can descend into them.
   @ValidateNested()

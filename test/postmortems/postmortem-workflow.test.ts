@@ -93,6 +93,10 @@ describe('postmortems: start, sections, action items, workflow', () => {
     expect(cleared.rootCauses).toBeNull();
     expect(cleared.resolution).toBe('Rolled back v42');
     expect(cleared.lessonsLearned).toEqual({ wentWell: [], wentWrong: [], gotLucky: ['Low traffic'] });
+
+    const { updatePostmortem: emptied } = await t.ok(UPDATE, { id: postmortemId, input: { lessonsLearned: null } }, alice.token);
+    expect(emptied.lessonsLearned).toEqual({ wentWell: [], wentWrong: [], gotLucky: [] });
+    expect(emptied.resolution).toBe('Rolled back v42');
   });
 
   it('enforces length limits with errors that name the limit, and writes nothing', async () => {
