@@ -4,6 +4,7 @@ import { User } from '../users/user.entity';
 import { ActionItemInput, UpdateActionItemInput } from './action-item.input';
 import { ActionItem } from './action-item.entity';
 
+/** Adding and updating action items, and their owners. */
 @Resolver(() => ActionItem)
 export class ActionItemResolver {
   @FieldResolver(() => User, { nullable: true })

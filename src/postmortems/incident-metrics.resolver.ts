@@ -3,6 +3,7 @@ import type { GraphQLContext } from '../graphql/context';
 import { Severity } from '../incidents/incident.enums';
 import { IncidentMetrics } from './incident-metrics.types';
 
+/** The `incidentMetrics` query. */
 @Resolver(() => IncidentMetrics)
 export class IncidentMetricsResolver {
   @Query(() => IncidentMetrics, {

@@ -1,6 +1,7 @@
 import { Field, Float, Int, ObjectType } from 'type-graphql';
 import { Severity } from '../incidents/incident.enums';
 
+/** Mean and p90 of one duration, in seconds. */
 @ObjectType({ description: 'A duration over the incidents that reached the end point; null figures when none did.' })
 export class DurationStats {
   @Field(() => Int, { description: 'Incidents that reached the end point (mitigated, or resolved).' })
@@ -32,12 +33,14 @@ export class MetricsFigures {
   postmortemsOwed!: number;
 }
 
+/** The figures of one severity. */
 @ObjectType()
 export class SeverityMetrics extends MetricsFigures {
   @Field(() => Severity)
   severity!: Severity;
 }
 
+/** The answer of `incidentMetrics`. */
 @ObjectType({ description: 'Response figures over the incidents declared in [from, to).' })
 export class IncidentMetrics extends MetricsFigures {
   @Field(() => Date, { nullable: true })

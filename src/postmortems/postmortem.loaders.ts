@@ -52,4 +52,5 @@ export function createPostmortemLoaders(dataSource: DataSource, prime: (user: Us
   return { byIncident, incidents, actionItems, authors, blamelessMatcher };
 }
 
+/** The loaders of `createPostmortemLoaders`. */
 export type PostmortemLoaders = ReturnType<typeof createPostmortemLoaders>;

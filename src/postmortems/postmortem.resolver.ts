@@ -9,6 +9,7 @@ import { Postmortem } from './postmortem.entity';
 import { PostmortemStatus } from './postmortem.enums';
 import { UpdatePostmortemInput } from './update-postmortem.input';
 
+/** Postmortem queries, mutations and the postmortemUpdated subscription. */
 @Resolver(() => Postmortem)
 export class PostmortemResolver {
   @Query(() => Postmortem, { nullable: true })
@@ -62,9 +63,10 @@ export class PostmortemResolver {
   }
 }
 
+/** `Incident.postmortem`. */
 @Resolver(() => Incident)
 export class IncidentPostmortemResolver {
-  @FieldResolver(() => Postmortem, { nullable: true })
+  @FieldResolver(() => Postmortem, { nullable: true, description: 'The blameless postmortem, once started.' })
   postmortem(@Root() incident: Incident, @Ctx() { loaders }: GraphQLContext): Promise<Postmortem | null> {
     return loaders.postmortems.byIncident.load(incident.id);
   }

@@ -1,6 +1,7 @@
 import { Field, ObjectType } from 'type-graphql';
 import { PostmortemSection } from './postmortem.enums';
 
+/** What the team learned, as three lists (the SRE book's lessons learned). */
 @ObjectType()
 export class LessonsLearned {
   @Field(() => [String])
@@ -13,6 +14,7 @@ export class LessonsLearned {
   gotLucky!: string[];
 }
 
+/** One condition for publishing a postmortem. */
 @ObjectType({ description: 'One condition for publishing a postmortem.' })
 export class ChecklistItem {
   @Field({ description: 'Stable identifier, e.g. "summary" or "prevent-action-item".' })
@@ -25,6 +27,7 @@ export class ChecklistItem {
   done!: boolean;
 }
 
+/** A sentence of a postmortem that reads as blame. */
 @ObjectType({ description: 'A sentence that names a person together with blame language. Guidance only: it does not block publishing.' })
 export class BlamelessFinding {
   @Field(() => PostmortemSection)
