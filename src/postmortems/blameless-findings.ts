@@ -25,7 +25,7 @@ const AFTER = String.raw`(?!${LETTER}|[.@\-]${LETTER})`;
  * A person as the grammatical subject: "Alice", "Alice's deploy", "Alice's
  * config push", followed by at most three auxiliaries or adverbs.
  */
-const SUBJECT = String.raw`${P}(?:['’]s?(?:\s+[\p{L}\p{N}\-]+){1,2})?(?:\s+(?:again|also|apparently|clearly|just|simply|then|obviously|carelessly|accidentally|mistakenly|had|has|have|did|was|were|is|really|completely|totally|once|still|initially|repeatedly))*\s+`;
+const SUBJECT = String.raw`${P}(?:['’]s?(?:\s+[\p{L}\p{N}\-]+){1,2})?(?:\s+(?:again|also|apparently|clearly|just|simply|then|obviously|carelessly|accidentally|mistakenly|had|has|have|did|was|were|is|really|completely|totally|still|initially|repeatedly))*\s+`;
 
 /** Blame said of a subject: "Alice caused …", "Bob should have …", "Carol made a mistake". */
 const SUBJECT_VERBS = [
