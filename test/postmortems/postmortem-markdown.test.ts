@@ -116,17 +116,20 @@ describe('postmortem Markdown', () => {
     expect(supporting).toContain(`- Incident #${incidentId.slice(0, 8)}: Checkout | payments 500s (SEV1, RESOLVED)`);
     expect(supporting).toContain('- Incident commander: Alice');
     expect(supporting).toMatch(/- Resolved: \d{4}-\d\d-\d\d \d\d:\d\d:\d\d/);
-    expect(supporting).not.toContain('Live incident document');
   });
 
-  it('includes the live incident document, quoted, when there is one', async () => {
-    // Stands in for the collaboration server's document store, which services.ts wires when it lands.
+  it('includes the live incident document, quoted, when there is one, and leaves it out when there is none', async () => {
+    // Stand-ins for the collaboration server's documents, which services.ts wires as the document text source.
     const original = t.server.services.documentText;
-    t.server.services.documentText = { markdown: async (id) => (id === incidentId ? '# Live state\n\nPool at 10/10' : null) };
-    try {
+    const supporting = async () => {
       const { postmortem } = await t.ok(MARKDOWN, { id: postmortemId }, bob.token);
-      const supporting = postmortem.markdown.slice(postmortem.markdown.indexOf('## Supporting information'));
-      expect(supporting).toContain('### Live incident document\n\n> # Live state\n>\n> Pool at 10/10\n');
+      return postmortem.markdown.slice(postmortem.markdown.indexOf('## Supporting information')) as string;
+    };
+    try {
+      t.server.services.documentText = { markdown: async (id) => (id === incidentId ? '# Live state\n\nPool at 10/10' : null) };
+      expect(await supporting()).toContain('### Live incident document\n\n> # Live state\n>\n> Pool at 10/10\n');
+      t.server.services.documentText = { markdown: async () => null };
+      expect(await supporting()).not.toContain('Live incident document');
     } finally {
       t.server.services.documentText = original;
     }
