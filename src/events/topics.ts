@@ -4,12 +4,14 @@ import type { IncidentChangeKind } from '../incidents/incident.enums';
 export enum Topic {
   IncidentChanged = 'incident.changed',
   TimelineEventAdded = 'timeline.event-added',
+  PostmortemChanged = 'postmortem.changed',
 }
 
 /** The payload type of each topic. */
 export interface TopicPayloads {
   [Topic.IncidentChanged]: { kind: IncidentChangeKind; incidentId: string };
   [Topic.TimelineEventAdded]: { incidentId: string; eventId: string };
+  [Topic.PostmortemChanged]: { postmortemId: string; incidentId: string };
 }
 
 export type EventOf<T extends Topic> = { topic: T; payload: TopicPayloads[T] };

@@ -1,5 +1,6 @@
 import DataLoader from 'dataloader';
 import { In, IsNull, type DataSource } from 'typeorm';
+import { createPostmortemLoaders } from '../postmortems/postmortem.loaders';
 import { RoleAssignmentRecord } from '../roles/role-assignment.entity';
 import { StatusUpdate } from '../status-updates/status-update.entity';
 import { TimelineEvent } from '../timeline/timeline-event.entity';
@@ -64,7 +65,9 @@ export function createLoaders(dataSource: DataSource) {
     return groupBy(rows, (s) => s.incidentId, incidentIds);
   });
 
-  return { users, prime, currentRoles, timeline, statusUpdates };
+  const postmortems = createPostmortemLoaders(dataSource, prime);
+
+  return { users, prime, currentRoles, timeline, statusUpdates, postmortems };
 }
 
 export type Loaders = ReturnType<typeof createLoaders>;

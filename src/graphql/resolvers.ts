@@ -1,5 +1,9 @@
 import { IncidentDocumentResolver } from '../collab/incident-document.resolver';
 import { IncidentResolver } from '../incidents/incident.resolver';
+import { ActionItemResolver } from '../postmortems/action-item.resolver';
+import { IncidentMetricsResolver } from '../postmortems/incident-metrics.resolver';
+import { PostmortemFieldsResolver } from '../postmortems/postmortem-fields.resolver';
+import { IncidentPostmortemResolver, PostmortemResolver } from '../postmortems/postmortem.resolver';
 import { RoleResolver } from '../roles/role.resolver';
 import { IncidentStatusUpdatesResolver, StatusUpdateResolver } from '../status-updates/status-update.resolver';
 import { IncidentTimelineResolver, TimelineResolver } from '../timeline/timeline.resolver';
@@ -15,4 +19,9 @@ export const resolvers = [
   StatusUpdateResolver,
   IncidentStatusUpdatesResolver,
   IncidentDocumentResolver,
+  PostmortemResolver,
+  PostmortemFieldsResolver,
+  IncidentPostmortemResolver,
+  ActionItemResolver,
+  IncidentMetricsResolver,
 ] as const;

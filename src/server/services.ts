@@ -7,6 +7,10 @@ import type { PubSub } from '../events/pubsub';
 import { IncidentService } from '../incidents/incident.service';
 import type { Logger } from '../observability/logger';
 import type { Metrics } from '../observability/metrics';
+import { ActionItemService } from '../postmortems/action-item.service';
+import { noDocumentText, type DocumentTextSource } from '../postmortems/document-text-source';
+import { IncidentMetricsService } from '../postmortems/incident-metrics.service';
+import { PostmortemService } from '../postmortems/postmortem.service';
 import { RoleService } from '../roles/role.service';
 import { StatusUpdateService } from '../status-updates/status-update.service';
 import { TimelineService } from '../timeline/timeline.service';
@@ -27,6 +31,11 @@ export interface Services {
   roles: RoleService;
   incidents: IncidentService;
   statusUpdates: StatusUpdateService;
+  postmortems: PostmortemService;
+  actionItems: ActionItemService;
+  incidentMetrics: IncidentMetricsService;
+  /** The live incident document's text, for the postmortem's Markdown. */
+  documentText: DocumentTextSource;
 }
 
 /** Wires the services together. No I/O happens here. */
@@ -47,5 +56,28 @@ export function createServices(deps: {
   const roles = new RoleService(uow, timeline);
   const incidents = new IncidentService(dataSource, uow, roles, timeline);
   const statusUpdates = new StatusUpdateService(uow, roles, timeline);
-  return { config, log, metrics, dataSource, pubsub, uow, tokens, auth, users, timeline, roles, incidents, statusUpdates };
+  const postmortems = new PostmortemService(dataSource, uow, timeline);
+  const actionItems = new ActionItemService(dataSource, uow);
+  const incidentMetrics = new IncidentMetricsService(dataSource, config);
+  // Until the collaboration server serves documents there is no document text to include.
+  const documentText: DocumentTextSource = noDocumentText;
+  return {
+    config,
+    log,
+    metrics,
+    dataSource,
+    pubsub,
+    uow,
+    tokens,
+    auth,
+    users,
+    timeline,
+    roles,
+    incidents,
+    statusUpdates,
+    postmortems,
+    actionItems,
+    incidentMetrics,
+    documentText,
+  };
 }

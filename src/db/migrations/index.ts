@@ -1,4 +1,5 @@
 import { CoreSchema1764115200000 } from './1764115200000-core-schema';
+import { Postmortems1764115400000 } from './1764115400000-postmortems';
 
 /** Every migration, oldest first. Add new ones at the end. */
-export const migrations = [CoreSchema1764115200000];
+export const migrations = [CoreSchema1764115200000, Postmortems1764115400000];
