@@ -4,7 +4,7 @@
  * protocol (`graphql-transport-ws`), so that the console needs no bundler
  * and no third-party script.
  *
- * Protocol: https://github.com/enisdenjo/graphql-ws/blob/master/PROTOCOL.md
+ * The protocol is graphql-ws's PROTOCOL.md (in node_modules/graphql-ws).
  */
 
 /** An error the API answered with: `code` is the contract's extensions.code. */

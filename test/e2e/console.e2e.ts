@@ -122,7 +122,7 @@ async function main(): Promise<void> {
     await admin.locator('.error-box', { hasText: 'UNAUTHENTICATED' }).waitFor();
     await shot(admin, '02-login-error');
     await signIn(admin, adminEmail, adminPassword);
-    assert.ok(await admin.evaluate(() => sessionStorage.getItem('sitrep.token')), 'the token is kept in sessionStorage');
+    assert.ok(await admin.evaluate(() => (globalThis as any).sessionStorage.getItem('sitrep.token')), 'the token is kept in sessionStorage');
 
     await signIn(riley, responderEmail, RESPONDER_PASSWORD);
     await riley.locator('.live-ok').waitFor();
@@ -201,7 +201,7 @@ async function main(): Promise<void> {
     }
     await admin.getByRole('link', { name: 'Incidents', exact: true }).click();
     await admin.getByRole('link', { name: hostile }).waitFor();
-    assert.equal(await admin.evaluate(() => (window as any).__xss), undefined, 'titles are text, never HTML');
+    assert.equal(await admin.evaluate(() => (globalThis as any).__xss), undefined, 'titles are text, never HTML');
     assert.equal(await admin.locator('main img').count(), 0);
     await shot(admin, '08-board');
 
@@ -236,7 +236,7 @@ async function main(): Promise<void> {
     // Logout forgets the token.
     await admin.getByRole('button', { name: 'Log out' }).click();
     await admin.getByRole('button', { name: 'Sign in' }).waitFor();
-    assert.equal(await admin.evaluate(() => sessionStorage.getItem('sitrep.token')), null);
+    assert.equal(await admin.evaluate(() => (globalThis as any).sessionStorage.getItem('sitrep.token')), null);
 
     assert.deepEqual(problems, [], 'no page errors, console errors or external requests');
     console.log('console e2e: all checks passed');
