@@ -84,6 +84,19 @@ export function mount(main, ctx, { params }) {
     h('fieldset', {}, h('legend', {}, 'Severity'), SEVERITIES.map((s) => checkbox('severity', s, s))),
   );
 
+  // On a phone the filters fold away behind a summary of what they select.
+  const filterSummary = h('span', { class: 'filter-summary' });
+  const wide = matchMedia('(min-width: 761px)');
+  const filterBox = h('details', { class: 'filter-box', open: wide.matches }, h('summary', {}, 'Filters: ', filterSummary), filterForm);
+  // Wide screens hide the summary, so the filters must not stay folded there.
+  const unfold = () => wide.matches && (filterBox.open = true);
+  wide.addEventListener('change', unfold);
+  const describeFilter = () => {
+    const { status, severity } = state.filter;
+    const statusText = !status.length || status.length === STATUSES.length ? 'any status' : status.every((x) => OPEN_STATUSES.includes(x)) && status.length === OPEN_STATUSES.length ? 'open' : status.map((x) => STATUS_LABELS[x]).join(', ');
+    filterSummary.textContent = `${statusText}, ${severity.length ? severity.join(', ') : 'any severity'}`;
+  };
+
   replace(
     main,
     h(
@@ -95,7 +108,7 @@ export function mount(main, ctx, { params }) {
         h('h1', { id: 'board-title', tabindex: '-1' }, 'Incidents'),
         ctx.user?.role !== 'VIEWER' ? h('a', { class: 'btn btn-primary', href: '#/declare' }, 'Declare incident') : null,
       ),
-      filterForm,
+      filterBox,
       errors.el,
       count,
       tableWrap,
@@ -104,6 +117,7 @@ export function mount(main, ctx, { params }) {
   );
 
   function render() {
+    describeFilter();
     const focusedId = document.activeElement?.closest?.('tr')?.dataset.id;
     count.textContent = state.loading && !state.rows.length ? 'Loading…' : `${state.totalCount} incident${state.totalCount === 1 ? '' : 's'}`;
     more.hidden = !state.hasNextPage;
@@ -216,5 +230,6 @@ export function mount(main, ctx, { params }) {
     unsubscribe();
     offReconnect();
     clearInterval(ticker);
+    wide.removeEventListener('change', unfold);
   };
 }

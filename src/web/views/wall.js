@@ -68,6 +68,7 @@ export function mount(main, ctx) {
     );
     const open = [...state.open].sort(urgency);
     board.classList.toggle('wall-dense', open.length > 6);
+    board.classList.toggle('wall-crowded', open.length > 12);
     replace(
       board,
       open.length
