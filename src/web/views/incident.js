@@ -38,6 +38,8 @@ export function mount(main, ctx, { id }) {
   const apply = (next) => {
     incident = { ...incident, ...next };
     render();
+    // The timeline entries a change records arrive over the socket; without one, fetch them.
+    if (ctx.ws?.state !== 'connected') load();
   };
   const reload = () => load();
 
