@@ -161,6 +161,11 @@ async function start() {
       if (error.code !== 'UNAUTHENTICATED' && getToken()) startLive();
     }
   }
+  // The skip link moves focus without touching the hash, which is the route.
+  document.querySelector('.skip-link')?.addEventListener('click', (event) => {
+    event.preventDefault();
+    main.focus();
+  });
   window.addEventListener('hashchange', () => {
     // In-page anchors such as the skip link are not routes.
     if (location.hash.startsWith('#/') || location.hash === '') render();

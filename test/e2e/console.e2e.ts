@@ -145,6 +145,12 @@ async function main(): Promise<void> {
     await riley.getByRole('heading', { name: title, level: 1 }).waitFor();
     await riley.locator('.live-ok').waitFor();
 
+    // Sharpen the title as understanding improves; the responder sees it change.
+    await admin.getByText('Edit title and summary').click();
+    await admin.getByLabel('Title', { exact: true }).fill(`${title} (payment gateway)`);
+    await admin.getByRole('button', { name: 'Save' }).click();
+    await riley.getByRole('heading', { name: `${title} (payment gateway)`, level: 1 }).waitFor({ timeout: 5000 });
+
     // Status with a note.
     await admin.getByLabel('Move to').selectOption('IDENTIFIED');
     await admin.getByLabel('Note (optional)').fill('Bad config push to the EU payment gateway');
@@ -192,6 +198,8 @@ async function main(): Promise<void> {
 
     // More incidents for the board and the wall, including a hostile title.
     const hostile = `<img src=x onerror="window.__xss=1"> & "quotes"`;
+    const resolvedId = (await gql(base, `mutation($i: DeclareIncidentInput!) { declareIncident(input: $i) { id } }`, { i: { title: 'Stale CDN cache on docs site', severity: 'SEV3', trigger: 'USER_REPORT' } }, adminToken)).declareIncident.id;
+    await gql(base, `mutation($id: ID!) { setIncidentStatus(id: $id, status: RESOLVED, note: "Purged") { id } }`, { id: resolvedId }, adminToken);
     for (const [t, severity, trigger] of [
       ['Search latency p99 above 2s', 'SEV2', 'AUTOMATED_ALERT'],
       [hostile, 'SEV3', 'STAFF_IDENTIFIED'],

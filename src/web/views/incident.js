@@ -50,6 +50,7 @@ export function mount(main, ctx, { id }) {
   const severity = severityPanel(ctx, id, apply);
   const postmortem = postmortemPanel(ctx, id, apply);
   const doc = documentPanel();
+  const edit = editForm(ctx, id, apply);
 
   const header = h('header', { class: 'incident-head' });
   const layout = h(
@@ -66,7 +67,7 @@ export function mount(main, ctx, { id }) {
       h('p', { class: 'crumbs' }, h('a', { href: '#/' }, '← Incidents')),
       header,
       loadErrors.el,
-      readOnly ? h('p', { class: 'notice' }, 'You are a viewer: this incident is read-only for you.') : null,
+      readOnly ? h('p', { class: 'notice' }, 'You are a viewer: this incident is read-only for you.') : edit.el,
       layout,
     ),
   );
@@ -99,6 +100,7 @@ export function mount(main, ctx, { id }) {
     );
     if (focusInHeader) header.querySelector('h1')?.focus({ preventScroll: true });
     layout.hidden = false;
+    edit.update(incident);
     status.update(incident);
     severity.update(incident);
     postmortem.update(incident);
@@ -160,6 +162,31 @@ export function mount(main, ctx, { id }) {
 
 function fact(label, ...value) {
   return h('div', {}, h('dt', {}, label), h('dd', {}, value));
+}
+
+/** Correcting the title and summary as understanding improves; folded away until needed. */
+function editForm(ctx, id, apply) {
+  const errors = errorBox();
+  const title = h('input', { type: 'text', name: 'title', required: true, maxlength: 200 });
+  const summary = h('textarea', { name: 'summary', rows: 3, maxlength: 10000 });
+  const form = h('form', { class: 'edit-form' }, field('Title', title), field('Summary', summary), errors.el, h('button', { type: 'submit', class: 'btn' }, 'Save'));
+  const el = h('details', { class: 'edit-box' }, h('summary', {}, 'Edit title and summary'), form);
+  form.addEventListener('submit', async (event) => {
+    event.preventDefault();
+    const ok = await busy(form, errors, async () => {
+      apply((await ctx.api.request(UPDATE_INCIDENT, { id, input: { title: title.value, summary: summary.value } })).updateIncident);
+    });
+    if (ok) el.open = false;
+  });
+  return {
+    el,
+    update(incident) {
+      // Someone else's edit must not overwrite what this person is typing.
+      if (el.open) return;
+      title.value = incident.title;
+      summary.value = incident.summary ?? '';
+    },
+  };
 }
 
 /** Moving the status, with an optional note recorded in the timeline. */

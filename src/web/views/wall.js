@@ -113,7 +113,7 @@ export function mount(main, ctx) {
         { class: 'wall-flags' },
         !incident.acknowledgedAt ? h('span', { class: 'badge unack' }, 'UNACKNOWLEDGED') : null,
         incident.postmortemRequired ? h('span', { class: 'badge pm' }, 'Postmortem required') : null,
-        h('span', {}, TRIGGER_LABELS[incident.trigger] ?? incident.trigger),
+        h('span', { class: 'wall-trigger' }, TRIGGER_LABELS[incident.trigger] ?? incident.trigger),
       ),
     );
   }
