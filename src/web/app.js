@@ -91,6 +91,8 @@ function render() {
     cleanup = login.mount(main, ctx, { message: flash }) ?? cleanup;
     return;
   }
+  // Views subscribe at once; a session found in storage gets its socket here.
+  if (!ctx.ws) startLive();
   topbar.hidden = wallMode;
   renderTopbar(route.path);
   const target = resolve(route.path);
