@@ -1,0 +1,178 @@
+/**
+ * The Sitrep console: session, API clients, the top bar and a hash router.
+ * Routes: `#/` board, `#/wall` wall mode, `#/declare`, `#/incidents/<id>`.
+ * Hash routing keeps the server a plain static file server.
+ */
+import { announce, h, replace } from './dom.js';
+import { GraphQLWsClient, HttpClient } from './graphql-client.js';
+import { ME } from './queries.js';
+import { clearSession, getToken, getUser, saveUser } from './session.js';
+import * as board from './views/board.js';
+import * as declare from './views/declare.js';
+import * as incident from './views/incident.js';
+import * as login from './views/login.js';
+import * as wall from './views/wall.js';
+
+const main = document.getElementById('main');
+const topbar = document.getElementById('topbar');
+
+const wsUrl = `${location.protocol === 'https:' ? 'wss:' : 'ws:'}//${location.host}/graphql`;
+
+/** Shared by every view. */
+const ctx = {
+  api: new HttpClient({ getToken, onUnauthenticated: () => signOut('Your session has expired. Please sign in again.') }),
+  ws: null,
+  get user() {
+    return getUser();
+  },
+  navigate(path) {
+    if (location.hash === `#${path}`) render();
+    else location.hash = path;
+  },
+  signedIn() {
+    flash = undefined;
+    startLive();
+    render();
+  },
+  signOut,
+};
+
+let cleanup = () => {};
+let liveState = () => {};
+/** Why the user was signed out, shown on the login page until they sign in again. */
+let flash;
+
+function startLive() {
+  ctx.ws?.dispose();
+  ctx.ws = new GraphQLWsClient({
+    url: wsUrl,
+    getToken,
+    onAuthFailure: () => signOut('The server refused your session for live updates. Please sign in again.'),
+  });
+  liveState();
+  liveState = ctx.ws.onState(renderLiveState);
+}
+
+function signOut(message) {
+  flash = message;
+  clearSession();
+  liveState();
+  liveState = () => {};
+  ctx.ws?.dispose();
+  ctx.ws = null;
+  render();
+}
+
+/** Splits `#/incidents/42?status=OPEN` into a path and its parameters. */
+function currentRoute() {
+  const raw = location.hash.startsWith('#/') ? location.hash.slice(1) : '/';
+  const [path, query = ''] = raw.split('?');
+  return { path: path.replace(/\/+$/, '') || '/', params: new URLSearchParams(query) };
+}
+
+function resolve(path) {
+  if (path === '/' || path === '/incidents') return { view: board, args: {} };
+  if (path === '/wall') return { view: wall, args: {} };
+  if (path === '/declare') return { view: declare, args: {} };
+  const match = /^\/incidents\/([^/]+)$/.exec(path);
+  if (match) return { view: incident, args: { id: decodeURIComponent(match[1]) } };
+  return null;
+}
+
+function render() {
+  cleanup();
+  cleanup = () => {};
+  const route = currentRoute();
+  const wallMode = route.path === '/wall' && Boolean(getToken());
+  document.body.classList.toggle('wall', wallMode);
+  if (!getToken()) {
+    topbar.hidden = true;
+    document.title = 'Sign in · Sitrep';
+    cleanup = login.mount(main, ctx, { message: flash }) ?? cleanup;
+    return;
+  }
+  // Views subscribe at once; a session found in storage gets its socket here.
+  if (!ctx.ws) startLive();
+  topbar.hidden = wallMode;
+  renderTopbar(route.path);
+  const target = resolve(route.path);
+  if (!target) {
+    document.title = 'Not found · Sitrep';
+    replace(main, h('h1', { tabindex: '-1' }, 'Page not found'), h('p', {}, h('a', { href: '#/' }, 'Back to the incident board')));
+  } else {
+    cleanup = target.view.mount(main, ctx, { ...target.args, params: route.params }) ?? cleanup;
+  }
+  // Move focus to the new page's heading so that screen readers announce it.
+  main.querySelector('h1')?.focus({ preventScroll: true });
+}
+
+function renderTopbar(path) {
+  const user = getUser();
+  const link = (href, label, active) => h('a', { href, 'aria-current': active ? 'page' : undefined }, label);
+  replace(
+    topbar,
+    h('a', { class: 'brand', href: '#/' }, h('span', { class: 'brand-mark', 'aria-hidden': 'true' }), 'Sitrep'),
+    h(
+      'nav',
+      { 'aria-label': 'Main' },
+      link('#/', 'Incidents', path === '/' || path.startsWith('/incidents')),
+      user?.role !== 'VIEWER' ? link('#/declare', 'Declare incident', path === '/declare') : null,
+      link('#/wall', 'Wall mode', false),
+    ),
+    h('span', { class: 'live', id: 'live-state', role: 'status' }),
+    h(
+      'span',
+      { class: 'who' },
+      h('span', { class: 'who-name' }, user?.name ?? ''),
+      h('span', { class: 'who-role' }, user?.role ?? ''),
+      h('button', { type: 'button', class: 'btn btn-quiet', onclick: () => { announce('Signed out'); signOut(); } }, 'Log out'),
+    ),
+  );
+  renderLiveState(ctx.ws?.state ?? 'idle');
+}
+
+const LIVE_LABELS = {
+  idle: ['', ''],
+  connecting: ['Connecting…', 'live-pending'],
+  connected: ['Live', 'live-ok'],
+  reconnecting: ['Reconnecting…', 'live-bad'],
+  failed: ['Live updates off', 'live-bad'],
+};
+
+function renderLiveState(state) {
+  const el = document.getElementById('live-state');
+  if (!el) return;
+  const [label, cls] = LIVE_LABELS[state] ?? LIVE_LABELS.idle;
+  el.className = `live ${cls}`;
+  el.textContent = label;
+  el.title = state === 'connected' ? 'Receiving live updates' : label;
+}
+
+async function start() {
+  if (getToken()) {
+    try {
+      const { me } = await ctx.api.request(ME);
+      if (!me) {
+        clearSession();
+      } else {
+        saveUser(me);
+        startLive();
+      }
+    } catch (error) {
+      // UNAUTHENTICATED already signed out; a network failure keeps the session for a retry.
+      if (error.code !== 'UNAUTHENTICATED' && getToken()) startLive();
+    }
+  }
+  // The skip link moves focus without touching the hash, which is the route.
+  document.querySelector('.skip-link')?.addEventListener('click', (event) => {
+    event.preventDefault();
+    main.focus();
+  });
+  window.addEventListener('hashchange', () => {
+    // In-page anchors such as the skip link are not routes.
+    if (location.hash.startsWith('#/') || location.hash === '') render();
+  });
+  render();
+}
+
+start();

@@ -1,0 +1,158 @@
+/**
+ * DOM helpers. Every piece of text reaches the page through `textContent` or
+ * an attribute set with `setAttribute`: nothing here parses HTML, so a title
+ * like `<img onerror=…>` stays text.
+ */
+
+/**
+ * Creates an element. `attrs` keys: `class`, `dataset`, `on<event>` (a
+ * listener), booleans (`disabled: true`), everything else as an attribute.
+ * Children are nodes, strings (as text), or falsy (skipped); arrays nest.
+ * @param {string} tag
+ * @param {Record<string, any>} [attrs]
+ * @param {...any} children
+ * @returns {HTMLElement}
+ */
+export function h(tag, attrs = {}, ...children) {
+  const el = document.createElement(tag);
+  for (const [key, value] of Object.entries(attrs)) {
+    if (value === undefined || value === null || value === false) continue;
+    if (key === 'class') el.className = Array.isArray(value) ? value.filter(Boolean).join(' ') : value;
+    else if (key === 'dataset') Object.assign(el.dataset, value);
+    else if (key.startsWith('on') && typeof value === 'function') el.addEventListener(key.slice(2), value);
+    else if (key === 'value' && 'value' in el) el.value = value;
+    else if (value === true) el.setAttribute(key, '');
+    else el.setAttribute(key, String(value));
+  }
+  append(el, children);
+  return el;
+}
+
+function append(el, children) {
+  for (const child of children) {
+    if (child === null || child === undefined || child === false || child === '') continue;
+    if (Array.isArray(child)) append(el, child);
+    else el.append(child instanceof Node ? child : document.createTextNode(String(child)));
+  }
+}
+
+/** Replaces all children of `el`. */
+export function replace(el, ...children) {
+  el.replaceChildren();
+  append(el, children);
+  return el;
+}
+
+let uid = 0;
+/** A fresh id for label/aria wiring. */
+export function newId(prefix = 'f') {
+  uid += 1;
+  return `${prefix}-${uid}`;
+}
+
+const dateTime = new Intl.DateTimeFormat(undefined, { dateStyle: 'medium', timeStyle: 'short' });
+const timeOnly = new Intl.DateTimeFormat(undefined, { hour: '2-digit', minute: '2-digit', second: '2-digit' });
+
+/** `<time>` with a local date and the UTC instant in its tooltip. */
+export function timeEl(iso, { relative = false } = {}) {
+  if (!iso) return h('span', { class: 'muted' }, '—');
+  const date = new Date(iso);
+  return h('time', { datetime: iso, title: date.toISOString().replace('T', ' ').replace(/\.\d+Z$/, ' UTC') }, relative ? ago(iso) : dateTime.format(date));
+}
+
+/** Local clock time with seconds, e.g. for "last updated". */
+export function clock(date = new Date()) {
+  return timeOnly.format(date);
+}
+
+/** Elapsed time since `iso` (until `untilIso` when given), e.g. "2h 05m", "3d 4h", "45s". */
+export function duration(iso, untilIso) {
+  const ms = Math.max(0, (untilIso ? new Date(untilIso) : new Date()).getTime() - new Date(iso).getTime());
+  const s = Math.floor(ms / 1000);
+  if (s < 60) return `${s}s`;
+  const m = Math.floor(s / 60);
+  if (m < 60) return `${m}m`;
+  const hrs = Math.floor(m / 60);
+  if (hrs < 24) return `${hrs}h ${String(m % 60).padStart(2, '0')}m`;
+  return `${Math.floor(hrs / 24)}d ${hrs % 24}h`;
+}
+
+/** "5m ago" style relative time. */
+export function ago(iso) {
+  return `${duration(iso)} ago`;
+}
+
+/**
+ * The box that shows an API error next to the action that failed: the
+ * contract code, then the message (and each validation message).
+ */
+export function errorBox() {
+  const box = h('div', { class: 'error-box', role: 'alert', hidden: true });
+  return {
+    el: box,
+    /** @param {unknown} error */
+    show(error) {
+      const code = error?.code ?? 'ERROR';
+      const details = error?.errors?.flatMap((e) => e.extensions?.validationErrors ?? []) ?? [];
+      replace(
+        box,
+        h('strong', { class: 'error-code' }, code),
+        ' ',
+        h('span', {}, error?.message ?? String(error)),
+        details.length > 1 ? h('ul', {}, details.map((d) => h('li', {}, d))) : null,
+      );
+      box.hidden = false;
+    },
+    clear() {
+      box.hidden = true;
+      box.replaceChildren();
+    },
+  };
+}
+
+/**
+ * Runs `action` for a form submit: disables the submit button meanwhile,
+ * shows an error in `errors`, and returns whether it succeeded.
+ */
+export async function busy(form, errors, action) {
+  const buttons = [...form.querySelectorAll('button, input, select, textarea')].filter((b) => !b.disabled);
+  errors.clear();
+  buttons.forEach((b) => (b.disabled = true));
+  form.setAttribute('aria-busy', 'true');
+  try {
+    await action();
+    return true;
+  } catch (error) {
+    errors.show(error);
+    return false;
+  } finally {
+    buttons.forEach((b) => (b.disabled = false));
+    form.removeAttribute('aria-busy');
+  }
+}
+
+/** A labelled form field: returns the wrapper; the control gets an id and aria wiring. */
+export function field(label, control, hint) {
+  control.id ||= newId();
+  const hintEl = hint ? h('p', { class: 'hint', id: `${control.id}-hint` }, hint) : null;
+  if (hintEl) control.setAttribute('aria-describedby', hintEl.id);
+  return h('div', { class: 'field' }, h('label', { for: control.id }, label), control, hintEl);
+}
+
+/** `<select>` from [value, label] pairs. */
+export function select(name, options, selected) {
+  return h(
+    'select',
+    { name },
+    options.map(([value, label]) => h('option', { value, selected: value === selected }, label)),
+  );
+}
+
+/** Announces `text` to screen readers through the page's polite live region. */
+export function announce(text) {
+  const region = document.getElementById('announcer');
+  if (!region) return;
+  region.textContent = '';
+  // A fresh text node after a tick, so that the same message twice is read twice.
+  setTimeout(() => (region.textContent = text), 50);
+}

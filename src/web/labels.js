@@ -1,0 +1,116 @@
+/**
+ * The contract's enums as people read them, and the status rules the server
+ * enforces (src/incidents/status-machine.ts), so the console only offers
+ * moves the server will accept.
+ */
+import { h } from './dom.js';
+
+export const SEVERITIES = ['SEV1', 'SEV2', 'SEV3', 'SEV4'];
+
+/** What each severity means, shown when declaring and changing severity. */
+export const SEVERITY_HINTS = {
+  SEV1: 'Critical: a core service is down or data is at risk for many users',
+  SEV2: 'Major: significant degradation or a key feature unavailable',
+  SEV3: 'Minor: limited impact, a workaround exists',
+  SEV4: 'Low: cosmetic or internal-only, no customer impact',
+};
+
+export const STATUSES = ['INVESTIGATING', 'IDENTIFIED', 'MITIGATED', 'RESOLVED'];
+export const OPEN_STATUSES = ['INVESTIGATING', 'IDENTIFIED', 'MITIGATED'];
+
+export const STATUS_LABELS = {
+  INVESTIGATING: 'Investigating',
+  IDENTIFIED: 'Identified',
+  MITIGATED: 'Mitigated',
+  RESOLVED: 'Resolved',
+};
+
+/**
+ * The statuses an incident may move to from `status`: while open any other
+ * status (forward, skipping steps, or back); once resolved only a reopen.
+ */
+export function allowedTransitions(status) {
+  if (status === 'RESOLVED') return ['INVESTIGATING'];
+  return STATUSES.filter((s) => s !== status);
+}
+
+/** The label for moving to `next` from `current`. */
+export function transitionLabel(current, next) {
+  if (current === 'RESOLVED' && next === 'INVESTIGATING') return 'Reopen (Investigating)';
+  const back = STATUSES.indexOf(next) < STATUSES.indexOf(current);
+  return back ? `Back to ${STATUS_LABELS[next]}` : STATUS_LABELS[next];
+}
+
+export const TRIGGER_LABELS = {
+  USER_REPORT: 'User report',
+  AUTOMATED_ALERT: 'Automated alert',
+  STAFF_IDENTIFIED: 'Identified by staff',
+};
+
+export const ROLES = ['INCIDENT_COMMANDER', 'COMMUNICATIONS_LEAD', 'OPERATIONS_LEAD', 'PLANNING_LEAD'];
+
+export const ROLE_LABELS = {
+  INCIDENT_COMMANDER: 'Incident Commander',
+  COMMUNICATIONS_LEAD: 'Communications Lead',
+  OPERATIONS_LEAD: 'Operations Lead',
+  PLANNING_LEAD: 'Planning Lead',
+};
+
+export const TIMELINE_LABELS = {
+  DECLARED: 'Declared',
+  STATUS_CHANGED: 'Status',
+  SEVERITY_CHANGED: 'Severity',
+  ROLE_ASSIGNED: 'Role',
+  STATUS_UPDATE: 'Update',
+  NOTE: 'Note',
+  ALERT: 'Alert',
+  ROLLBACK: 'Rollback',
+  TRAFFIC_REROUTE: 'Traffic reroute',
+  POSTMORTEM_STARTED: 'Postmortem',
+};
+
+/** The timeline kinds a person may add (the server writes the others). */
+export const MANUAL_TIMELINE_KINDS = ['NOTE', 'ROLLBACK', 'TRAFFIC_REROUTE'];
+
+export const POSTMORTEM_TRIGGER_LABELS = {
+  USER_VISIBLE_DOWNTIME: 'User-visible downtime or degradation',
+  SLO_MISSED: 'Service level objective missed',
+  DATA_LOSS: 'Data loss',
+  ONCALL_INTERVENTION: 'On-call intervention (rollback or traffic reroute)',
+  RESOLUTION_TIME_EXCEEDED: 'Resolution time above the threshold for its severity',
+  MONITORING_FAILURE: 'Monitoring failure (detected by hand)',
+};
+
+/** The incident flags that make a postmortem owed, as `updateIncident` names them. */
+export const FLAGS = [
+  ['userVisibleDowntime', 'User-visible downtime', 'Users saw downtime or degradation'],
+  ['sloBreached', 'SLO breached', 'A service level objective was missed'],
+  ['dataLoss', 'Data loss', 'Any data was lost'],
+  ['monitoringFailure', 'Monitoring failure', 'Monitoring did not catch it: found by a person'],
+];
+
+/** A severity badge: colour plus text, never colour alone. */
+export function severityBadge(severity) {
+  return h('span', { class: `badge sev sev-${severity.toLowerCase()}`, title: SEVERITY_HINTS[severity] }, severity);
+}
+
+/** A status badge. */
+export function statusBadge(status) {
+  return h('span', { class: `badge status status-${status.toLowerCase()}` }, STATUS_LABELS[status] ?? status);
+}
+
+/** The "postmortem required" marker. */
+export function postmortemBadge(triggers = []) {
+  const why = triggers.map((t) => POSTMORTEM_TRIGGER_LABELS[t] ?? t).join('; ');
+  return h('span', { class: 'badge pm', title: why ? `Postmortem required: ${why}` : 'Postmortem required' }, 'Postmortem');
+}
+
+/** Order for "most urgent first": open before resolved, then severity, then oldest. */
+export function urgency(a, b) {
+  const open = (i) => (i.status === 'RESOLVED' ? 1 : 0);
+  return (
+    open(a) - open(b) ||
+    SEVERITIES.indexOf(a.severity) - SEVERITIES.indexOf(b.severity) ||
+    new Date(a.declaredAt).getTime() - new Date(b.declaredAt).getTime()
+  );
+}

@@ -1,0 +1,48 @@
+/** The sign-in page: email and password through the `login` mutation. */
+import { busy, errorBox, field, h, replace } from '../dom.js';
+import { LOGIN } from '../queries.js';
+import { saveSession } from '../session.js';
+
+/**
+ * @param {HTMLElement} main
+ * @param {any} ctx
+ * @param {{ message?: string }} options why the user is here (an expired session)
+ */
+export function mount(main, ctx, { message } = {}) {
+  const errors = errorBox();
+  const email = h('input', { type: 'email', name: 'email', autocomplete: 'username', required: true, autocapitalize: 'off', spellcheck: 'false' });
+  const password = h('input', { type: 'password', name: 'password', autocomplete: 'current-password', required: true });
+  const form = h(
+    'form',
+    { class: 'card login-form', novalidate: false },
+    field('Email', email),
+    field('Password', password),
+    errors.el,
+    h('button', { type: 'submit', class: 'btn btn-primary btn-block' }, 'Sign in'),
+  );
+  form.addEventListener('submit', async (event) => {
+    event.preventDefault();
+    let session;
+    const ok = await busy(form, errors, async () => {
+      session = (await ctx.api.request(LOGIN, { email: email.value.trim(), password: password.value })).login;
+    });
+    if (ok) {
+      saveSession(session.token, session.user);
+      ctx.signedIn();
+    } else {
+      password.select();
+    }
+  });
+  replace(
+    main,
+    h(
+      'section',
+      { class: 'login', 'aria-labelledby': 'login-title' },
+      h('div', { class: 'login-brand' }, h('span', { class: 'brand-mark', 'aria-hidden': 'true' }), 'Sitrep'),
+      h('h1', { id: 'login-title', tabindex: '-1' }, 'Sign in to the incident console'),
+      message ? h('p', { class: 'notice', role: 'status' }, message) : null,
+      form,
+    ),
+  );
+  queueMicrotask(() => email.focus());
+}

@@ -1,0 +1,247 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { buildSchema, parse, validate, type GraphQLSchema } from 'graphql';
+import WebSocket from 'ws';
+import { buildSitrepSchema } from '../../src/graphql/schema';
+import { startTestServer, type TestServer } from '../support/test-server';
+
+/*
+ * The console (src/web/) runs in browsers, which CI does not have; the
+ * headless walk-through is test/e2e/console.e2e.ts, run by hand. Here we
+ * check over real HTTP what a browser needs from the server, that the page
+ * reaches nothing outside it, that every GraphQL operation it sends is valid,
+ * and the hand-written graphql-ws client against the real graphql-ws server.
+ */
+
+const WEB = path.join(__dirname, '../../src/web');
+
+/** The one XML namespace an SVG file must declare: an identifier, never fetched. */
+const SVG_NAMESPACE = 'xmlns="http://www.w3.org/2000/svg"';
+
+/**
+ * Evaluates one of the console's browser modules that has no imports (its
+ * exports become the returned object), so that Node runs the same code the
+ * browser does.
+ */
+function loadBrowserModule(file: string, globals: Record<string, unknown> = {}): Record<string, any> {
+  const source = fs.readFileSync(path.join(WEB, file), 'utf8');
+  if (/^\s*import\s/m.test(source)) throw new Error(`${file} imports other modules; it cannot be loaded here`);
+  const names = [...source.matchAll(/^export (?:async )?(?:const|function|class) (\w+)/gm)].map((m) => m[1]);
+  const body = `${source.replace(/^export /gm, '')}\nreturn { ${names.join(', ')} };`;
+  return new Function(...Object.keys(globals), body)(...Object.values(globals));
+}
+
+function relativeRefs(file: string, text: string): string[] {
+  const refs: string[] = [];
+  if (file.endsWith('.html')) for (const m of text.matchAll(/\s(?:src|href)="([^"#][^"]*)"/g)) refs.push(m[1]);
+  if (file.endsWith('.js')) {
+    // Static imports and re-exports at the start of a line; the console uses no dynamic import().
+    for (const m of text.matchAll(/^import\s+(?:[^'";]*?\sfrom\s*)?['"]([^'"]+)['"]/gm)) refs.push(m[1]);
+    for (const m of text.matchAll(/^export\s+[^'";]*?\sfrom\s*['"]([^'"]+)['"]/gm)) refs.push(m[1]);
+  }
+  if (file.endsWith('.css')) for (const m of text.matchAll(/url\(\s*["']?([^"')]+)["']?\s*\)/g)) refs.push(m[1]);
+  return refs.filter((r) => !r.startsWith('data:')).map((r) => path.posix.normalize(path.posix.join(path.posix.dirname(file), r)));
+}
+
+const EXPECTED_TYPES: Record<string, RegExp> = {
+  '.html': /^text\/html/,
+  '.js': /^(text|application)\/javascript/,
+  '.css': /^text\/css/,
+  '.svg': /^image\/svg\+xml/,
+};
+
+describe('web console', () => {
+  let t: TestServer;
+  /** Every file the page loads, by path, as served. */
+  const served = new Map<string, { status: number; type: string; text: string }>();
+
+  beforeAll(async () => {
+    t = await startTestServer();
+    // Crawl from / the way a browser would: the page, its script and stylesheet, their imports.
+    const queue = ['index.html'];
+    while (queue.length) {
+      const file = queue.shift()!;
+      if (served.has(file)) continue;
+      const response = await fetch(`${t.url}/${file === 'index.html' ? '' : file}`);
+      const text = await response.text();
+      served.set(file, { status: response.status, type: response.headers.get('content-type') ?? '', text });
+      queue.push(...relativeRefs(file, text));
+    }
+  });
+  afterAll(() => t.close());
+
+  it('serves the console page at / with its module script, stylesheet and a content security policy', async () => {
+    const page = served.get('index.html')!;
+    expect(page.status).toBe(200);
+    expect(page.type).toMatch(/^text\/html/);
+    expect(page.text).toContain('<html lang="en">');
+    expect(page.text).toContain('<script type="module" src="app.js"></script>');
+    expect(page.text).toContain('<link rel="stylesheet" href="styles.css">');
+    expect(page.text).toMatch(/http-equiv="Content-Security-Policy" content="default-src 'self';[^"]*connect-src 'self'/);
+  });
+
+  it('serves every file the page loads, with the content type a browser needs for it', () => {
+    expect([...served.keys()].sort()).toEqual(
+      expect.arrayContaining(['app.js', 'dom.js', 'favicon.svg', 'graphql-client.js', 'queries.js', 'styles.css', 'views/board.js', 'views/incident.js', 'views/wall.js']),
+    );
+    for (const [file, { status, type }] of served) {
+      expect({ file, status }).toEqual({ file, status: 200 });
+      // Browsers refuse to run a module script served with any other type.
+      expect({ file, type }).toEqual({ file, type: expect.stringMatching(EXPECTED_TYPES[path.extname(file)]) });
+    }
+  });
+
+  it('serves every file under src/web that exists, so nothing the page needs is missing from the crawl', () => {
+    const onDisk = fs.readdirSync(WEB, { recursive: true, encoding: 'utf8' }).filter((f) => fs.statSync(path.join(WEB, f)).isFile());
+    expect([...served.keys()].sort()).toEqual(onDisk.map((f) => f.split(path.sep).join('/')).sort());
+  });
+
+  it('contains no URL outside the server: no CDN, no web fonts, no protocol-relative links', () => {
+    for (const [file, { text }] of served) {
+      const stripped = text.split(SVG_NAMESPACE).join('');
+      expect({ file, external: stripped.match(/https?:\/\/[^\s"'`)]*/g) ?? [] }).toEqual({ file, external: [] });
+      expect({ file, protocolRelative: stripped.match(/(?:src|href)=["']\/\/|url\(\s*["']?\/\//g) ?? [] }).toEqual({ file, protocolRelative: [] });
+      expect({ file, imports: stripped.match(/@import/g) ?? [] }).toEqual({ file, imports: [] });
+    }
+  });
+
+  it('never turns text into HTML: no innerHTML, outerHTML, insertAdjacentHTML or document.write', () => {
+    for (const [file, { text }] of served) {
+      if (!file.endsWith('.js')) continue;
+      expect({ file, sinks: text.match(/\b(innerHTML|outerHTML|insertAdjacentHTML|document\.write)\b/g) ?? [] }).toEqual({ file, sinks: [] });
+    }
+  });
+
+  describe('GraphQL operations in queries.js', () => {
+    const operations = Object.entries(loadBrowserModule('queries.js')) as Array<[string, string]>;
+    let contract: GraphQLSchema;
+    let actual: GraphQLSchema;
+
+    beforeAll(async () => {
+      contract = buildSchema(fs.readFileSync(path.join(__dirname, '../../schema/contract.graphql'), 'utf8'));
+      actual = await buildSitrepSchema();
+    });
+
+    it('covers every call the console makes', () => {
+      expect(operations.map(([name]) => name).sort()).toEqual(
+        [
+          'ADD_TIMELINE_EVENT', 'ASSIGN_ROLE', 'DECLARE_INCIDENT', 'INCIDENT', 'INCIDENTS', 'INCIDENTS_CHANGED', 'INCIDENT_COUNT',
+          'INCIDENT_UPDATED', 'LOGIN', 'ME', 'POST_STATUS_UPDATE', 'SET_INCIDENT_STATUS', 'TIMELINE_EVENT_ADDED', 'UPDATE_INCIDENT', 'USERS', 'WALL',
+        ].sort(),
+      );
+    });
+
+    it('are valid against the public contract, so the console needs nothing beyond it', () => {
+      for (const [name, query] of operations) {
+        expect({ name, errors: validate(contract, parse(query)).map((e) => e.message) }).toEqual({ name, errors: [] });
+      }
+    });
+
+    it('are valid against the schema this server builds', () => {
+      for (const [name, query] of operations) {
+        expect({ name, errors: validate(actual, parse(query)).map((e) => e.message) }).toEqual({ name, errors: [] });
+      }
+    });
+  });
+
+  describe('the hand-written clients against the real server', () => {
+    const { HttpClient, GraphQLWsClient, backoffDelay } = loadBrowserModule('graphql-client.js', { WebSocket });
+    const queries = loadBrowserModule('queries.js');
+    const clients: Array<{ dispose(): void }> = [];
+    const wsClient = (token: string | null, onAuthFailure = () => {}) => {
+      const client = new GraphQLWsClient({ url: t.wsUrl, getToken: () => token, onAuthFailure });
+      clients.push(client);
+      return client;
+    };
+    afterAll(() => clients.forEach((c) => c.dispose()));
+
+    const declare = (title: string) =>
+      t.ok(`mutation($i: DeclareIncidentInput!) { declareIncident(input: $i) { id } }`, { i: { title, severity: 'SEV2', trigger: 'USER_REPORT' } }, t.admin.token);
+
+    function nextValue<T>(subscribe: (sink: { next: (v: T) => void; error: (e: unknown) => void }) => void, timeoutMs = 5000): Promise<T> {
+      return new Promise((resolve, reject) => {
+        const timer = setTimeout(() => reject(new Error('no value in time')), timeoutMs);
+        subscribe({
+          next: (value) => {
+            clearTimeout(timer);
+            resolve(value);
+          },
+          error: (error) => {
+            clearTimeout(timer);
+            reject(error);
+          },
+        });
+      });
+    }
+
+    async function waitFor(condition: () => boolean, timeoutMs = 5000) {
+      const deadline = Date.now() + timeoutMs;
+      while (!condition()) {
+        if (Date.now() > deadline) throw new Error('condition not met in time');
+        await new Promise((r) => setTimeout(r, 20));
+      }
+    }
+
+    it('reports the contract code and message of a refused mutation', async () => {
+      const api = new HttpClient({ url: `${t.url}/graphql`, getToken: () => t.admin.token });
+      await expect(api.request(queries.DECLARE_INCIDENT, { input: { title: '   ', severity: 'SEV1', trigger: 'USER_REPORT' } })).rejects.toMatchObject({
+        code: 'BAD_USER_INPUT',
+        message: expect.stringContaining('title must not be blank'),
+      });
+    });
+
+    it('tells the app when a request carrying a token is refused as unauthenticated', async () => {
+      let expired = 0;
+      const api = new HttpClient({ url: `${t.url}/graphql`, getToken: () => 'not-a-valid-token', onUnauthenticated: () => (expired += 1) });
+      await expect(api.request(queries.ME)).rejects.toMatchObject({ code: 'UNAUTHENTICATED' });
+      expect(expired).toBe(1);
+    });
+
+    it('acknowledges the connection, subscribes, and delivers incidentsChanged for a declaration', async () => {
+      const client = wsClient(t.admin.token);
+      const states: string[] = [];
+      client.onState((s: string) => states.push(s));
+      const declared = nextValue<any>((sink) => client.subscribe(queries.INCIDENTS_CHANGED, {}, sink));
+      await waitFor(() => client.state === 'connected');
+      const { declareIncident } = await declare('Live through the console client');
+      const value = await declared;
+      expect(value.incidentsChanged).toMatchObject({ kind: 'DECLARED', incident: { id: declareIncident.id, title: 'Live through the console client' } });
+      expect(states).toEqual(['idle', 'connecting', 'connected']);
+    });
+
+    it('reconnects after the connection drops, subscribes again and says it reconnected', async () => {
+      const client = wsClient(t.admin.token);
+      const values: any[] = [];
+      let reconnects = 0;
+      client.onReconnect(() => (reconnects += 1));
+      client.subscribe(queries.INCIDENTS_CHANGED, {}, { next: (v: any) => values.push(v) });
+      await waitFor(() => client.state === 'connected');
+      // An abrupt drop (1006), as when a laptop sleeps or a proxy restarts.
+      client.socket.terminate();
+      await waitFor(() => client.state === 'reconnecting');
+      await waitFor(() => client.state === 'connected', 10_000);
+      expect(reconnects).toBe(1);
+      const { declareIncident } = await declare('After the reconnect');
+      await waitFor(() => values.some((v) => v.incidentsChanged.incident.id === declareIncident.id));
+    });
+
+    it('stops and reports an auth failure when the server refuses the token, without retrying', async () => {
+      let failures = 0;
+      const client = wsClient('not-a-valid-token', () => (failures += 1));
+      const outcome = nextValue((sink) => client.subscribe(queries.INCIDENTS_CHANGED, {}, sink));
+      await expect(outcome).rejects.toMatchObject({ code: 'UNAUTHENTICATED' });
+      expect(failures).toBe(1);
+      expect(client.state).toBe('failed');
+      expect(client.socket).toBeNull();
+    });
+
+    it('backs off exponentially with jitter up to 30 seconds', () => {
+      for (let attempt = 0; attempt < 10; attempt += 1) {
+        const ceiling = Math.min(30_000, 1000 * 2 ** attempt);
+        const delay = backoffDelay(attempt);
+        expect(delay).toBeGreaterThanOrEqual(ceiling / 2);
+        expect(delay).toBeLessThanOrEqual(ceiling);
+      }
+    });
+  });
+});

@@ -1,0 +1,276 @@
+/**
+ * End-to-end check of the web console in a real, headless Chromium.
+ *
+ * Not part of `npm test` (jest runs *.test.ts only) because CI has no
+ * browser. Run it by hand after changing src/web/:
+ *
+ *   apt-get install -y chromium              # Debian's Chromium at /usr/bin/chromium
+ *   npm i --no-save playwright-core          # the driver only; never added to package.json
+ *   DATABASE_URL=postgres://postgres@127.0.0.1:5432/postgres \
+ *     npx ts-node --transpile-only test/e2e/console.e2e.ts
+ *
+ * Without SITREP_URL it starts its own server with a fresh database (like the
+ * jest tests). To drive a server you started yourself instead:
+ *
+ *   SITREP_URL=http://127.0.0.1:4700 SITREP_ADMIN_EMAIL=admin@sitrep.local \
+ *     SITREP_ADMIN_PASSWORD=admin-pass-123 npx ts-node --transpile-only test/e2e/console.e2e.ts
+ *
+ * Environment: CHROMIUM (default /usr/bin/chromium), SHOTS_DIR (default
+ * /tmp/sitrep-console-shots) for the PNG screenshots, HEADED=1 to watch.
+ *
+ * What it does, as two people would: an admin signs in, declares an incident
+ * while a responder watches the board in a second browser, moves its status
+ * with a note, adds a timeline note, toggles a postmortem flag, posts a
+ * status update, hands command to the responder (who sees each change arrive
+ * live), meets an API error shown next to the form; then the wall mode, a
+ * phone-sized board, and a hostile title that must stay text. It fails on
+ * any page error, console error, or request that leaves the server's origin.
+ */
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import path from 'node:path';
+import 'reflect-metadata';
+import { ADMIN_EMAIL, ADMIN_PASSWORD, startTestServer, type TestServer } from '../support/test-server';
+
+const CHROMIUM = process.env.CHROMIUM ?? '/usr/bin/chromium';
+const SHOTS = process.env.SHOTS_DIR ?? '/tmp/sitrep-console-shots';
+const RESPONDER_PASSWORD = 'responder-pass-123';
+
+type Page = any;
+
+async function gql(base: string, query: string, variables: Record<string, unknown> = {}, token?: string) {
+  const response = await fetch(`${base}/graphql`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
+    body: JSON.stringify({ query, variables }),
+  });
+  const body = (await response.json()) as { data?: any; errors?: unknown[] };
+  if (body.errors?.length) throw new Error(JSON.stringify(body.errors));
+  return body.data;
+}
+
+async function main(): Promise<void> {
+  // A variable specifier keeps tsc from requiring playwright-core's types: it is a dev-only tool.
+  const driver = 'playwright-core';
+  const { chromium } = await import(driver);
+  fs.mkdirSync(SHOTS, { recursive: true });
+
+  let server: TestServer | undefined;
+  let base = process.env.SITREP_URL;
+  let adminEmail = process.env.SITREP_ADMIN_EMAIL ?? 'admin@sitrep.local';
+  let adminPassword = process.env.SITREP_ADMIN_PASSWORD ?? 'admin-pass-123';
+  if (!base) {
+    server = await startTestServer();
+    base = server.url;
+    adminEmail = ADMIN_EMAIL;
+    adminPassword = ADMIN_PASSWORD;
+  }
+  const origin = new URL(base).host;
+  const adminToken = (await gql(base, `mutation($e: String!, $p: String!) { login(email: $e, password: $p) { token } }`, { e: adminEmail, p: adminPassword })).login.token;
+  const responderEmail = `riley-${Date.now()}@example.test`;
+  await gql(
+    base,
+    `mutation($i: CreateUserInput!) { createUser(input: $i) { id } }`,
+    { i: { email: responderEmail, name: 'Riley Responder', password: RESPONDER_PASSWORD, role: 'RESPONDER' } },
+    adminToken,
+  );
+
+  const browser = await chromium.launch({
+    executablePath: CHROMIUM,
+    headless: !process.env.HEADED,
+    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+  });
+  const problems: string[] = [];
+  const watch = (page: Page, who: string) => {
+    page.on('pageerror', (error: Error) => problems.push(`${who}: page error ${error.message}`));
+    page.on('console', (message: any) => {
+      if (message.type() === 'error') problems.push(`${who}: console error ${message.text()}`);
+    });
+    page.on('request', (request: any) => {
+      const url = new URL(request.url());
+      if (url.protocol !== 'data:' && url.host !== origin) problems.push(`${who}: external request ${request.url()}`);
+    });
+    page.on('websocket', (ws: any) => {
+      if (new URL(ws.url()).host !== origin) problems.push(`${who}: external websocket ${ws.url()}`);
+    });
+  };
+  const shot = async (page: Page, name: string, fullPage = true) => {
+    const file = path.join(SHOTS, `${name}.png`);
+    await page.screenshot({ path: file, fullPage });
+    console.log(`screenshot ${file}`);
+  };
+  const signIn = async (page: Page, email: string, password: string) => {
+    await page.goto(base!);
+    await page.getByLabel('Email').fill(email);
+    await page.getByLabel('Password').fill(password);
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.getByRole('heading', { name: 'Incidents', level: 1 }).waitFor();
+  };
+
+  try {
+    const admin = await (await browser.newContext({ viewport: { width: 1440, height: 1000 } })).newPage();
+    const riley = await (await browser.newContext({ viewport: { width: 1280, height: 900 } })).newPage();
+    watch(admin, 'admin');
+    watch(riley, 'riley');
+
+    // Sign-in: a wrong password is an error next to the form, then the right one gets in.
+    await admin.goto(base);
+    await shot(admin, '01-login');
+    await admin.getByLabel('Email').fill(adminEmail);
+    await admin.getByLabel('Password').fill('wrong-password');
+    await admin.getByRole('button', { name: 'Sign in' }).click();
+    await admin.locator('.error-box', { hasText: 'UNAUTHENTICATED' }).waitFor();
+    await shot(admin, '02-login-error');
+    await signIn(admin, adminEmail, adminPassword);
+    assert.ok(await admin.evaluate(() => (globalThis as any).sessionStorage.getItem('sitrep.token')), 'the token is kept in sessionStorage');
+
+    await signIn(riley, responderEmail, RESPONDER_PASSWORD);
+    await riley.locator('.live-ok').waitFor();
+
+    // Declare; the responder's board shows it without a reload.
+    const title = `Checkout returns 500 for EU customers ${Date.now()}`;
+    await admin.getByRole('link', { name: 'Declare incident' }).first().click();
+    await admin.getByLabel('Title').fill(title);
+    await admin.getByLabel('Summary (optional)').fill('Error rate on /checkout at 35% since 14:02 UTC. EU region only.');
+    await admin.locator('label.sev-option', { hasText: 'SEV1' }).click();
+    await admin.getByLabel('How was it detected?').selectOption('USER_REPORT');
+    await shot(admin, '03-declare');
+    await admin.getByRole('button', { name: 'Declare incident' }).click();
+    await admin.getByRole('heading', { name: title, level: 1 }).waitFor();
+    await riley.getByRole('link', { name: title }).waitFor({ timeout: 5000 });
+    console.log('live: the declaration reached the second browser');
+    await shot(riley, '04-board-live-declared');
+
+    await riley.getByRole('link', { name: title }).click();
+    await riley.getByRole('heading', { name: title, level: 1 }).waitFor();
+    await riley.locator('.live-ok').waitFor();
+
+    // Sharpen the title as understanding improves; the responder sees it change.
+    await admin.getByText('Edit title and summary').click();
+    await admin.getByLabel('Title', { exact: true }).fill(`${title} (payment gateway)`);
+    await admin.getByRole('button', { name: 'Save' }).click();
+    await riley.getByRole('heading', { name: `${title} (payment gateway)`, level: 1 }).waitFor({ timeout: 5000 });
+
+    // Status with a note.
+    await admin.getByLabel('Move to').selectOption('IDENTIFIED');
+    await admin.getByLabel('Note (optional)').fill('Bad config push to the EU payment gateway');
+    await admin.getByRole('button', { name: 'Change status' }).click();
+    await admin.locator('.head-badges .status-identified').waitFor();
+    await riley.locator('.head-badges .status-identified').waitFor({ timeout: 5000 });
+    await riley.locator('.tl-body', { hasText: 'Bad config push to the EU payment gateway' }).waitFor({ timeout: 5000 });
+    console.log('live: the status change and its timeline entry reached the second browser');
+
+    // A timeline note, and an API error next to the form for a blank one.
+    await admin.getByLabel('Text').fill('   ');
+    await admin.getByRole('button', { name: 'Add to timeline' }).click();
+    const timelineError = admin.locator('.timeline-form .error-box');
+    await timelineError.waitFor();
+    assert.match(await timelineError.innerText(), /BAD_USER_INPUT[\s\S]*must not be empty/);
+    await shot(admin, '05-timeline-error');
+    await admin.getByLabel('Text').fill('Rolled back gateway config to v41');
+    await admin.getByLabel('Entry').selectOption('ROLLBACK');
+    await admin.getByRole('button', { name: 'Add to timeline' }).click();
+    await riley.locator('.tl-body', { hasText: 'Rolled back gateway config to v41' }).waitFor({ timeout: 5000 });
+    assert.equal(await timelineError.isHidden(), true, 'a success clears the error');
+
+    // A flag: the postmortem becomes required (the rollback already made it so).
+    await admin.getByRole('switch', { name: /User-visible downtime/ }).check();
+    await admin.locator('.triggers li', { hasText: 'User-visible downtime' }).waitFor();
+    await riley.locator('.triggers li', { hasText: 'User-visible downtime' }).waitFor({ timeout: 5000 });
+
+    // The responder is not the communications lead: the form says so and is disabled.
+    assert.equal(await riley.getByRole('button', { name: 'Post internal update' }).isDisabled(), true);
+
+    await admin.getByLabel('Message').fill('We are rolling back a configuration change. Next update 14:45 UTC.');
+    await admin.getByRole('button', { name: 'Post internal update' }).click();
+    await riley.locator('.updates .tl-body', { hasText: 'Next update 14:45 UTC' }).waitFor({ timeout: 5000 });
+
+    // Hand over command.
+    await admin.getByLabel('Role', { exact: true }).selectOption('INCIDENT_COMMANDER');
+    await admin.getByLabel('Person', { exact: true }).selectOption({ label: `Riley Responder (${responderEmail})` });
+    await admin.getByRole('button', { name: 'Hand over command' }).click();
+    await riley.locator('.facts', { hasText: 'Riley Responder' }).waitFor({ timeout: 5000 });
+    await riley.locator('.tl-body', { hasText: 'Command handed over' }).waitFor({ timeout: 5000 });
+    assert.equal(await riley.getByRole('button', { name: 'Hand over command' }).isEnabled(), true, 'the new commander may assign roles');
+    console.log('live: the handover reached the new commander');
+    await shot(admin, '06-incident-admin');
+    await shot(riley, '07-incident-riley-commander');
+
+    // More incidents for the board and the wall, including a hostile title.
+    const hostile = `<img src=x onerror="window.__xss=1"> & "quotes"`;
+    const resolvedId = (await gql(base, `mutation($i: DeclareIncidentInput!) { declareIncident(input: $i) { id } }`, { i: { title: 'Stale CDN cache on docs site', severity: 'SEV3', trigger: 'USER_REPORT' } }, adminToken)).declareIncident.id;
+    await gql(base, `mutation($id: ID!) { setIncidentStatus(id: $id, status: RESOLVED, note: "Purged") { id } }`, { id: resolvedId }, adminToken);
+    for (const [t, severity, trigger] of [
+      ['Search latency p99 above 2s', 'SEV2', 'AUTOMATED_ALERT'],
+      [hostile, 'SEV3', 'STAFF_IDENTIFIED'],
+      ['Delayed email notifications', 'SEV4', 'USER_REPORT'],
+    ]) {
+      await gql(base, `mutation($i: DeclareIncidentInput!) { declareIncident(input: $i) { id } }`, { i: { title: t, severity, trigger } }, adminToken);
+    }
+    await admin.getByRole('link', { name: 'Incidents', exact: true }).click();
+    await admin.getByRole('link', { name: hostile }).first().waitFor();
+    assert.equal(await admin.evaluate(() => (globalThis as any).__xss), undefined, 'titles are text, never HTML');
+    assert.equal(await admin.locator('main img').count(), 0);
+    await shot(admin, '08-board');
+
+    // Filters: only SEV1.
+    await admin.locator('label.chip', { hasText: 'SEV1' }).click();
+    await admin.waitForFunction(() => !(globalThis as any).document.querySelector('main table')?.innerText.includes('SEV2'));
+    assert.match(admin.url(), /severity=SEV1/);
+    await admin.locator('label.chip', { hasText: 'SEV1' }).click();
+
+    // Wall mode on a 1080p screen; a new incident shows up by itself.
+    const wall = await (await browser.newContext({ viewport: { width: 1920, height: 1080 } })).newPage();
+    watch(wall, 'wall');
+    await signIn(wall, adminEmail, adminPassword);
+    await wall.goto(`${base}/#/wall`);
+    await wall.locator('.wall-card').first().waitFor();
+    // Unique, so that runs against a long-lived server do not see an earlier run's card.
+    const wallTitle = `Login page down in APAC (#${Date.now() % 10_000})`;
+    await gql(base, `mutation($i: DeclareIncidentInput!) { declareIncident(input: $i) { id } }`, { i: { title: wallTitle, severity: 'SEV1', trigger: 'USER_REPORT' } }, adminToken);
+    await wall.locator('.wall-title', { hasText: wallTitle }).waitFor({ timeout: 5000 });
+    assert.equal(await wall.locator('.topbar').isVisible(), false, 'wall mode has no controls');
+    await shot(wall, '09-wall');
+    await wall.keyboard.press('Escape');
+    await wall.getByRole('heading', { name: 'Incidents', level: 1 }).waitFor();
+
+    // Phone-sized board and incident.
+    const phone = await (await browser.newContext({ viewport: { width: 390, height: 844 }, deviceScaleFactor: 2 })).newPage();
+    watch(phone, 'phone');
+    await signIn(phone, responderEmail, RESPONDER_PASSWORD);
+    await phone.getByRole('link', { name: title }).waitFor();
+    await shot(phone, '10-phone-board', false);
+    await phone.getByRole('link', { name: title }).click();
+    await phone.getByRole('heading', { name: title, level: 1 }).waitFor();
+    await shot(phone, '11-phone-incident', false);
+
+    // A viewer, in the dark theme: everything visible, nothing to change.
+    const viewerEmail = `vera-${Date.now()}@example.test`;
+    await gql(base, `mutation($i: CreateUserInput!) { createUser(input: $i) { id } }`, { i: { email: viewerEmail, name: 'Vera Viewer', password: RESPONDER_PASSWORD, role: 'VIEWER' } }, adminToken);
+    const viewer = await (await browser.newContext({ viewport: { width: 1280, height: 900 }, colorScheme: 'dark' })).newPage();
+    watch(viewer, 'viewer');
+    await signIn(viewer, viewerEmail, RESPONDER_PASSWORD);
+    assert.equal(await viewer.getByRole('link', { name: 'Declare incident' }).count(), 0, 'viewers are not offered declaring');
+    await viewer.getByRole('link', { name: title }).click();
+    await viewer.getByRole('heading', { name: title, level: 1 }).waitFor();
+    await viewer.getByText('You are a viewer').waitFor();
+    assert.equal(await viewer.locator('main form').count(), 0, 'viewers get no forms');
+    await shot(viewer, '12-viewer-dark');
+
+    // Logout forgets the token.
+    await admin.getByRole('button', { name: 'Log out' }).click();
+    await admin.getByRole('button', { name: 'Sign in' }).waitFor();
+    assert.equal(await admin.evaluate(() => (globalThis as any).sessionStorage.getItem('sitrep.token')), null);
+
+    assert.deepEqual(problems, [], 'no page errors, console errors or external requests');
+    console.log('console e2e: all checks passed');
+  } finally {
+    await browser.close();
+    await server?.close();
+  }
+}
+
+main().catch((error) => {
+  console.error(error);
+  process.exitCode = 1;
+});
