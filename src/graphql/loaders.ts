@@ -1,5 +1,6 @@
 import DataLoader from 'dataloader';
 import { In, IsNull, type DataSource } from 'typeorm';
+import { DocumentStore } from '../collab/document-store';
 import { RoleAssignmentRecord } from '../roles/role-assignment.entity';
 import { StatusUpdate } from '../status-updates/status-update.entity';
 import { TimelineEvent } from '../timeline/timeline-event.entity';
@@ -64,7 +65,13 @@ export function createLoaders(dataSource: DataSource) {
     return groupBy(rows, (s) => s.incidentId, incidentIds);
   });
 
-  return { users, prime, currentRoles, timeline, statusUpdates };
+  // Stored incident documents (snapshot + log) for incidents whose document is not loaded in memory.
+  const documentStore = new DocumentStore(dataSource);
+  const storedDocuments = new DataLoader<string, { markdown: string; updatedAt: Date | null }>((incidentIds) =>
+    documentStore.readMarkdown(incidentIds),
+  );
+
+  return { users, prime, currentRoles, timeline, statusUpdates, storedDocuments };
 }
 
 export type Loaders = ReturnType<typeof createLoaders>;

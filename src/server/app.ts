@@ -67,6 +67,8 @@ export async function startServer(config: Config, log: Logger = createLogger(con
   upgrades.add('/graphql', (req, socket, head) =>
     graphqlWss.handleUpgrade(req, socket, head, (ws) => graphqlWss.emit('connection', ws, req)),
   );
+  // The live incident documents: /collab/<incidentId>?token=<token>, the y-websocket protocol.
+  upgrades.add('/collab/', (req, socket, head) => services.collab.handleUpgrade(req, socket, head));
   graphqlWss.on('connection', (ws) => {
     metrics.websocketConnections.inc({ endpoint: 'graphql' });
     ws.once('close', () => metrics.websocketConnections.dec({ endpoint: 'graphql' }));
@@ -169,6 +171,8 @@ export async function startServer(config: Config, log: Logger = createLogger(con
       upgrades.stopAccepting();
       // graphql-ws closes each client with 1001 Going Away.
       await wsServer.dispose();
+      // Closes every document socket with 1001 and stores every pending edit before the pool goes.
+      await services.collab.close();
       await apollo.stop();
       await new Promise<void>((resolve) => graphqlWss.close(() => resolve()));
       await pubsub.close();

@@ -1,6 +1,9 @@
 import type { DataSource } from 'typeorm';
 import { AuthService } from '../auth/auth.service';
 import { TokenService } from '../auth/token.service';
+import { CollabServer } from '../collab/collab-server';
+import { documentSeeder } from '../collab/document-seeder';
+import { DocumentStore } from '../collab/document-store';
 import type { Config } from '../config/config';
 import { UnitOfWork } from '../db/unit-of-work';
 import type { PubSub } from '../events/pubsub';
@@ -27,6 +30,9 @@ export interface Services {
   roles: RoleService;
   incidents: IncidentService;
   statusUpdates: StatusUpdateService;
+  /** The live incident documents: their store and the y-websocket server on `/collab/`. */
+  documents: DocumentStore;
+  collab: CollabServer;
 }
 
 /** Wires the services together. No I/O happens here. */
@@ -47,5 +53,8 @@ export function createServices(deps: {
   const roles = new RoleService(uow, timeline);
   const incidents = new IncidentService(dataSource, uow, roles, timeline);
   const statusUpdates = new StatusUpdateService(uow, roles, timeline);
-  return { config, log, metrics, dataSource, pubsub, uow, tokens, auth, users, timeline, roles, incidents, statusUpdates };
+  const documents = new DocumentStore(dataSource);
+  incidents.onDeclare(documentSeeder(documents, roles));
+  const collab = new CollabServer({ config: config.collab, auth, dataSource, store: documents, metrics, log });
+  return { config, log, metrics, dataSource, pubsub, uow, tokens, auth, users, timeline, roles, incidents, statusUpdates, documents, collab };
 }

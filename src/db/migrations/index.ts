@@ -1,4 +1,5 @@
 import { CoreSchema1764115200000 } from './1764115200000-core-schema';
+import { IncidentDocuments1764115300000 } from './1764115300000-incident-documents';
 
 /** Every migration, oldest first. Add new ones at the end. */
-export const migrations = [CoreSchema1764115200000];
+export const migrations = [CoreSchema1764115200000, IncidentDocuments1764115300000];

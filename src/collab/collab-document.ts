@@ -1,0 +1,229 @@
+import * as awarenessProtocol from 'y-protocols/awareness';
+import * as syncProtocol from 'y-protocols/sync';
+import * as encoding from 'lib0/encoding';
+import * as Y from 'yjs';
+import type { CollabConfig } from '../config/config';
+import type { Logger } from '../observability/logger';
+import type { CollabConnection } from './collab-connection';
+import type { CollabMetrics } from './collab-metrics';
+import { CONTENT, type DocumentStore } from './document-store';
+
+/** y-websocket message types. */
+export const MessageType = { Sync: 0, Awareness: 1, Auth: 2, QueryAwareness: 3 } as const;
+
+
+/** Thrown when an edit would push the document past `collab.maxDocumentBytes`. */
+export class DocumentTooLargeError extends Error {}
+
+/** Several updates in one event-loop turn go out as one frame; past these they go out at once. */
+const MAX_BATCH_UPDATES = 64;
+const RETRY_FLUSH_MS = 1_000;
+
+/**
+ * One incident document in memory: the Y.Doc, its awareness and the
+ * connections on it. Each update is encoded once per event-loop turn and
+ * broadcast; edits are appended to the log in batches.
+ */
+export class CollabDocument {
+  readonly doc = new Y.Doc();
+  readonly awareness = new awarenessProtocol.Awareness(this.doc);
+  /** Every connection attached to this document, including those waiting for the load. */
+  readonly connections = new Set<CollabConnection>();
+  /** Settles when the stored state is in `doc`; rejects when the load failed. */
+  readonly loaded: Promise<void>;
+  isLoaded = false;
+  updatedAt: Date | null = null;
+
+  private approxBytes = 0;
+  private logLength = 0;
+  private pending: Uint8Array[] = [];
+  private flushTimer: NodeJS.Timeout | undefined;
+  private flushing: Promise<void> = Promise.resolve();
+  private compacting: Promise<void> | undefined;
+  private outgoing: Array<{ update: Uint8Array; origin: unknown }> = [];
+  private outgoingAwareness = new Set<number>();
+  private awarenessOrigins = new Set<unknown>();
+  private broadcastScheduled = false;
+  private destroyed = false;
+
+  constructor(
+    readonly incidentId: string,
+    private readonly store: DocumentStore,
+    private readonly config: CollabConfig,
+    private readonly metrics: CollabMetrics,
+    private readonly log: Logger,
+  ) {
+    this.awareness.setLocalState(null);
+    this.loaded = this.load();
+  }
+
+  private async load(): Promise<void> {
+    const stored = await this.store.load(this.incidentId);
+    // Applied before any listener exists: stored state is neither re-stored nor broadcast.
+    Y.applyUpdate(this.doc, Y.encodeStateAsUpdate(stored.doc));
+    this.approxBytes = Y.encodeStateAsUpdate(this.doc).byteLength;
+    stored.doc.destroy();
+    this.updatedAt = stored.updatedAt;
+    this.logLength = stored.logLength;
+    this.doc.on('update', (update: Uint8Array, origin: unknown) => this.onUpdate(update, origin));
+    this.awareness.on('update', (changes: { added: number[]; updated: number[]; removed: number[] }, origin: unknown) =>
+      this.onAwareness(changes, origin),
+    );
+    this.isLoaded = true;
+  }
+
+  /** The Markdown text of the document. */
+  get markdown(): string {
+    return this.doc.getText(CONTENT).toString();
+  }
+
+  /**
+   * Applies a client's update, refusing it when the document would outgrow
+   * its limit. The size is estimated by adding update sizes and measured
+   * exactly only when the estimate crosses the limit.
+   */
+  applyClientUpdate(update: Uint8Array, origin: CollabConnection): void {
+    if (this.approxBytes + update.byteLength > this.config.maxDocumentBytes) {
+      this.approxBytes = Y.encodeStateAsUpdate(this.doc).byteLength;
+      if (this.approxBytes + update.byteLength > this.config.maxDocumentBytes) throw new DocumentTooLargeError();
+    }
+    Y.applyUpdate(this.doc, update, origin);
+  }
+
+  private onUpdate(update: Uint8Array, origin: unknown): void {
+    this.approxBytes += update.byteLength;
+    this.updatedAt = new Date();
+    this.pending.push(update);
+    this.flushTimer ??= setTimeout(() => void this.flush().catch(() => undefined), this.config.flushIntervalMs);
+    this.outgoing.push({ update, origin });
+    if (this.outgoing.length >= MAX_BATCH_UPDATES) this.broadcast();
+    else this.scheduleBroadcast();
+  }
+
+  private onAwareness({ added, updated, removed }: { added: number[]; updated: number[]; removed: number[] }, origin: unknown): void {
+    const connection = this.connectionFor(origin);
+    for (const id of added) connection?.awarenessClients.add(id);
+    for (const id of removed) connection?.awarenessClients.delete(id);
+    for (const id of [...added, ...updated, ...removed]) this.outgoingAwareness.add(id);
+    this.awarenessOrigins.add(origin);
+    this.scheduleBroadcast();
+  }
+
+  private connectionFor(origin: unknown): CollabConnection | undefined {
+    return this.connections.has(origin as CollabConnection) ? (origin as CollabConnection) : undefined;
+  }
+
+  private scheduleBroadcast(): void {
+    if (this.broadcastScheduled) return;
+    this.broadcastScheduled = true;
+    setImmediate(() => this.broadcast());
+  }
+
+  /**
+   * Sends what this turn produced: the updates as one frame (one encoding for
+   * every receiver) and the awareness changes as another. When one
+   * connection caused it all, that connection is skipped.
+   */
+  private broadcast(): void {
+    this.broadcastScheduled = false;
+    if (this.destroyed) return;
+    if (this.outgoing.length > 0) {
+      const batch = this.outgoing;
+      this.outgoing = [];
+      // A turn's batch is small and bounded (MAX_BATCH_UPDATES), so merging it is cheap.
+      const update = batch.length === 1 ? batch[0].update : Y.mergeUpdates(batch.map((b) => b.update));
+      const encoder = encoding.createEncoder();
+      encoding.writeVarUint(encoder, MessageType.Sync);
+      syncProtocol.writeUpdate(encoder, update);
+      const skip = batch.every((b) => b.origin === batch[0].origin) ? batch[0].origin : undefined;
+      this.sendToAll(encoding.toUint8Array(encoder), skip);
+    }
+    if (this.outgoingAwareness.size > 0) {
+      const clients = [...this.outgoingAwareness];
+      const origins = [...this.awarenessOrigins];
+      this.outgoingAwareness.clear();
+      this.awarenessOrigins.clear();
+      const encoder = encoding.createEncoder();
+      encoding.writeVarUint(encoder, MessageType.Awareness);
+      encoding.writeVarUint8Array(encoder, awarenessProtocol.encodeAwarenessUpdate(this.awareness, clients));
+      this.sendToAll(encoding.toUint8Array(encoder), origins.length === 1 ? origins[0] : undefined);
+    }
+  }
+
+  private sendToAll(message: Uint8Array, skip: unknown): void {
+    for (const connection of this.connections) {
+      if (connection !== skip && connection.isAttached) connection.send(message);
+    }
+  }
+
+  /** Removes a connection and the awareness states it controlled. */
+  remove(connection: CollabConnection): void {
+    if (!this.connections.delete(connection)) return;
+    if (this.isLoaded && connection.awarenessClients.size > 0) {
+      awarenessProtocol.removeAwarenessStates(this.awareness, [...connection.awarenessClients], null);
+    }
+  }
+
+  /**
+   * Appends every pending update to the log. Flushes run one after another;
+   * a failed batch goes back to the front and is retried.
+   */
+  flush(): Promise<void> {
+    const run = this.flushing.then(async () => {
+      clearTimeout(this.flushTimer);
+      this.flushTimer = undefined;
+      while (this.pending.length > 0) {
+        const batch = this.pending;
+        this.pending = [];
+        try {
+          await this.store.append(this.incidentId, batch);
+        } catch (error) {
+          this.pending = batch.concat(this.pending);
+          this.log.error({ err: error, incidentId: this.incidentId, updates: batch.length }, 'appending document updates failed');
+          if (!this.destroyed) this.flushTimer ??= setTimeout(() => void this.flush().catch(() => undefined), RETRY_FLUSH_MS);
+          throw error;
+        }
+        this.metrics.updatesStored.inc(batch.length);
+        this.logLength += batch.length;
+      }
+      if (this.logLength >= this.config.compactAfterUpdates) this.compactInBackground();
+    });
+    this.flushing = run.catch(() => undefined);
+    return run;
+  }
+
+  private compactInBackground(): void {
+    this.compacting ??= this.store
+      .compact(this.incidentId)
+      .then((folded) => {
+        if (folded === null) return;
+        this.logLength = Math.max(0, this.logLength - folded);
+        this.metrics.compactions.inc();
+      })
+      .catch((error) => this.log.error({ err: error, incidentId: this.incidentId }, 'compacting the document failed'))
+      .finally(() => {
+        this.compacting = undefined;
+      });
+  }
+
+  /** True when nothing waits to be stored. */
+  get isClean(): boolean {
+    return this.pending.length === 0;
+  }
+
+  /** Flushes, waits for a running compaction, then frees the document. */
+  async close(): Promise<void> {
+    try {
+      await this.flush();
+    } finally {
+      await this.compacting;
+    }
+  }
+
+  destroy(): void {
+    this.destroyed = true;
+    clearTimeout(this.flushTimer);
+    this.awareness.destroy();
+    this.doc.destroy();
+  }
+}
