@@ -23,6 +23,8 @@ export interface Editor {
  * talk to the others in-process, around the server.
  */
 export function connectEditor(httpUrl: string, incidentId: string, token?: string): Editor {
+  // Each provider adds a process 'exit' listener; tests open dozens on purpose.
+  process.setMaxListeners(0);
   const doc = new Y.Doc();
   const provider = new WebsocketProvider(httpUrl.replace(/^http/, 'ws') + '/collab', incidentId, doc, {
     params: token ? { token } : {},
