@@ -58,11 +58,9 @@ export class CollabDocument {
   }
 
   private async load(): Promise<void> {
-    const stored = await this.store.load(this.incidentId);
-    // Applied before any listener exists: stored state is neither re-stored nor broadcast.
-    Y.applyUpdate(this.doc, Y.encodeStateAsUpdate(stored.doc));
-    this.approxBytes = Y.encodeStateAsUpdate(this.doc).byteLength;
-    stored.doc.destroy();
+    // Replayed before any listener exists: stored state is neither re-stored nor broadcast.
+    const stored = await this.store.load(this.incidentId, this.doc);
+    this.approxBytes = stored.bytes;
     this.updatedAt = stored.updatedAt;
     this.logLength = stored.logLength;
     this.doc.on('update', (update: Uint8Array, origin: unknown) => this.onUpdate(update, origin));
@@ -79,13 +77,15 @@ export class CollabDocument {
 
   /**
    * Applies a client's update, refusing it when the document would outgrow
-   * its limit. The size is estimated by adding update sizes and measured
-   * exactly only when the estimate crosses the limit.
+   * its limit. The size is estimated by adding update sizes (an upper bound)
+   * and measured exactly only when the estimate crosses the limit.
    */
   applyClientUpdate(update: Uint8Array, origin: CollabConnection): void {
     if (this.approxBytes + update.byteLength > this.config.maxDocumentBytes) {
       this.approxBytes = Y.encodeStateAsUpdate(this.doc).byteLength;
-      if (this.approxBytes + update.byteLength > this.config.maxDocumentBytes) throw new DocumentTooLargeError();
+      // A reconnecting client's sync step 2 repeats what the document already has: count only what is new.
+      const novel = Y.diffUpdate(update, Y.encodeStateVector(this.doc)).byteLength;
+      if (this.approxBytes + novel > this.config.maxDocumentBytes) throw new DocumentTooLargeError();
     }
     Y.applyUpdate(this.doc, update, origin);
   }

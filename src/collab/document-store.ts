@@ -11,6 +11,8 @@ export interface StoredDocument {
   updatedAt: Date | null;
   /** Rows in the update log (not yet compacted). */
   logLength: number;
+  /** Bytes read: snapshot plus log, an upper bound of the encoded document's size. */
+  bytes: number;
 }
 
 type Row = { kind: number; id: string | null; data: Buffer | null; at: Date };
@@ -27,17 +29,18 @@ const READ = `
   SELECT 1, id, seq, update, created_at FROM incident_document_updates WHERE incident_id = $1
   ORDER BY kind, seq`;
 
-/** Replays a snapshot and its log into a fresh Y.Doc (apply and encode; never Y.mergeUpdates, which is quadratic). */
-function replay(rows: Row[]): StoredDocument {
-  const doc = new Y.Doc();
+/** Replays a snapshot and its log into `doc`, in one transaction (never Y.mergeUpdates, which is quadratic). */
+function replay(rows: Row[], doc = new Y.Doc()): StoredDocument {
   let updatedAt: Date | null = null;
+  let bytes = 0;
   doc.transact(() => {
     for (const row of rows) {
       if (row.data && row.data.length > 0) Y.applyUpdate(doc, row.data);
+      bytes += row.data?.length ?? 0;
       if (!updatedAt || row.at > updatedAt) updatedAt = row.at;
     }
   });
-  return { doc, updatedAt, logLength: rows.filter((r) => r.kind === 1).length };
+  return { doc, updatedAt, logLength: rows.filter((r) => r.kind === 1).length, bytes };
 }
 
 /**
@@ -47,9 +50,12 @@ function replay(rows: Row[]): StoredDocument {
 export class DocumentStore {
   constructor(private readonly dataSource: DataSource) {}
 
-  /** Loads a document. Throws on any failure; it never writes, so a failed load cannot clobber anything. */
-  async load(incidentId: string): Promise<StoredDocument> {
-    return replay(await this.dataSource.query(READ, [incidentId]));
+  /**
+   * Loads a document (into `doc` when given). Throws on any failure; it never
+   * writes, so a failed load cannot clobber anything.
+   */
+  async load(incidentId: string, doc?: Y.Doc): Promise<StoredDocument> {
+    return replay(await this.dataSource.query(READ, [incidentId]), doc);
   }
 
   /** Loads several documents at once (for GraphQL lists), keyed by incident id. */

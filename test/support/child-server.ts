@@ -10,10 +10,13 @@ export interface ChildServer {
   exited: Promise<void>;
 }
 
-/** Starts `test/support/sitrep-process.ts` with `env` on top of ours; resolves once it listens. */
-export async function startChildServer(env: Record<string, string>): Promise<ChildServer> {
+/**
+ * Starts `script` (Sitrep's by default) with `env` on top of ours; resolves
+ * once it prints `{"port":<port>}`.
+ */
+export async function startChildServer(env: Record<string, string>, script = 'test/support/sitrep-process.ts'): Promise<ChildServer> {
   const root = path.resolve(__dirname, '../..');
-  const child = spawn(process.execPath, ['-r', 'ts-node/register/transpile-only', 'test/support/sitrep-process.ts'], {
+  const child = spawn(process.execPath, ['-r', 'ts-node/register/transpile-only', script], {
     cwd: root,
     env: { ...process.env, LOG_LEVEL: 'silent', ...env },
     stdio: ['ignore', 'pipe', 'inherit'],
