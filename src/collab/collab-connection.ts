@@ -16,8 +16,8 @@ export interface ConnectionIdentity {
   canEdit: boolean;
 }
 
-/** Messages a client may send before its document is ready (y-websocket sends two on open). */
-const MAX_EARLY_MESSAGES = 64;
+/** Frames' worth a client may send before its document is ready (y-websocket sends two on open, then edits). */
+const MAX_EARLY_FRAMES = 4;
 /** Past this much unsent data the client is too slow; it is closed and resyncs on reconnect. */
 const MAX_BUFFERED_BYTES = 16 * 1024 * 1024;
 
@@ -39,6 +39,7 @@ export class CollabConnection {
   alive = true;
 
   private early: Uint8Array[] = [];
+  private earlyBytes = 0;
   private awarenessTokens: number;
   private awarenessRefilledAt = Date.now();
 
@@ -86,7 +87,9 @@ export class CollabConnection {
   private receive(message: Uint8Array): void {
     if (this.isClosed) return;
     if (this.isAttached) return this.handle(message);
-    if (this.early.length >= MAX_EARLY_MESSAGES) return this.close(CloseCode.MALFORMED, 'too many messages before the document was ready');
+    this.earlyBytes += message.byteLength + 64;
+    // Transient on purpose: a fast typist on a slow load must come back, not be shut out for good.
+    if (this.earlyBytes > MAX_EARLY_FRAMES * this.config.maxFrameBytes) return this.close(CloseCode.TRY_AGAIN_LATER, 'too much data before the document was ready');
     this.early.push(message);
   }
 

@@ -109,7 +109,11 @@ export class CollabServer {
         continue;
       }
       connection.alive = false;
-      connection.ws.ping();
+      try {
+        connection.ws.ping();
+      } catch {
+        connection.ws.terminate();
+      }
     }
   }
 

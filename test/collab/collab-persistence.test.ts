@@ -119,9 +119,10 @@ describe('live incident document persistence in PostgreSQL', () => {
     await unloaded(t.server, id);
     const store = t.server.services.documents;
     const load = store.load.bind(store);
-    const spy = jest.spyOn(store, 'load').mockImplementation(async (incidentId) => {
+    // A slow database: the load takes 300 ms while the crowd arrives.
+    const spy = jest.spyOn(store, 'load').mockImplementation(async (...args) => {
       await new Promise((resolve) => setTimeout(resolve, 300));
-      return load(incidentId);
+      return load(...args);
     });
     try {
       const crowd = Array.from({ length: 20 }, () => editor(t.url, id));
