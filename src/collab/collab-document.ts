@@ -42,7 +42,6 @@ export class CollabDocument {
   private compacting: Promise<void> | undefined;
   private outgoing: Array<{ update: Uint8Array; origin: unknown }> = [];
   private outgoingAwareness = new Set<number>();
-  private awarenessOrigins = new Set<unknown>();
   private broadcastScheduled = false;
   private destroyed = false;
 
@@ -105,7 +104,6 @@ export class CollabDocument {
     for (const id of added) connection?.awarenessClients.add(id);
     for (const id of removed) connection?.awarenessClients.delete(id);
     for (const id of [...added, ...updated, ...removed]) this.outgoingAwareness.add(id);
-    this.awarenessOrigins.add(origin);
     this.scheduleBroadcast();
   }
 
@@ -121,8 +119,10 @@ export class CollabDocument {
 
   /**
    * Sends what this turn produced: the updates as one frame (one encoding for
-   * every receiver) and the awareness changes as another. When one
-   * connection caused it all, that connection is skipped.
+   * every receiver; skipping the sender when one connection caused them all)
+   * and the awareness changes as another, to everyone. The sender gets its
+   * own awareness back on purpose: y-websocket drops a connection that
+   * receives nothing for 30 s, and a lone editor's renewals are all it gets.
    */
   private broadcast(): void {
     this.broadcastScheduled = false;
@@ -140,13 +140,11 @@ export class CollabDocument {
     }
     if (this.outgoingAwareness.size > 0) {
       const clients = [...this.outgoingAwareness];
-      const origins = [...this.awarenessOrigins];
       this.outgoingAwareness.clear();
-      this.awarenessOrigins.clear();
       const encoder = encoding.createEncoder();
       encoding.writeVarUint(encoder, MessageType.Awareness);
       encoding.writeVarUint8Array(encoder, awarenessProtocol.encodeAwarenessUpdate(this.awareness, clients));
-      this.sendToAll(encoding.toUint8Array(encoder), origins.length === 1 ? origins[0] : undefined);
+      this.sendToAll(encoding.toUint8Array(encoder), undefined);
     }
   }
 

@@ -4,6 +4,7 @@ import { Incident } from '../incidents/incident.entity';
 import { User } from '../users/user.entity';
 import { IncidentDocument } from './incident-document.type';
 
+/** `Incident.document` and `Incident.activeEditors`: the live document as GraphQL sees it. */
 @Resolver(() => Incident)
 export class IncidentDocumentResolver {
   @FieldResolver(() => IncidentDocument, { description: 'The live document: the in-memory copy where one is loaded, else the stored one.' })

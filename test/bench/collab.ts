@@ -47,6 +47,8 @@ interface LoadResult {
   deliveredPerSecond: number;
   editsPerSecond: number;
   cpuPercent: number;
+  /** CPU of this process, where all the editors run: near 100% means the clients, not the server, set the pace. */
+  clientCpuPercent: number;
 }
 
 /** Runs the load on `editors` (already synced) against the server process `pid`. */
@@ -96,11 +98,13 @@ async function runLoad(editors: Editor[], pid: number): Promise<LoadResult> {
   await sleep(WARMUP_SECONDS * 1000);
   measuring = true;
   const cpuStart = cpuSeconds(pid);
+  const clientCpuStart = process.cpuUsage();
   const started = performance.now();
   await sleep(SECONDS * 1000);
   measuring = false;
   const elapsed = (performance.now() - started) / 1000;
   const cpu = cpuSeconds(pid) - cpuStart;
+  const clientCpu = process.cpuUsage(clientCpuStart);
   running = false;
   await Promise.all(typists);
   cursors.forEach((off) => off());
@@ -111,6 +115,7 @@ async function runLoad(editors: Editor[], pid: number): Promise<LoadResult> {
     deliveredPerSecond: latencies.length / elapsed,
     editsPerSecond: edits / elapsed,
     cpuPercent: (cpu / elapsed) * 100,
+    clientCpuPercent: ((clientCpu.user + clientCpu.system) / 1e6 / elapsed) * 100,
   };
 }
 
@@ -231,10 +236,11 @@ async function main(): Promise<void> {
     await dataSource.destroy();
 
     const row = (name: string, r: LoadResult) =>
-      `| ${name.padEnd(28)} | ${r.p50.toFixed(1).padStart(8)} | ${r.p99.toFixed(1).padStart(8)} | ${r.deliveredPerSecond.toFixed(0).padStart(12)} | ${r.editsPerSecond.toFixed(0).padStart(9)} | ${r.cpuPercent.toFixed(1).padStart(7)} |`;
+      `| ${name.padEnd(28)} | ${r.p50.toFixed(1).padStart(8)} | ${r.p99.toFixed(1).padStart(8)} | ${r.deliveredPerSecond.toFixed(0).padStart(12)} | ${r.editsPerSecond.toFixed(0).padStart(9)} | ${r.cpuPercent.toFixed(1).padStart(7)} | ${r.clientCpuPercent.toFixed(0).padStart(11)} |`;
     console.log(`\nLoad: ${EDITORS} editors on one document, ${RATE} edits/s each + 1 awareness update/s each, ${SECONDS} s measured after ${WARMUP_SECONDS} s warm-up\n`);
-    console.log('| server                       | p50 (ms) | p99 (ms) | delivered/s  | edits/s   | CPU (%) |');
-    console.log('|------------------------------|----------|----------|--------------|-----------|---------|');
+    console.log(`Offered: ${EDITORS * RATE} edits/s; delivered = edits seen by each of the other ${EDITORS - 1} editors.\n`);
+    console.log('| server                       | p50 (ms) | p99 (ms) | delivered/s  | edits/s   | CPU (%) | clients CPU |');
+    console.log('|------------------------------|----------|----------|--------------|-----------|---------|-------------|');
     console.log(row('Sitrep (auth + PostgreSQL)', ours));
     console.log(row('@y/websocket-server 0.1.1', theirs));
     console.log(

@@ -57,6 +57,16 @@ describe('live incident document limits', () => {
     expect(a.closes).toEqual([]);
   });
 
+  it("echoes an editor's awareness back to it, so that a lone editor's y-websocket does not time out", async () => {
+    const id = await declare();
+    const lone = editor(id, alice);
+    await lone.synced();
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    const before = lone.provider.wsLastMessageReceived;
+    lone.provider.awareness.setLocalStateField('user', { name: 'Alice' });
+    await waitFor(() => lone.provider.wsLastMessageReceived > before, 2000, 'no echo');
+  });
+
   it('relays awareness between editors, and drops oversized and too frequent updates', async () => {
     const id = await declare();
     const a = editor(id, alice);
