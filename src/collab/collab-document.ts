@@ -11,7 +11,6 @@ import { CONTENT, type DocumentStore } from './document-store';
 /** y-websocket message types. */
 export const MessageType = { Sync: 0, Awareness: 1, Auth: 2, QueryAwareness: 3 } as const;
 
-
 /** Thrown when an edit would push the document past `collab.maxDocumentBytes`. */
 export class DocumentTooLargeError extends Error {}
 
@@ -154,9 +153,11 @@ export class CollabDocument {
     }
   }
 
-  /** Removes a connection and the awareness states it controlled. */
+  /** Removes a connection and the awareness states it controlled, and stores what is pending. */
   remove(connection: CollabConnection): void {
     if (!this.connections.delete(connection)) return;
+    // Its last edits may exist nowhere else once it is gone: store them now rather than in up to flushIntervalMs.
+    if (this.pending.length > 0) void this.flush().catch(() => undefined);
     if (this.isLoaded && connection.awarenessClients.size > 0) {
       awarenessProtocol.removeAwarenessStates(this.awareness, [...connection.awarenessClients], null);
     }
@@ -209,7 +210,7 @@ export class CollabDocument {
     return this.pending.length === 0;
   }
 
-  /** Flushes, waits for a running compaction, then frees the document. */
+  /** Stores everything pending and waits for a running compaction (before `destroy`). */
   async close(): Promise<void> {
     try {
       await this.flush();
@@ -218,6 +219,7 @@ export class CollabDocument {
     }
   }
 
+  /** Frees the Y.Doc and the awareness timer; the document must not be used afterwards. */
   destroy(): void {
     this.destroyed = true;
     clearTimeout(this.flushTimer);
