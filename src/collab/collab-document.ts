@@ -1,15 +1,20 @@
 import * as awarenessProtocol from 'y-protocols/awareness';
 import * as syncProtocol from 'y-protocols/sync';
+import * as decoding from 'lib0/decoding';
 import * as encoding from 'lib0/encoding';
 import * as Y from 'yjs';
 import type { CollabConfig } from '../config/config';
 import type { Logger } from '../observability/logger';
 import type { CollabConnection } from './collab-connection';
 import type { CollabMetrics } from './collab-metrics';
+import type { DocumentRelay } from './document-relay';
 import { CONTENT, type DocumentStore } from './document-store';
 
 /** y-websocket message types. */
 export const MessageType = { Sync: 0, Awareness: 1, Auth: 2, QueryAwareness: 3 } as const;
+
+/** The origin of changes relayed from another instance: applied and stored here, never relayed back. */
+export const REMOTE = Symbol('another Sitrep instance');
 
 /** Thrown when an edit would push the document past `collab.maxDocumentBytes`. */
 export class DocumentTooLargeError extends Error {}
@@ -17,6 +22,20 @@ export class DocumentTooLargeError extends Error {}
 /** Several updates in one event-loop turn go out as one frame; past these they go out at once. */
 const MAX_BATCH_UPDATES = 64;
 const RETRY_FLUSH_MS = 1_000;
+
+function updateMessage(update: Uint8Array): Uint8Array {
+  const encoder = encoding.createEncoder();
+  encoding.writeVarUint(encoder, MessageType.Sync);
+  syncProtocol.writeUpdate(encoder, update);
+  return encoding.toUint8Array(encoder);
+}
+
+function awarenessMessage(awareness: awarenessProtocol.Awareness, clients: number[]): Uint8Array {
+  const encoder = encoding.createEncoder();
+  encoding.writeVarUint(encoder, MessageType.Awareness);
+  encoding.writeVarUint8Array(encoder, awarenessProtocol.encodeAwarenessUpdate(awareness, clients));
+  return encoding.toUint8Array(encoder);
+}
 
 /**
  * One incident document in memory: the Y.Doc, its awareness and the
@@ -41,6 +60,10 @@ export class CollabDocument {
   private compacting: Promise<void> | undefined;
   private outgoing: Array<{ update: Uint8Array; origin: unknown }> = [];
   private outgoingAwareness = new Set<number>();
+  /** Awareness clients changed here (not by another instance), to relay. */
+  private relayedAwareness = new Set<number>();
+  /** Relay messages that arrived while the document was loading. */
+  private remoteEarly: Uint8Array[] = [];
   private broadcastScheduled = false;
   private destroyed = false;
 
@@ -50,12 +73,15 @@ export class CollabDocument {
     private readonly config: CollabConfig,
     private readonly metrics: CollabMetrics,
     private readonly log: Logger,
+    private readonly relay?: DocumentRelay,
   ) {
     this.awareness.setLocalState(null);
     this.loaded = this.load();
   }
 
   private async load(): Promise<void> {
+    // Subscribed before reading PostgreSQL, so that no other instance's edit falls in between.
+    await this.relay?.join(this.incidentId, (message) => this.onRemote(message));
     // Replayed before any listener exists: stored state is neither re-stored nor broadcast.
     const stored = await this.store.load(this.incidentId, this.doc);
     this.approxBytes = stored.bytes;
@@ -66,6 +92,44 @@ export class CollabDocument {
       this.onAwareness(changes, origin),
     );
     this.isLoaded = true;
+    if (this.relay) {
+      for (const message of this.remoteEarly.splice(0)) this.onRemote(message);
+      // Other instances answer with what they hold and PostgreSQL does not have yet (their unflushed edits).
+      const step1 = encoding.createEncoder();
+      encoding.writeVarUint(step1, MessageType.Sync);
+      syncProtocol.writeSyncStep1(step1, this.doc);
+      this.relay.publish(this.incidentId, encoding.toUint8Array(step1));
+    }
+  }
+
+  /** A message from another instance: its edits and awareness, or its sync step 1 on load. */
+  private onRemote(message: Uint8Array): void {
+    if (this.destroyed) return;
+    if (!this.isLoaded) {
+      this.remoteEarly.push(message);
+      return;
+    }
+    try {
+      const decoder = decoding.createDecoder(message);
+      const type = decoding.readVarUint(decoder);
+      if (type === MessageType.Awareness) {
+        awarenessProtocol.applyAwarenessUpdate(this.awareness, decoding.readVarUint8Array(decoder), REMOTE);
+        return;
+      }
+      if (type !== MessageType.Sync) return;
+      const syncType = decoding.readVarUint(decoder);
+      if (syncType === syncProtocol.messageYjsSyncStep1) {
+        const reply = encoding.createEncoder();
+        encoding.writeVarUint(reply, MessageType.Sync);
+        syncProtocol.writeSyncStep2(reply, this.doc, decoding.readVarUint8Array(decoder));
+        this.relay!.publish(this.incidentId, encoding.toUint8Array(reply));
+      } else {
+        // Stored here too: if the sending instance dies before its flush, this copy is the one that lasts.
+        Y.applyUpdate(this.doc, decoding.readVarUint8Array(decoder), REMOTE);
+      }
+    } catch (error) {
+      this.log.warn({ err: error, incidentId: this.incidentId }, 'unreadable message from the collaboration relay');
+    }
   }
 
   /** The Markdown text of the document. */
@@ -102,7 +166,11 @@ export class CollabDocument {
     const connection = this.connectionFor(origin);
     for (const id of added) connection?.awarenessClients.add(id);
     for (const id of removed) connection?.awarenessClients.delete(id);
-    for (const id of [...added, ...updated, ...removed]) this.outgoingAwareness.add(id);
+    for (const id of [...added, ...updated, ...removed]) {
+      this.outgoingAwareness.add(id);
+      // A state timing out here is another instance's to time out too: relaying it would fight over its clock.
+      if (origin !== REMOTE && origin !== 'timeout') this.relayedAwareness.add(id);
+    }
     this.scheduleBroadcast();
   }
 
@@ -130,20 +198,22 @@ export class CollabDocument {
       const batch = this.outgoing;
       this.outgoing = [];
       // A turn's batch is small and bounded (MAX_BATCH_UPDATES), so merging it is cheap.
-      const update = batch.length === 1 ? batch[0].update : Y.mergeUpdates(batch.map((b) => b.update));
-      const encoder = encoding.createEncoder();
-      encoding.writeVarUint(encoder, MessageType.Sync);
-      syncProtocol.writeUpdate(encoder, update);
+      const message = updateMessage(batch.length === 1 ? batch[0].update : Y.mergeUpdates(batch.map((b) => b.update)));
       const skip = batch.every((b) => b.origin === batch[0].origin) ? batch[0].origin : undefined;
-      this.sendToAll(encoding.toUint8Array(encoder), skip);
+      this.sendToAll(message, skip);
+      const local = batch.filter((b) => b.origin !== REMOTE);
+      if (this.relay && local.length > 0) {
+        this.relay.publish(this.incidentId, local.length === batch.length ? message : updateMessage(Y.mergeUpdates(local.map((b) => b.update))));
+      }
     }
     if (this.outgoingAwareness.size > 0) {
       const clients = [...this.outgoingAwareness];
       this.outgoingAwareness.clear();
-      const encoder = encoding.createEncoder();
-      encoding.writeVarUint(encoder, MessageType.Awareness);
-      encoding.writeVarUint8Array(encoder, awarenessProtocol.encodeAwarenessUpdate(this.awareness, clients));
-      this.sendToAll(encoding.toUint8Array(encoder), undefined);
+      this.sendToAll(awarenessMessage(this.awareness, clients), undefined);
+      if (this.relay && this.relayedAwareness.size > 0) {
+        this.relay.publish(this.incidentId, awarenessMessage(this.awareness, [...this.relayedAwareness]));
+      }
+      this.relayedAwareness.clear();
     }
   }
 
@@ -222,6 +292,7 @@ export class CollabDocument {
   /** Frees the Y.Doc and the awareness timer; the document must not be used afterwards. */
   destroy(): void {
     this.destroyed = true;
+    this.relay?.leave(this.incidentId);
     clearTimeout(this.flushTimer);
     this.awareness.destroy();
     this.doc.destroy();

@@ -12,6 +12,7 @@ import { CloseCode } from './close-codes';
 import { CollabConnection } from './collab-connection';
 import { CollabMetrics } from './collab-metrics';
 import { DocumentRegistry } from './document-registry';
+import type { DocumentRelay } from './document-relay';
 import type { DocumentStore } from './document-store';
 
 /** The path prefix of the collaboration socket: `/collab/<incidentId>?token=<token>`. */
@@ -41,10 +42,12 @@ export class CollabServer {
       store: DocumentStore;
       metrics: Metrics;
       log: Logger;
+      /** Relays live edits to other instances (when REDIS_URL is set). */
+      relay?: DocumentRelay;
     },
   ) {
     this.collabMetrics = new CollabMetrics(deps.metrics);
-    this.registry = new DocumentRegistry(deps.store, deps.config, this.collabMetrics, deps.log);
+    this.registry = new DocumentRegistry(deps.store, deps.config, this.collabMetrics, deps.log, deps.relay);
     // ws refuses bigger frames itself, closing only that socket with 1009, before buffering them.
     this.wss = new WebSocketServer({ noServer: true, maxPayload: deps.config.maxFrameBytes, perMessageDeflate: false });
     this.pingTimer = setInterval(() => this.ping(), PING_INTERVAL_MS).unref();
@@ -122,6 +125,7 @@ export class CollabServer {
     clearInterval(this.pingTimer);
     for (const connection of this.connections) connection.close(CloseCode.GOING_AWAY, 'server shutting down');
     await this.registry.close();
+    this.deps.relay?.close();
     await new Promise<void>((resolve) => this.wss.close(() => resolve()));
   }
 }

@@ -2,6 +2,7 @@ import type { DataSource } from 'typeorm';
 import { AuthService } from '../auth/auth.service';
 import { TokenService } from '../auth/token.service';
 import { CollabServer } from '../collab/collab-server';
+import { DocumentRelay } from '../collab/document-relay';
 import { documentSeeder } from '../collab/document-seeder';
 import { DocumentStore } from '../collab/document-store';
 import type { Config } from '../config/config';
@@ -55,6 +56,7 @@ export function createServices(deps: {
   const statusUpdates = new StatusUpdateService(uow, roles, timeline);
   const documents = new DocumentStore(dataSource);
   incidents.onDeclare(documentSeeder(documents, roles));
-  const collab = new CollabServer({ config: config.collab, auth, dataSource, store: documents, metrics, log });
+  const relay = config.redisUrl ? new DocumentRelay(config.redisUrl, log) : undefined;
+  const collab = new CollabServer({ config: config.collab, auth, dataSource, store: documents, metrics, log, relay });
   return { config, log, metrics, dataSource, pubsub, uow, tokens, auth, users, timeline, roles, incidents, statusUpdates, documents, collab };
 }
