@@ -7,6 +7,7 @@ import type { CollabConfig } from '../config/config';
 import type { Logger } from '../observability/logger';
 import type { CollabConnection } from './collab-connection';
 import type { CollabMetrics } from './collab-metrics';
+import { DocumentPersistence } from './document-persistence';
 import type { DocumentRelay } from './document-relay';
 import { CONTENT, type DocumentStore } from './document-store';
 
@@ -21,7 +22,6 @@ export class DocumentTooLargeError extends Error {}
 
 /** Several updates in one event-loop turn go out as one frame; past these they go out at once. */
 const MAX_BATCH_UPDATES = 64;
-const RETRY_FLUSH_MS = 1_000;
 
 function updateMessage(update: Uint8Array): Uint8Array {
   const encoder = encoding.createEncoder();
@@ -39,8 +39,8 @@ function awarenessMessage(awareness: awarenessProtocol.Awareness, clients: numbe
 
 /**
  * One incident document in memory: the Y.Doc, its awareness and the
- * connections on it. Each update is encoded once per event-loop turn and
- * broadcast; edits are appended to the log in batches.
+ * connections on it. Each turn's updates are encoded once and broadcast
+ * (and relayed to other instances); DocumentPersistence stores them.
  */
 export class CollabDocument {
   readonly doc = new Y.Doc();
@@ -53,11 +53,7 @@ export class CollabDocument {
   updatedAt: Date | null = null;
 
   private approxBytes = 0;
-  private logLength = 0;
-  private pending: Uint8Array[] = [];
-  private flushTimer: NodeJS.Timeout | undefined;
-  private flushing: Promise<void> = Promise.resolve();
-  private compacting: Promise<void> | undefined;
+  private persistence: DocumentPersistence | undefined;
   private outgoing: Array<{ update: Uint8Array; origin: unknown }> = [];
   private outgoingAwareness = new Set<number>();
   /** Awareness clients changed here (not by another instance), to relay. */
@@ -86,7 +82,7 @@ export class CollabDocument {
     const stored = await this.store.load(this.incidentId, this.doc);
     this.approxBytes = stored.bytes;
     this.updatedAt = stored.updatedAt;
-    this.logLength = stored.logLength;
+    this.persistence = new DocumentPersistence(this.incidentId, this.store, this.config, this.metrics, this.log, stored.logLength);
     this.doc.on('update', (update: Uint8Array, origin: unknown) => this.onUpdate(update, origin));
     this.awareness.on('update', (changes: { added: number[]; updated: number[]; removed: number[] }, origin: unknown) =>
       this.onAwareness(changes, origin),
@@ -155,8 +151,7 @@ export class CollabDocument {
   private onUpdate(update: Uint8Array, origin: unknown): void {
     this.approxBytes += update.byteLength;
     this.updatedAt = new Date();
-    this.pending.push(update);
-    this.flushTimer ??= setTimeout(() => void this.flush().catch(() => undefined), this.config.flushIntervalMs);
+    this.persistence!.add(update);
     this.outgoing.push({ update, origin });
     if (this.outgoing.length >= MAX_BATCH_UPDATES) this.broadcast();
     else this.scheduleBroadcast();
@@ -227,73 +222,32 @@ export class CollabDocument {
   remove(connection: CollabConnection): void {
     if (!this.connections.delete(connection)) return;
     // Its last edits may exist nowhere else once it is gone: store them now rather than in up to flushIntervalMs.
-    if (this.pending.length > 0) void this.flush().catch(() => undefined);
+    if (!this.isClean) void this.flush().catch(() => undefined);
     if (this.isLoaded && connection.awarenessClients.size > 0) {
       awarenessProtocol.removeAwarenessStates(this.awareness, [...connection.awarenessClients], null);
     }
   }
 
-  /**
-   * Appends every pending update to the log. Flushes run one after another;
-   * a failed batch goes back to the front and is retried.
-   */
+  /** Appends every pending edit to the update log now. */
   flush(): Promise<void> {
-    const run = this.flushing.then(async () => {
-      clearTimeout(this.flushTimer);
-      this.flushTimer = undefined;
-      while (this.pending.length > 0) {
-        const batch = this.pending;
-        this.pending = [];
-        try {
-          await this.store.append(this.incidentId, batch);
-        } catch (error) {
-          this.pending = batch.concat(this.pending);
-          this.log.error({ err: error, incidentId: this.incidentId, updates: batch.length }, 'appending document updates failed');
-          if (!this.destroyed) this.flushTimer ??= setTimeout(() => void this.flush().catch(() => undefined), RETRY_FLUSH_MS);
-          throw error;
-        }
-        this.metrics.updatesStored.inc(batch.length);
-        this.logLength += batch.length;
-      }
-      if (this.logLength >= this.config.compactAfterUpdates) this.compactInBackground();
-    });
-    this.flushing = run.catch(() => undefined);
-    return run;
-  }
-
-  private compactInBackground(): void {
-    this.compacting ??= this.store
-      .compact(this.incidentId)
-      .then((folded) => {
-        if (folded === null) return;
-        this.logLength = Math.max(0, this.logLength - folded);
-        this.metrics.compactions.inc();
-      })
-      .catch((error) => this.log.error({ err: error, incidentId: this.incidentId }, 'compacting the document failed'))
-      .finally(() => {
-        this.compacting = undefined;
-      });
+    return this.persistence?.flush() ?? Promise.resolve();
   }
 
   /** True when nothing waits to be stored. */
   get isClean(): boolean {
-    return this.pending.length === 0;
+    return this.persistence?.isClean ?? true;
   }
 
   /** Stores everything pending and waits for a running compaction (before `destroy`). */
-  async close(): Promise<void> {
-    try {
-      await this.flush();
-    } finally {
-      await this.compacting;
-    }
+  close(): Promise<void> {
+    return this.persistence?.close() ?? Promise.resolve();
   }
 
   /** Frees the Y.Doc and the awareness timer; the document must not be used afterwards. */
   destroy(): void {
     this.destroyed = true;
     this.relay?.leave(this.incidentId);
-    clearTimeout(this.flushTimer);
+    this.persistence?.stop();
     this.awareness.destroy();
     this.doc.destroy();
   }
