@@ -33,6 +33,26 @@ export interface Config {
   logLevel: string;
   /** Milliseconds given to in-flight work on SIGTERM before sockets are cut. @default 10_000 */
   shutdownGraceMs: number;
+  /** Limits and timings of the live incident document (the collaboration socket). */
+  collab: CollabConfig;
+}
+
+/** Settings of the collaboration server (`/collab/<incidentId>`). */
+export interface CollabConfig {
+  /** Largest websocket frame a client may send; bigger ones close that socket with 1009. @default 1_048_576 // 1 MiB */
+  maxFrameBytes: number;
+  /** Largest encoded document; an edit past it closes its sender with 4413. @default 8_388_608 // 8 MiB */
+  maxDocumentBytes: number;
+  /** Largest awareness (presence) update relayed; bigger ones are dropped. @default 16_384 // 16 KiB */
+  maxAwarenessBytes: number;
+  /** Awareness updates per second relayed per connection (burst of twice that); the rest are dropped. @default 20 */
+  awarenessPerSecond: number;
+  /** Longest time an edit waits in memory before it is appended to the update log. @default 200 // ms */
+  flushIntervalMs: number;
+  /** Stored updates past which the log is compacted into the snapshot. @default 500 */
+  compactAfterUpdates: number;
+  /** How long a document stays loaded after its last client leaves. @default 5_000 // 5 seconds */
+  unloadDelayMs: number;
 }
 
 /** A configuration problem, reported at start-up with the variable named. */
@@ -102,5 +122,14 @@ export function loadConfig(env: Env = process.env): Config {
     },
     logLevel: env.LOG_LEVEL || 'info',
     shutdownGraceMs: int(env, 'SHUTDOWN_GRACE_MS', 10_000, 0, 600_000),
+    collab: {
+      maxFrameBytes: int(env, 'COLLAB_MAX_FRAME_BYTES', 1024 * 1024, 1024, 64 * 1024 * 1024),
+      maxDocumentBytes: int(env, 'COLLAB_MAX_DOCUMENT_BYTES', 8 * 1024 * 1024, 1024, 1024 * 1024 * 1024),
+      maxAwarenessBytes: int(env, 'COLLAB_MAX_AWARENESS_BYTES', 16 * 1024, 256, 1024 * 1024),
+      awarenessPerSecond: int(env, 'COLLAB_AWARENESS_PER_SECOND', 20, 1, 10_000),
+      flushIntervalMs: int(env, 'COLLAB_FLUSH_INTERVAL_MS', 200, 1, 60_000),
+      compactAfterUpdates: int(env, 'COLLAB_COMPACT_AFTER_UPDATES', 500, 1, 10_000_000),
+      unloadDelayMs: int(env, 'COLLAB_UNLOAD_DELAY_MS', 5_000, 0, 3_600_000),
+    },
   };
 }

@@ -1,6 +1,7 @@
 import DataLoader from 'dataloader';
 import { In, IsNull, type DataSource } from 'typeorm';
 import { createPostmortemLoaders } from '../postmortems/postmortem.loaders';
+import { DocumentStore } from '../collab/document-store';
 import { RoleAssignmentRecord } from '../roles/role-assignment.entity';
 import { StatusUpdate } from '../status-updates/status-update.entity';
 import { TimelineEvent } from '../timeline/timeline-event.entity';
@@ -67,7 +68,13 @@ export function createLoaders(dataSource: DataSource) {
 
   const postmortems = createPostmortemLoaders(dataSource, prime);
 
-  return { users, prime, currentRoles, timeline, statusUpdates, postmortems };
+  // Stored incident documents (snapshot + log) for incidents whose document is not loaded in memory.
+  const documentStore = new DocumentStore(dataSource);
+  const storedDocuments = new DataLoader<string, { markdown: string; updatedAt: Date | null }>((incidentIds) =>
+    documentStore.readMarkdown(incidentIds),
+  );
+
+  return { users, prime, currentRoles, timeline, statusUpdates, postmortems, storedDocuments };
 }
 
 export type Loaders = ReturnType<typeof createLoaders>;

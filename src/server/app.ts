@@ -68,6 +68,8 @@ export async function startServer(config: Config, log: Logger = createLogger(con
   upgrades.add('/graphql', (req, socket, head) =>
     graphqlWss.handleUpgrade(req, socket, head, (ws) => graphqlWss.emit('connection', ws, req)),
   );
+  // The live incident documents: /collab/<incidentId>?token=<token>, the y-websocket protocol.
+  upgrades.add('/collab/', (req, socket, head) => services.collab.handleUpgrade(req, socket, head));
   graphqlWss.on('connection', (ws) => {
     metrics.websocketConnections.inc({ endpoint: 'graphql' });
     ws.once('close', () => metrics.websocketConnections.dec({ endpoint: 'graphql' }));
@@ -176,6 +178,8 @@ export async function startServer(config: Config, log: Logger = createLogger(con
       upgrades.stopAccepting();
       // graphql-ws closes each client with 1001 Going Away.
       await step('graphql-ws', () => wsServer.dispose());
+      // Closes every document socket with 1001 and stores every pending edit before the pool goes.
+      await step('collaboration', () => services.collab.close());
       await step('http drain', () => apollo.stop());
       await step('pubsub', () => pubsub.close());
       await step('database pool', () => dataSource.destroy());

@@ -1,6 +1,10 @@
 import type { DataSource } from 'typeorm';
 import { AuthService } from '../auth/auth.service';
 import { TokenService } from '../auth/token.service';
+import { CollabServer } from '../collab/collab-server';
+import { DocumentRelay } from '../collab/document-relay';
+import { documentSeeder } from '../collab/document-seeder';
+import { DocumentStore } from '../collab/document-store';
 import type { Config } from '../config/config';
 import { UnitOfWork } from '../db/unit-of-work';
 import type { PubSub } from '../events/pubsub';
@@ -8,7 +12,7 @@ import { IncidentService } from '../incidents/incident.service';
 import type { Logger } from '../observability/logger';
 import type { Metrics } from '../observability/metrics';
 import { ActionItemService } from '../postmortems/action-item.service';
-import { noDocumentText, type DocumentTextSource } from '../postmortems/document-text-source';
+import type { DocumentTextSource } from '../postmortems/document-text-source';
 import { IncidentMetricsService } from '../postmortems/incident-metrics.service';
 import { PostmortemService } from '../postmortems/postmortem.service';
 import { RoleService } from '../roles/role.service';
@@ -36,6 +40,9 @@ export interface Services {
   incidentMetrics: IncidentMetricsService;
   /** The live incident document's text, for the postmortem's Markdown. */
   documentText: DocumentTextSource;
+  /** The live incident documents: their store and the y-websocket server on `/collab/`. */
+  documents: DocumentStore;
+  collab: CollabServer;
 }
 
 /** Wires the services together. No I/O happens here. */
@@ -59,8 +66,19 @@ export function createServices(deps: {
   const postmortems = new PostmortemService(dataSource, uow, timeline);
   const actionItems = new ActionItemService(dataSource, uow);
   const incidentMetrics = new IncidentMetricsService(dataSource, config);
-  // Until the collaboration server serves documents there is no document text to include.
-  const documentText: DocumentTextSource = noDocumentText;
+  const documents = new DocumentStore(dataSource);
+  incidents.onDeclare(documentSeeder(documents, roles));
+  const relay = config.redisUrl ? new DocumentRelay(config.redisUrl, log) : undefined;
+  const collab = new CollabServer({ config: config.collab, auth, dataSource, store: documents, metrics, log, relay });
+  // The postmortem's Markdown includes the live document: the in-memory copy when loaded, else the stored one.
+  const documentText: DocumentTextSource = {
+    markdown: async (incidentId) => {
+      const live = collab.registry.get(incidentId);
+      if (live) return live.markdown;
+      const [stored] = await documents.readMarkdown([incidentId]);
+      return stored.markdown || null;
+    },
+  };
   return {
     config,
     log,
@@ -79,5 +97,7 @@ export function createServices(deps: {
     actionItems,
     incidentMetrics,
     documentText,
+    documents,
+    collab,
   };
 }

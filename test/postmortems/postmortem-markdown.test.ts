@@ -82,6 +82,8 @@ describe('postmortem Markdown', () => {
       '### Where we got lucky',
       '## Timeline (UTC)',
       '## Supporting information',
+      // Every incident has a live document, seeded at declaration.
+      '### Live incident document',
     ]);
     const after = (heading: string) => lines[lines.indexOf(heading) + 2];
     expect(after('## Summary')).toBe('Payments failed.');

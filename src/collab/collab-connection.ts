@@ -1,0 +1,186 @@
+import * as awarenessProtocol from 'y-protocols/awareness';
+import * as syncProtocol from 'y-protocols/sync';
+import * as decoding from 'lib0/decoding';
+import * as encoding from 'lib0/encoding';
+import type { WebSocket } from 'ws';
+import type { CollabConfig } from '../config/config';
+import type { Logger } from '../observability/logger';
+import { CloseCode } from './close-codes';
+import { CollabDocument, DocumentTooLargeError, MessageType } from './collab-document';
+import type { CollabMetrics } from './collab-metrics';
+
+/** Who is on the other end, once the token has been checked. */
+export interface ConnectionIdentity {
+  userId: string;
+  /** False for VIEWERs: their document edits are dropped. */
+  canEdit: boolean;
+}
+
+/** Frames' worth a client may send before its document is ready (y-websocket sends two on open, then edits). */
+const MAX_EARLY_FRAMES = 4;
+/** Past this much unsent data the client is too slow; it is closed and resyncs on reconnect. */
+const MAX_BUFFERED_BYTES = 16 * 1024 * 1024;
+
+class MalformedMessageError extends Error {}
+
+/**
+ * One websocket on one incident document. Messages that arrive before the
+ * document is loaded (and the caller admitted) are held and handled in order
+ * afterwards; nothing is sent to the client before that.
+ */
+export class CollabConnection {
+  /** Awareness client ids this connection introduced, removed when it closes. */
+  readonly awarenessClients = new Set<number>();
+  identity: ConnectionIdentity | undefined;
+  document: CollabDocument | undefined;
+  isAttached = false;
+  isClosed = false;
+  /** Cleared by each ping round, set by the pong. */
+  alive = true;
+
+  private early: Uint8Array[] = [];
+  private earlyBytes = 0;
+  private awarenessTokens: number;
+  private awarenessRefilledAt = Date.now();
+
+  constructor(
+    readonly ws: WebSocket,
+    private readonly config: CollabConfig,
+    private readonly metrics: CollabMetrics,
+    private readonly log: Logger,
+  ) {
+    this.awarenessTokens = config.awarenessPerSecond * 2;
+    ws.binaryType = 'nodebuffer';
+    ws.on('message', (data: Buffer, isBinary: boolean) => {
+      if (!isBinary) return this.close(CloseCode.MALFORMED, 'y-websocket messages are binary');
+      this.receive(new Uint8Array(data.buffer, data.byteOffset, data.byteLength));
+    });
+    ws.on('pong', () => {
+      this.alive = true;
+    });
+    ws.on('close', () => {
+      this.isClosed = true;
+    });
+    // ws reports protocol errors (such as a frame over maxPayload) here and closes the socket itself.
+    ws.on('error', (error) => this.log.debug({ err: error }, 'collaboration socket error'));
+  }
+
+  /** Starts the sync: the server's step 1 and the current awareness, then the held messages. */
+  attach(document: CollabDocument): void {
+    if (this.isClosed) return;
+    this.document = document;
+    this.isAttached = true;
+    const step1 = encoding.createEncoder();
+    encoding.writeVarUint(step1, MessageType.Sync);
+    syncProtocol.writeSyncStep1(step1, document.doc);
+    this.send(encoding.toUint8Array(step1));
+    const states = document.awareness.getStates();
+    if (states.size > 0) this.send(this.awarenessMessage([...states.keys()]));
+    const early = this.early;
+    this.early = [];
+    for (const message of early) {
+      if (this.isClosed) break;
+      this.handle(message);
+    }
+  }
+
+  private receive(message: Uint8Array): void {
+    if (this.isClosed) return;
+    if (this.isAttached) return this.handle(message);
+    this.earlyBytes += message.byteLength + 64;
+    // Transient on purpose: a fast typist on a slow load must come back, not be shut out for good.
+    if (this.earlyBytes > MAX_EARLY_FRAMES * this.config.maxFrameBytes) return this.close(CloseCode.TRY_AGAIN_LATER, 'too much data before the document was ready');
+    this.early.push(message);
+  }
+
+  private handle(message: Uint8Array): void {
+    const document = this.document!;
+    try {
+      const decoder = decoding.createDecoder(message);
+      const type = decoding.readVarUint(decoder);
+      switch (type) {
+        case MessageType.Sync:
+          return this.handleSync(decoder, document);
+        case MessageType.Awareness:
+          return this.handleAwareness(decoding.readVarUint8Array(decoder), document);
+        case MessageType.QueryAwareness:
+          return this.send(this.awarenessMessage([...document.awareness.getStates().keys()]));
+        case MessageType.Auth:
+          // Authentication happens at connect time; y-websocket never sends these.
+          return;
+        default:
+          throw new MalformedMessageError(`unknown message type ${type}`);
+      }
+    } catch (error) {
+      if (error instanceof DocumentTooLargeError) {
+        return this.close(CloseCode.DOCUMENT_TOO_LARGE, 'the document would exceed its size limit');
+      }
+      this.log.debug({ err: error, incidentId: document.incidentId }, 'malformed collaboration message');
+      this.close(CloseCode.MALFORMED, 'malformed y-websocket message');
+    }
+  }
+
+  private handleSync(decoder: decoding.Decoder, document: CollabDocument): void {
+    const type = decoding.readVarUint(decoder);
+    switch (type) {
+      case syncProtocol.messageYjsSyncStep1: {
+        const reply = encoding.createEncoder();
+        encoding.writeVarUint(reply, MessageType.Sync);
+        syncProtocol.writeSyncStep2(reply, document.doc, decoding.readVarUint8Array(decoder));
+        return this.send(encoding.toUint8Array(reply));
+      }
+      case syncProtocol.messageYjsSyncStep2:
+      case syncProtocol.messageYjsUpdate: {
+        const update = decoding.readVarUint8Array(decoder);
+        if (!this.identity?.canEdit) {
+          this.metrics.droppedMessages.inc({ reason: 'read-only' });
+          return;
+        }
+        return document.applyClientUpdate(update, this);
+      }
+      default:
+        throw new MalformedMessageError(`unknown sync message type ${type}`);
+    }
+  }
+
+  private handleAwareness(update: Uint8Array, document: CollabDocument): void {
+    if (update.byteLength > this.config.maxAwarenessBytes) {
+      this.metrics.droppedMessages.inc({ reason: 'awareness-size' });
+      return;
+    }
+    const now = Date.now();
+    const rate = this.config.awarenessPerSecond;
+    this.awarenessTokens = Math.min(rate * 2, this.awarenessTokens + ((now - this.awarenessRefilledAt) / 1000) * rate);
+    this.awarenessRefilledAt = now;
+    if (this.awarenessTokens < 1) {
+      this.metrics.droppedMessages.inc({ reason: 'awareness-rate' });
+      return;
+    }
+    this.awarenessTokens -= 1;
+    awarenessProtocol.applyAwarenessUpdate(document.awareness, update, this);
+  }
+
+  private awarenessMessage(clients: number[]): Uint8Array {
+    const encoder = encoding.createEncoder();
+    encoding.writeVarUint(encoder, MessageType.Awareness);
+    encoding.writeVarUint8Array(encoder, awarenessProtocol.encodeAwarenessUpdate(this.document!.awareness, clients));
+    return encoding.toUint8Array(encoder);
+  }
+
+  /** Sends one frame; a client too slow to read is closed (it resyncs on reconnect). */
+  send(message: Uint8Array): void {
+    if (this.isClosed || this.ws.readyState !== this.ws.OPEN) return;
+    if (this.ws.bufferedAmount > MAX_BUFFERED_BYTES) {
+      return this.close(CloseCode.TRY_AGAIN_LATER, 'client too slow to keep up');
+    }
+    this.ws.send(message);
+  }
+
+  /** Closes the socket with `code`; the document lets go of it when the close completes. */
+  close(code: number, reason: string): void {
+    if (this.isClosed) return;
+    this.isClosed = true;
+    this.metrics.closes.inc({ code: String(code) });
+    this.ws.close(code, reason);
+  }
+}

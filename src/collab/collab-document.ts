@@ -1,0 +1,254 @@
+import * as awarenessProtocol from 'y-protocols/awareness';
+import * as syncProtocol from 'y-protocols/sync';
+import * as decoding from 'lib0/decoding';
+import * as encoding from 'lib0/encoding';
+import * as Y from 'yjs';
+import type { CollabConfig } from '../config/config';
+import type { Logger } from '../observability/logger';
+import type { CollabConnection } from './collab-connection';
+import type { CollabMetrics } from './collab-metrics';
+import { DocumentPersistence } from './document-persistence';
+import type { DocumentRelay } from './document-relay';
+import { CONTENT, type DocumentStore } from './document-store';
+
+/** y-websocket message types. */
+export const MessageType = { Sync: 0, Awareness: 1, Auth: 2, QueryAwareness: 3 } as const;
+
+/** The origin of changes relayed from another instance: applied and stored here, never relayed back. */
+export const REMOTE = Symbol('another Sitrep instance');
+
+/** Thrown when an edit would push the document past `collab.maxDocumentBytes`. */
+export class DocumentTooLargeError extends Error {}
+
+/** Several updates in one event-loop turn go out as one frame; past these they go out at once. */
+const MAX_BATCH_UPDATES = 64;
+
+function updateMessage(update: Uint8Array): Uint8Array {
+  const encoder = encoding.createEncoder();
+  encoding.writeVarUint(encoder, MessageType.Sync);
+  syncProtocol.writeUpdate(encoder, update);
+  return encoding.toUint8Array(encoder);
+}
+
+function awarenessMessage(awareness: awarenessProtocol.Awareness, clients: number[]): Uint8Array {
+  const encoder = encoding.createEncoder();
+  encoding.writeVarUint(encoder, MessageType.Awareness);
+  encoding.writeVarUint8Array(encoder, awarenessProtocol.encodeAwarenessUpdate(awareness, clients));
+  return encoding.toUint8Array(encoder);
+}
+
+/**
+ * One incident document in memory: the Y.Doc, its awareness and the
+ * connections on it. Each turn's updates are encoded once and broadcast
+ * (and relayed to other instances); DocumentPersistence stores them.
+ */
+export class CollabDocument {
+  readonly doc = new Y.Doc();
+  readonly awareness = new awarenessProtocol.Awareness(this.doc);
+  /** Every connection attached to this document, including those waiting for the load. */
+  readonly connections = new Set<CollabConnection>();
+  /** Settles when the stored state is in `doc`; rejects when the load failed. */
+  readonly loaded: Promise<void>;
+  isLoaded = false;
+  updatedAt: Date | null = null;
+
+  private approxBytes = 0;
+  private persistence: DocumentPersistence | undefined;
+  private outgoing: Array<{ update: Uint8Array; origin: unknown }> = [];
+  private outgoingAwareness = new Set<number>();
+  /** Awareness clients changed here (not by another instance), to relay. */
+  private relayedAwareness = new Set<number>();
+  /** Relay messages that arrived while the document was loading. */
+  private remoteEarly: Uint8Array[] = [];
+  private broadcastScheduled = false;
+  private destroyed = false;
+
+  constructor(
+    readonly incidentId: string,
+    private readonly store: DocumentStore,
+    private readonly config: CollabConfig,
+    private readonly metrics: CollabMetrics,
+    private readonly log: Logger,
+    private readonly relay?: DocumentRelay,
+  ) {
+    this.awareness.setLocalState(null);
+    this.loaded = this.load();
+  }
+
+  private async load(): Promise<void> {
+    // Subscribed before reading PostgreSQL, so that no other instance's edit falls in between.
+    await this.relay?.join(this.incidentId, (message) => this.onRemote(message));
+    // Replayed before any listener exists: stored state is neither re-stored nor broadcast.
+    const stored = await this.store.load(this.incidentId, this.doc);
+    this.approxBytes = stored.bytes;
+    this.updatedAt = stored.updatedAt;
+    this.persistence = new DocumentPersistence(this.incidentId, this.store, this.config, this.metrics, this.log, stored.logLength);
+    this.doc.on('update', (update: Uint8Array, origin: unknown) => this.onUpdate(update, origin));
+    this.awareness.on('update', (changes: { added: number[]; updated: number[]; removed: number[] }, origin: unknown) =>
+      this.onAwareness(changes, origin),
+    );
+    this.isLoaded = true;
+    if (this.relay) {
+      for (const message of this.remoteEarly.splice(0)) this.onRemote(message);
+      // Other instances answer with what they hold and PostgreSQL does not have yet (their unflushed edits).
+      const step1 = encoding.createEncoder();
+      encoding.writeVarUint(step1, MessageType.Sync);
+      syncProtocol.writeSyncStep1(step1, this.doc);
+      this.relay.publish(this.incidentId, encoding.toUint8Array(step1));
+    }
+  }
+
+  /** A message from another instance: its edits and awareness, or its sync step 1 on load. */
+  private onRemote(message: Uint8Array): void {
+    if (this.destroyed) return;
+    if (!this.isLoaded) {
+      this.remoteEarly.push(message);
+      return;
+    }
+    try {
+      const decoder = decoding.createDecoder(message);
+      const type = decoding.readVarUint(decoder);
+      if (type === MessageType.Awareness) {
+        awarenessProtocol.applyAwarenessUpdate(this.awareness, decoding.readVarUint8Array(decoder), REMOTE);
+        return;
+      }
+      if (type !== MessageType.Sync) return;
+      const syncType = decoding.readVarUint(decoder);
+      if (syncType === syncProtocol.messageYjsSyncStep1) {
+        const reply = encoding.createEncoder();
+        encoding.writeVarUint(reply, MessageType.Sync);
+        syncProtocol.writeSyncStep2(reply, this.doc, decoding.readVarUint8Array(decoder));
+        this.relay!.publish(this.incidentId, encoding.toUint8Array(reply));
+      } else {
+        // Stored here too: if the sending instance dies before its flush, this copy is the one that lasts.
+        Y.applyUpdate(this.doc, decoding.readVarUint8Array(decoder), REMOTE);
+      }
+    } catch (error) {
+      this.log.warn({ err: error, incidentId: this.incidentId }, 'unreadable message from the collaboration relay');
+    }
+  }
+
+  /** The Markdown text of the document. */
+  get markdown(): string {
+    return this.doc.getText(CONTENT).toString();
+  }
+
+  /**
+   * Applies a client's update, refusing it when the document would outgrow
+   * its limit. The size is estimated by adding update sizes (an upper bound)
+   * and measured exactly only when the estimate crosses the limit.
+   */
+  applyClientUpdate(update: Uint8Array, origin: CollabConnection): void {
+    if (this.approxBytes + update.byteLength > this.config.maxDocumentBytes) {
+      this.approxBytes = Y.encodeStateAsUpdate(this.doc).byteLength;
+      // A reconnecting client's sync step 2 repeats what the document already has: count only what is new.
+      const novel = Y.diffUpdate(update, Y.encodeStateVector(this.doc)).byteLength;
+      if (this.approxBytes + novel > this.config.maxDocumentBytes) throw new DocumentTooLargeError();
+    }
+    Y.applyUpdate(this.doc, update, origin);
+  }
+
+  private onUpdate(update: Uint8Array, origin: unknown): void {
+    this.approxBytes += update.byteLength;
+    this.updatedAt = new Date();
+    this.persistence!.add(update);
+    this.outgoing.push({ update, origin });
+    if (this.outgoing.length >= MAX_BATCH_UPDATES) this.broadcast();
+    else this.scheduleBroadcast();
+  }
+
+  private onAwareness({ added, updated, removed }: { added: number[]; updated: number[]; removed: number[] }, origin: unknown): void {
+    const connection = this.connectionFor(origin);
+    for (const id of added) connection?.awarenessClients.add(id);
+    for (const id of removed) connection?.awarenessClients.delete(id);
+    for (const id of [...added, ...updated, ...removed]) {
+      this.outgoingAwareness.add(id);
+      // A state timing out here is another instance's to time out too: relaying it would fight over its clock.
+      if (origin !== REMOTE && origin !== 'timeout') this.relayedAwareness.add(id);
+    }
+    this.scheduleBroadcast();
+  }
+
+  private connectionFor(origin: unknown): CollabConnection | undefined {
+    return this.connections.has(origin as CollabConnection) ? (origin as CollabConnection) : undefined;
+  }
+
+  private scheduleBroadcast(): void {
+    if (this.broadcastScheduled) return;
+    this.broadcastScheduled = true;
+    setImmediate(() => this.broadcast());
+  }
+
+  /**
+   * Sends what this turn produced: the updates as one frame (one encoding for
+   * every receiver; skipping the sender when one connection caused them all)
+   * and the awareness changes as another, to everyone. The sender gets its
+   * own awareness back on purpose: y-websocket drops a connection that
+   * receives nothing for 30 s, and a lone editor's renewals are all it gets.
+   */
+  private broadcast(): void {
+    this.broadcastScheduled = false;
+    if (this.destroyed) return;
+    if (this.outgoing.length > 0) {
+      const batch = this.outgoing;
+      this.outgoing = [];
+      // A turn's batch is small and bounded (MAX_BATCH_UPDATES), so merging it is cheap.
+      const message = updateMessage(batch.length === 1 ? batch[0].update : Y.mergeUpdates(batch.map((b) => b.update)));
+      const skip = batch.every((b) => b.origin === batch[0].origin) ? batch[0].origin : undefined;
+      this.sendToAll(message, skip);
+      const local = batch.filter((b) => b.origin !== REMOTE);
+      if (this.relay && local.length > 0) {
+        this.relay.publish(this.incidentId, local.length === batch.length ? message : updateMessage(Y.mergeUpdates(local.map((b) => b.update))));
+      }
+    }
+    if (this.outgoingAwareness.size > 0) {
+      const clients = [...this.outgoingAwareness];
+      this.outgoingAwareness.clear();
+      this.sendToAll(awarenessMessage(this.awareness, clients), undefined);
+      if (this.relay && this.relayedAwareness.size > 0) {
+        this.relay.publish(this.incidentId, awarenessMessage(this.awareness, [...this.relayedAwareness]));
+      }
+      this.relayedAwareness.clear();
+    }
+  }
+
+  private sendToAll(message: Uint8Array, skip: unknown): void {
+    for (const connection of this.connections) {
+      if (connection !== skip && connection.isAttached) connection.send(message);
+    }
+  }
+
+  /** Removes a connection and the awareness states it controlled, and stores what is pending. */
+  remove(connection: CollabConnection): void {
+    if (!this.connections.delete(connection)) return;
+    // Its last edits may exist nowhere else once it is gone: store them now rather than in up to flushIntervalMs.
+    if (!this.isClean) void this.flush().catch(() => undefined);
+    if (this.isLoaded && connection.awarenessClients.size > 0) {
+      awarenessProtocol.removeAwarenessStates(this.awareness, [...connection.awarenessClients], null);
+    }
+  }
+
+  /** Appends every pending edit to the update log now. */
+  flush(): Promise<void> {
+    return this.persistence?.flush() ?? Promise.resolve();
+  }
+
+  /** True when nothing waits to be stored. */
+  get isClean(): boolean {
+    return this.persistence?.isClean ?? true;
+  }
+
+  /** Stores everything pending and waits for a running compaction (before `destroy`). */
+  close(): Promise<void> {
+    return this.persistence?.close() ?? Promise.resolve();
+  }
+
+  /** Frees the Y.Doc and the awareness timer; the document must not be used afterwards. */
+  destroy(): void {
+    this.destroyed = true;
+    this.relay?.leave(this.incidentId);
+    this.persistence?.stop();
+    this.awareness.destroy();
+    this.doc.destroy();
+  }
+}

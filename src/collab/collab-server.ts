@@ -1,0 +1,131 @@
+import type { IncomingMessage } from 'node:http';
+import type { Socket } from 'node:net';
+import type { DataSource } from 'typeorm';
+import { WebSocketServer, type WebSocket } from 'ws';
+import type { AuthService } from '../auth/auth.service';
+import { Action, can, denial } from '../auth/policy';
+import { parseId } from '../common/ids';
+import type { CollabConfig } from '../config/config';
+import type { Logger } from '../observability/logger';
+import type { Metrics } from '../observability/metrics';
+import { CloseCode } from './close-codes';
+import { CollabConnection } from './collab-connection';
+import { CollabMetrics } from './collab-metrics';
+import { DocumentRegistry } from './document-registry';
+import type { DocumentRelay } from './document-relay';
+import type { DocumentStore } from './document-store';
+
+/** The path prefix of the collaboration socket: `/collab/<incidentId>?token=<token>`. */
+export const COLLAB_PATH = '/collab/';
+
+/** Dead peers are found by ping; one missed pong and the socket is cut. @default 30_000 */
+const PING_INTERVAL_MS = 30_000;
+
+/**
+ * The y-websocket endpoint of the live incident documents. The upgrade is
+ * always accepted; the token and the incident are checked afterwards, and a
+ * refusal is a close code (4401, 4403, 4404) that y-websocket 3.1 treats as
+ * final.
+ */
+export class CollabServer {
+  readonly registry: DocumentRegistry;
+  private readonly wss: WebSocketServer;
+  private readonly connections = new Set<CollabConnection>();
+  private readonly collabMetrics: CollabMetrics;
+  private readonly pingTimer: NodeJS.Timeout;
+
+  constructor(
+    private readonly deps: {
+      config: CollabConfig;
+      auth: AuthService;
+      dataSource: DataSource;
+      store: DocumentStore;
+      metrics: Metrics;
+      log: Logger;
+      /** Relays live edits to other instances (when REDIS_URL is set). */
+      relay?: DocumentRelay;
+    },
+  ) {
+    this.collabMetrics = new CollabMetrics(deps.metrics);
+    this.registry = new DocumentRegistry(deps.store, deps.config, this.collabMetrics, deps.log, deps.relay);
+    // ws refuses bigger frames itself, closing only that socket with 1009, before buffering them.
+    this.wss = new WebSocketServer({ noServer: true, maxPayload: deps.config.maxFrameBytes, perMessageDeflate: false });
+    this.pingTimer = setInterval(() => this.ping(), PING_INTERVAL_MS).unref();
+  }
+
+  /** Takes over an upgrade request routed to `/collab/`. */
+  handleUpgrade(req: IncomingMessage, socket: Socket, head: Buffer): void {
+    this.wss.handleUpgrade(req, socket, head, (ws) => this.onSocket(ws, req));
+  }
+
+  /** Distinct users with an open editing connection on the incident's document (on this instance). */
+  activeEditorIds(incidentId: string): string[] {
+    const ids = this.registry
+      .connectionsOf(incidentId)
+      .filter((c) => !c.isClosed && c.identity?.canEdit)
+      .map((c) => c.identity!.userId);
+    return [...new Set(ids)];
+  }
+
+  private onSocket(ws: WebSocket, req: IncomingMessage): void {
+    const { config, metrics, log } = this.deps;
+    const connection = new CollabConnection(ws, config, this.collabMetrics, log);
+    this.connections.add(connection);
+    metrics.websocketConnections.inc({ endpoint: 'collab' });
+    ws.once('close', () => {
+      connection.isClosed = true;
+      this.connections.delete(connection);
+      metrics.websocketConnections.dec({ endpoint: 'collab' });
+      this.registry.leave(connection);
+    });
+    this.admit(connection, req).catch((error) => {
+      log.error({ err: error }, 'admitting a collaboration socket failed');
+      connection.close(CloseCode.LOAD_FAILED, 'internal error; retrying');
+    });
+  }
+
+  private async admit(connection: CollabConnection, req: IncomingMessage): Promise<void> {
+    const url = new URL(req.url ?? '/', 'http://localhost');
+    const token = url.searchParams.get('token');
+    if (!token) return connection.close(CloseCode.UNAUTHENTICATED, 'a login token is required: ?token=<token>');
+    const auth = await this.deps.auth.fromToken(token);
+    if (!auth.ok) return connection.close(CloseCode.UNAUTHENTICATED, auth.reason);
+    let incidentId: string;
+    try {
+      incidentId = parseId(decodeURIComponent(url.pathname.slice(COLLAB_PATH.length)), 'incident id');
+    } catch {
+      return connection.close(CloseCode.NOT_FOUND, 'no such incident');
+    }
+    const denied = denial(auth.caller, Action.Read);
+    if (denied) return connection.close(CloseCode.FORBIDDEN, denied.slice(0, 120));
+    const found: unknown[] = await this.deps.dataSource.query(`SELECT 1 FROM incidents WHERE id = $1`, [incidentId]);
+    if (found.length === 0) return connection.close(CloseCode.NOT_FOUND, 'no such incident');
+    if (connection.isClosed) return;
+    connection.identity = { userId: auth.caller.userId, canEdit: can(auth.caller, Action.EditDocument) };
+    this.registry.join(incidentId, connection);
+  }
+
+  private ping(): void {
+    for (const connection of this.connections) {
+      if (!connection.alive) {
+        connection.ws.terminate();
+        continue;
+      }
+      connection.alive = false;
+      try {
+        connection.ws.ping();
+      } catch {
+        connection.ws.terminate();
+      }
+    }
+  }
+
+  /** Closes every socket (1001) and stores every pending edit. */
+  async close(): Promise<void> {
+    clearInterval(this.pingTimer);
+    for (const connection of this.connections) connection.close(CloseCode.GOING_AWAY, 'server shutting down');
+    await this.registry.close();
+    this.deps.relay?.close();
+    await new Promise<void>((resolve) => this.wss.close(() => resolve()));
+  }
+}

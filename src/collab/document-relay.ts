@@ -1,0 +1,71 @@
+import crypto from 'node:crypto';
+import Redis from 'ioredis';
+import type { Logger } from '../observability/logger';
+
+/** How long a document load waits for its Redis subscription before going on without it. @default 2_000 */
+const SUBSCRIBE_TIMEOUT_MS = 2_000;
+
+const channelOf = (incidentId: string) => `sitrep:collab:${incidentId}`;
+
+/**
+ * Relays y-websocket messages of loaded documents between Sitrep instances
+ * over Redis pub/sub (one channel per document), so that editors connected
+ * to different instances see each other live. Each message carries the
+ * sending instance's id, and an instance ignores its own.
+ */
+export class DocumentRelay {
+  private readonly instanceId = crypto.randomBytes(16);
+  private readonly pub: Redis;
+  private readonly sub: Redis;
+  private readonly handlers = new Map<string, (message: Uint8Array) => void>();
+
+  constructor(
+    url: string,
+    private readonly log: Logger,
+  ) {
+    // Lazy: nothing connects until a document is loaded (wiring the services does no I/O).
+    this.pub = new Redis(url, { lazyConnect: true });
+    this.sub = new Redis(url, { lazyConnect: true });
+    for (const client of [this.pub, this.sub]) client.on('error', (error) => log.warn({ err: error }, 'collaboration relay: redis error'));
+    this.sub.on('messageBuffer', (channel: Buffer, message: Buffer) => {
+      if (message.length < 16 || message.subarray(0, 16).equals(this.instanceId)) return;
+      const handler = this.handlers.get(channel.toString().slice('sitrep:collab:'.length));
+      handler?.(new Uint8Array(message.buffer, message.byteOffset + 16, message.length - 16));
+    });
+  }
+
+  /**
+   * Starts receiving a document's messages. Resolves once subscribed, or
+   * after SUBSCRIBE_TIMEOUT_MS without Redis (the document then works alone).
+   */
+  async join(incidentId: string, handler: (message: Uint8Array) => void): Promise<void> {
+    this.handlers.set(incidentId, handler);
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<'timeout'>((resolve) => {
+      timer = setTimeout(() => resolve('timeout'), SUBSCRIBE_TIMEOUT_MS);
+    });
+    const outcome = await Promise.race([this.sub.subscribe(channelOf(incidentId)).catch(() => 'failed' as const), timeout]);
+    clearTimeout(timer);
+    if (outcome === 'timeout' || outcome === 'failed') this.log.warn({ incidentId }, 'collaboration relay unavailable; the document is live on this instance only');
+  }
+
+  /** Stops receiving a document's messages. */
+  leave(incidentId: string): void {
+    this.handlers.delete(incidentId);
+    this.sub.unsubscribe(channelOf(incidentId)).catch(() => undefined);
+  }
+
+  /** Sends a y-websocket message to the other instances holding the document. */
+  publish(incidentId: string, message: Uint8Array): void {
+    this.pub.publish(channelOf(incidentId), Buffer.concat([this.instanceId, message])).catch((error) => {
+      this.log.warn({ err: error, incidentId }, 'collaboration relay: publish failed');
+    });
+  }
+
+  /** Disconnects; documents are stored in PostgreSQL by then, so nothing in flight matters. */
+  close(): void {
+    this.handlers.clear();
+    this.pub.disconnect();
+    this.sub.disconnect();
+  }
+}

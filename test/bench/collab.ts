@@ -1,0 +1,271 @@
+import 'reflect-metadata';
+import fs from 'node:fs';
+import { performance } from 'node:perf_hooks';
+import * as Y from 'yjs';
+import { DocumentStore } from '../../src/collab/document-store';
+import { createDataSource } from '../../src/db/data-source';
+import { startChildServer, type ChildServer } from '../support/child-server';
+import { connectEditor, waitFor, type Editor } from '../support/collab-clients';
+import { createTestDatabase } from '../support/test-db';
+
+/**
+ * `npm run bench:collab [-- --editors=100 --rate=2 --seconds=15 --stored=10000]`
+ *
+ * N editors on one document, each inserting a few characters `rate` times a
+ * second at a random place and moving its cursor (awareness) once a second.
+ * Run against Sitrep (auth and PostgreSQL persistence on, child process) and
+ * then against a bare @y/websocket-server 0.1.1 (child process), same load.
+ * Reports propagation latency (edit made -> visible in another editor),
+ * delivered edits per second (edit x receiving editor) and server CPU. Then
+ * the cold load of a document with `stored` updates in the log, before and
+ * after compaction.
+ */
+const args = Object.fromEntries(process.argv.slice(2).map((a) => a.replace(/^--/, '').split('=') as [string, string]));
+const EDITORS = Number(args.editors ?? 100);
+const RATE = Number(args.rate ?? 1);
+const SECONDS = Number(args.seconds ?? 15);
+const WARMUP_SECONDS = 3;
+const STORED = Number(args.stored ?? 10_000);
+const JWT_SECRET = 'bench-secret-that-is-long-enough-for-hs256-0123456789';
+const ADMIN = { email: 'admin@bench.test', password: 'bench-password-123' };
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** CPU seconds (user + system) a process has used, from /proc. */
+function cpuSeconds(pid: number): number {
+  const fields = fs.readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+  return (Number(fields[11]) + Number(fields[12])) / 100;
+}
+
+function percentile(sorted: number[], p: number): number {
+  return sorted.length ? sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] : NaN;
+}
+
+interface LoadResult {
+  p50: number;
+  p99: number;
+  deliveredPerSecond: number;
+  editsPerSecond: number;
+  cpuPercent: number;
+  /** CPU of this process, where all the editors run: near 100% means the clients, not the server, set the pace. */
+  clientCpuPercent: number;
+}
+
+/** Runs the load on `editors` (already synced) against the server process `pid`. */
+async function runLoad(editors: Editor[], pid: number): Promise<LoadResult> {
+  // sent[sender] = [clock, time] of each edit, in clock order (a receiver integrates a sender's edits in order).
+  const sent = editors.map(() => [] as Array<[number, number]>);
+  const byClient = new Map(editors.map((e, i) => [e.doc.clientID, i]));
+  let measuring = false;
+  const latencies: number[] = [];
+  let edits = 0;
+  const cursors = editors.map((e, r) => {
+    const next = new Map<number, number>();
+    const onTransaction = (tr: Y.Transaction) => {
+      const now = performance.now();
+      tr.afterState.forEach((after, client) => {
+        const s = byClient.get(client);
+        if (s === undefined || s === r) return;
+        const list = sent[s];
+        let i = next.get(s) ?? 0;
+        while (i < list.length && list[i][0] < after) {
+          if (measuring) latencies.push(now - list[i][1]);
+          i++;
+        }
+        next.set(s, i);
+      });
+    };
+    e.doc.on('afterTransaction', onTransaction);
+    return () => e.doc.off('afterTransaction', onTransaction);
+  });
+  let running = true;
+  const typists = editors.map(async (e, i) => {
+    await sleep(Math.random() * (1000 / RATE));
+    let lastCursor = 0;
+    while (running) {
+      const clock = Y.getState(e.doc.store, e.doc.clientID);
+      sent[i].push([clock, performance.now()]);
+      e.text.insert(Math.floor(Math.random() * (e.text.length + 1)), `e${i % 10}x${clock % 10} `);
+      if (measuring) edits++;
+      const now = Date.now();
+      if (now - lastCursor >= 1000) {
+        lastCursor = now;
+        e.provider.awareness.setLocalStateField('cursor', { anchor: Math.floor(Math.random() * e.text.length), user: `editor ${i}` });
+      }
+      await sleep(1000 / RATE);
+    }
+  });
+  await sleep(WARMUP_SECONDS * 1000);
+  measuring = true;
+  const cpuStart = cpuSeconds(pid);
+  const clientCpuStart = process.cpuUsage();
+  const started = performance.now();
+  await sleep(SECONDS * 1000);
+  measuring = false;
+  const elapsed = (performance.now() - started) / 1000;
+  const cpu = cpuSeconds(pid) - cpuStart;
+  const clientCpu = process.cpuUsage(clientCpuStart);
+  running = false;
+  await Promise.all(typists);
+  cursors.forEach((off) => off());
+  latencies.sort((a, b) => a - b);
+  return {
+    p50: percentile(latencies, 50),
+    p99: percentile(latencies, 99),
+    deliveredPerSecond: latencies.length / elapsed,
+    editsPerSecond: edits / elapsed,
+    cpuPercent: (cpu / elapsed) * 100,
+    clientCpuPercent: ((clientCpu.user + clientCpu.system) / 1e6 / elapsed) * 100,
+  };
+}
+
+async function connectAll(make: () => Editor): Promise<Editor[]> {
+  const editors: Editor[] = [];
+  for (let i = 0; i < EDITORS; i++) editors.push(make());
+  await Promise.all(editors.map((e) => e.synced(60_000)));
+  return editors;
+}
+
+async function gql(url: string, query: string, variables: Record<string, unknown>, token?: string) {
+  const response = await fetch(`${url}/graphql`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
+    body: JSON.stringify({ query, variables }),
+  });
+  const body = (await response.json()) as { data?: any; errors?: unknown };
+  if (body.errors) throw new Error(JSON.stringify(body.errors));
+  return body.data;
+}
+
+const declare = async (url: string, token: string, title: string): Promise<string> =>
+  (await gql(url, `mutation($input: DeclareIncidentInput!) { declareIncident(input: $input) { id } }`, {
+    input: { title, severity: 'SEV2', trigger: 'STAFF_IDENTIFIED' },
+  }, token)).declareIncident.id;
+
+/** Milliseconds from a new client's connect to its sync, with the document not in memory. */
+async function coldLoad(server: ChildServer, id: string, token: string): Promise<number> {
+  const started = performance.now();
+  const e = connectEditor(server.url, id, token);
+  await e.synced(120_000);
+  const ms = performance.now() - started;
+  e.destroy();
+  return ms;
+}
+
+async function main(): Promise<void> {
+  const db = await createTestDatabase();
+  const children: ChildServer[] = [];
+  try {
+    const sitrep = await startChildServer({
+      DATABASE_URL: db.url,
+      PORT: '0',
+      JWT_SECRET,
+      BOOTSTRAP_ADMIN_EMAIL: ADMIN.email,
+      BOOTSTRAP_ADMIN_PASSWORD: ADMIN.password,
+      COLLAB_UNLOAD_DELAY_MS: '300',
+    });
+    children.push(sitrep);
+    const { login } = await gql(sitrep.url, `mutation($e: String!, $p: String!) { login(email: $e, password: $p) { token } }`, { e: ADMIN.email, p: ADMIN.password });
+    const token: string = login.token;
+
+    const id = await declare(sitrep.url, token, 'Benchmark incident');
+    let editors = await connectAll(() => connectEditor(sitrep.url, id, token));
+    const ours = await runLoad(editors, sitrep.process.pid!);
+    editors.forEach((e) => e.destroy());
+
+    const reference = await startChildServer({}, 'test/bench/reference-server.ts');
+    children.push(reference);
+    editors = await connectAll(() => {
+      const e = connectEditor(reference.url, id);
+      // The reference serves ws://host:port/<room>, not /collab/<room>.
+      e.provider.disconnect();
+      e.provider.serverUrl = reference.url.replace(/^http/, 'ws');
+      e.provider.connect();
+      return e;
+    });
+    const theirs = await runLoad(editors, reference.process.pid!);
+    editors.forEach((e) => e.destroy());
+
+    // Cold load: a document whose log holds STORED small updates, then the same after compaction.
+    // A second Sitrep whose threshold is out of reach, so that unloading does not compact the log for us.
+    sitrep.process.kill('SIGTERM');
+    await sitrep.exited;
+    const cold = await startChildServer({
+      DATABASE_URL: db.url,
+      PORT: '0',
+      JWT_SECRET,
+      COLLAB_UNLOAD_DELAY_MS: '300',
+      COLLAB_COMPACT_AFTER_UPDATES: '10000000',
+    });
+    children.push(cold);
+    const coldId = await declare(cold.url, token, 'Cold load incident');
+    const quiet = { logQuery() {}, logQueryError() {}, logQuerySlow() {}, logSchemaBuild() {}, logMigration() {}, log() {} };
+    const dataSource = createDataSource(db.url, quiet);
+    await dataSource.initialize();
+    const store = new DocumentStore(dataSource);
+    const source = new Y.Doc();
+    const updates: Uint8Array[] = [];
+    source.on('update', (u: Uint8Array) => updates.push(u));
+    const text = source.getText('content');
+    for (let i = 0; i < STORED; i++) {
+      if (i % 5 === 4) text.delete(Math.floor(Math.random() * (text.length - 1)), 1);
+      else text.insert(Math.floor(Math.random() * (text.length + 1)), `w${i % 100} `);
+    }
+    for (let i = 0; i < updates.length; i += 1000) await store.append(coldId, updates.slice(i, i + 1000));
+    // The seeded template and the generated edits merge; every later load must give exactly this.
+    const stored = await store.load(coldId);
+    const expected = stored.doc.getText('content').toString();
+    stored.doc.destroy();
+    const timings = async () => {
+      const socket: number[] = [];
+      const direct: number[] = [];
+      for (let i = 0; i < 3; i++) {
+        await sleep(800); // past COLLAB_UNLOAD_DELAY_MS: the server has let go of the document
+        socket.push(await coldLoad(cold, coldId, token));
+        const t0 = performance.now();
+        const loaded = await store.load(coldId);
+        direct.push(performance.now() - t0);
+        if (loaded.doc.getText('content').toString() !== expected) throw new Error('stored document differs');
+        loaded.doc.destroy();
+      }
+      return { socket: socket.sort((a, b) => a - b)[1], direct: direct.sort((a, b) => a - b)[1], rows: (await store.load(coldId)).logLength };
+    };
+    const before = await timings();
+    await store.compact(coldId);
+    const after = await timings();
+    await dataSource.destroy();
+
+    const row = (name: string, r: LoadResult) =>
+      `| ${name.padEnd(28)} | ${r.p50.toFixed(1).padStart(8)} | ${r.p99.toFixed(1).padStart(8)} | ${r.deliveredPerSecond.toFixed(0).padStart(12)} | ${r.editsPerSecond.toFixed(0).padStart(9)} | ${r.cpuPercent.toFixed(1).padStart(7)} | ${r.clientCpuPercent.toFixed(0).padStart(11)} |`;
+    console.log(`\nLoad: ${EDITORS} editors on one document, ${RATE} edits/s each + 1 awareness update/s each, ${SECONDS} s measured after ${WARMUP_SECONDS} s warm-up\n`);
+    console.log(`Offered: ${EDITORS * RATE} edits/s; delivered = edits seen by each of the other ${EDITORS - 1} editors.\n`);
+    console.log('| server                       | p50 (ms) | p99 (ms) | delivered/s  | edits/s   | CPU (%) | clients CPU |');
+    console.log('|------------------------------|----------|----------|--------------|-----------|---------|-------------|');
+    console.log(row('Sitrep (auth + PostgreSQL)', ours));
+    console.log(row('@y/websocket-server 0.1.1', theirs));
+    console.log(
+      `\nRatio Sitrep / reference: delivered/s ${(ours.deliveredPerSecond / theirs.deliveredPerSecond).toFixed(2)}x, ` +
+        `p99 ${(ours.p99 / theirs.p99).toFixed(2)}x, CPU ${(ours.cpuPercent / theirs.cpuPercent).toFixed(2)}x`,
+    );
+    console.log(`\nCold load of a document with ${STORED} stored updates (median of 3)\n`);
+    console.log('| log                        | rows  | connect -> synced (ms) | DocumentStore.load (ms) |');
+    console.log('|----------------------------|-------|------------------------|-------------------------|');
+    console.log(`| before compaction          | ${String(before.rows).padStart(5)} | ${before.socket.toFixed(1).padStart(22)} | ${before.direct.toFixed(1).padStart(23)} |`);
+    console.log(`| after compaction           | ${String(after.rows).padStart(5)} | ${after.socket.toFixed(1).padStart(22)} | ${after.direct.toFixed(1).padStart(23)} |`);
+  } finally {
+    for (const child of children) {
+      if (child.process.exitCode !== null) continue;
+      child.process.kill('SIGTERM');
+      await child.exited;
+    }
+    await db.drop();
+  }
+}
+
+main().then(
+  () => process.exit(0),
+  (error) => {
+    console.error(error);
+    process.exit(1);
+  },
+);

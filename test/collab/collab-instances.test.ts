@@ -1,0 +1,68 @@
+import { loadConfig, type Config } from '../../src/config/config';
+import { createLogger } from '../../src/observability/logger';
+import { startServer, type RunningServer } from '../../src/server/app';
+import { connectEditor, converged, waitFor, type Editor } from '../support/collab-clients';
+import { startTestServer, type TestServer, type TestUser } from '../support/test-server';
+
+const DECLARE = `mutation($input: DeclareIncidentInput!) { declareIncident(input: $input) { id } }`;
+const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
+
+describe('live incident document across instances (Redis relay)', () => {
+  let t: TestServer;
+  let other: RunningServer;
+  let alice: TestUser;
+  let bob: TestUser;
+  const editors: Editor[] = [];
+  const editor = (url: string, id: string, user: TestUser) => {
+    const e = connectEditor(url, id, user.token);
+    editors.push(e);
+    return e;
+  };
+  const declare = async () =>
+    (await t.ok(DECLARE, { input: { title: 'Two regions', severity: 'SEV2', trigger: 'USER_REPORT' } }, alice.token)).declareIncident.id as string;
+
+  beforeAll(async () => {
+    // Edits stay in memory for a minute: what a late instance sees can only have come over the relay.
+    const collab: Config['collab'] = { ...loadConfig({}).collab, flushIntervalMs: 60_000 };
+    t = await startTestServer({ redisUrl: REDIS_URL, collab });
+    other = await startServer({ ...t.server.services.config, port: 0 }, createLogger('silent'));
+    alice = await t.createUser('RESPONDER', 'Alice');
+    bob = await t.createUser('RESPONDER', 'Bob');
+  });
+  afterEach(() => {
+    editors.splice(0).forEach((e) => e.destroy());
+  });
+  afterAll(async () => {
+    await other.close();
+    await t.close();
+  });
+
+  it('shows each editor the edits made on the other instance, live', async () => {
+    const id = await declare();
+    const a = editor(t.url, id, alice);
+    const b = editor(other.url, id, bob);
+    await Promise.all([a.synced(), b.synced()]);
+    for (let i = 0; i < 20; i++) {
+      a.text.insert(0, `a${i}\n`);
+      b.text.insert(b.text.length, `b${i}\n`);
+    }
+    const text = await converged([a, b]);
+    expect(text).toContain('a19\n');
+    expect(text).toContain('b19\n');
+    expect(text.split('# Two regions').length - 1).toBe(1);
+    a.provider.awareness.setLocalStateField('user', { name: 'Alice' });
+    await waitFor(() => (b.provider.awareness.getStates().get(a.doc.clientID) as { user?: { name: string } } | undefined)?.user?.name === 'Alice');
+  });
+
+  it("gives an instance that loads the document later the other instance's unflushed edits", async () => {
+    const id = await declare();
+    const a = editor(t.url, id, alice);
+    await a.synced();
+    a.text.insert(0, 'not in PostgreSQL yet\n');
+    await waitFor(() => t.server.services.collab.registry.get(id)?.markdown.startsWith('not in PostgreSQL yet') ?? false);
+    const b = editor(other.url, id, bob);
+    await b.synced();
+    await waitFor(() => b.text.toString().startsWith('not in PostgreSQL yet\n'));
+    expect(await converged([a, b])).toBe(a.text.toString());
+  });
+});

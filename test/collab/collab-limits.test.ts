@@ -1,0 +1,87 @@
+import { loadConfig } from '../../src/config/config';
+import { connectEditor, waitFor, type Editor } from '../support/collab-clients';
+import { startTestServer, type TestServer, type TestUser } from '../support/test-server';
+
+const DECLARE = `mutation($input: DeclareIncidentInput!) { declareIncident(input: $input) { id } }`;
+
+describe('live incident document limits', () => {
+  let t: TestServer;
+  let alice: TestUser;
+  let bob: TestUser;
+  const editors: Editor[] = [];
+  const editor = (id: string, user: TestUser) => {
+    const e = connectEditor(t.url, id, user.token);
+    editors.push(e);
+    return e;
+  };
+  const declare = async () =>
+    (await t.ok(DECLARE, { input: { title: 'Quota exhausted', severity: 'SEV4', trigger: 'USER_REPORT' } }, alice.token)).declareIncident.id as string;
+
+  beforeAll(async () => {
+    t = await startTestServer({
+      collab: { ...loadConfig({}).collab, maxDocumentBytes: 24_000, maxAwarenessBytes: 1024, awarenessPerSecond: 5 },
+    });
+    alice = await t.createUser('RESPONDER', 'Alice');
+    bob = await t.createUser('RESPONDER', 'Bob');
+  });
+  afterEach(() => {
+    editors.splice(0).forEach((e) => e.destroy());
+  });
+  afterAll(() => t.close());
+
+  it('closes an editor whose edit would outgrow the document with 4413; the others carry on', async () => {
+    const id = await declare();
+    const a = editor(id, alice);
+    const b = editor(id, bob);
+    await Promise.all([a.synced(), b.synced()]);
+    a.text.insert(0, 'x'.repeat(30_000));
+    expect((await a.closed()).code).toBe(4413);
+    b.text.insert(0, 'b is fine\n');
+    const c = editor(id, alice);
+    await waitFor(() => c.text.toString().startsWith('b is fine\n'));
+    expect(c.text.toString()).not.toContain('xxxx');
+    expect(b.text.toString()).not.toContain('xxxx');
+  });
+
+  it('takes back a reconnecting editor whose resync repeats a large document it already has', async () => {
+    const id = await declare();
+    const a = editor(id, alice);
+    const b = editor(id, bob);
+    await Promise.all([a.synced(), b.synced()]);
+    a.text.insert(0, 'y'.repeat(14_000));
+    await waitFor(() => b.text.length === a.text.length);
+    a.provider.disconnect();
+    a.text.insert(0, 'offline line\n');
+    a.provider.connect();
+    await waitFor(() => b.text.toString().startsWith('offline line\n'));
+    expect(a.closes).toEqual([]);
+  });
+
+  it("echoes an editor's awareness back to it, so that a lone editor's y-websocket does not time out", async () => {
+    const id = await declare();
+    const lone = editor(id, alice);
+    await lone.synced();
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    const before = lone.provider.wsLastMessageReceived;
+    lone.provider.awareness.setLocalStateField('user', { name: 'Alice' });
+    await waitFor(() => lone.provider.wsLastMessageReceived > before, 2000, 'no echo');
+  });
+
+  it('relays awareness between editors, and drops oversized and too frequent updates', async () => {
+    const id = await declare();
+    const a = editor(id, alice);
+    const b = editor(id, bob);
+    await Promise.all([a.synced(), b.synced()]);
+    a.provider.awareness.setLocalStateField('user', { name: 'Alice', cursor: 3 });
+    const seen = () => b.provider.awareness.getStates().get(a.doc.clientID) as { user?: { name: string; blob?: string } } | undefined;
+    await waitFor(() => seen()?.user?.name === 'Alice');
+    a.provider.awareness.setLocalStateField('user', { name: 'Alice', blob: 'z'.repeat(4096) });
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    expect(seen()?.user?.blob).toBeUndefined();
+    for (let i = 0; i < 40; i++) a.provider.awareness.setLocalStateField('user', { name: `Alice ${i}` });
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    expect(await t.metric('sitrep_collab_dropped_messages_total{reason="awareness-rate"}')).toBeGreaterThan(0);
+    expect(await t.metric('sitrep_collab_dropped_messages_total{reason="awareness-size"}')).toBeGreaterThan(0);
+    expect(a.closes).toEqual([]);
+  });
+});
