@@ -3,6 +3,7 @@ import type { Caller } from '../auth/caller';
 import { Action, authorize } from '../auth/policy';
 import { badInput } from '../common/errors';
 import { parseId } from '../common/ids';
+import { LIMITS } from '../common/limits';
 import type { Tx, UnitOfWork } from '../db/unit-of-work';
 import { Topic } from '../events/topics';
 import type { RoleService } from '../roles/role.service';
@@ -146,6 +147,7 @@ export class IncidentService {
   async setStatus(caller: Caller | null, id: string, status: IncidentStatus, note: string | null | undefined): Promise<Incident> {
     const actor = authorize(caller, Action.WorkIncident);
     const text = note?.trim() || null;
+    if (text && text.length > LIMITS.note) throw badInput(`note must be at most ${LIMITS.note} characters`);
     return this.uow.run(async (tx) => {
       const incident = await lockIncident(tx.manager, id);
       const from = incident.status;
