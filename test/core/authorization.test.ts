@@ -141,6 +141,17 @@ describe('authorization', () => {
       expect(result.errors).toBeUndefined();
     });
 
+    it.each([
+      ['declareIncident', `mutation { declareIncident(input: { title: "${'x'.repeat(300)}", severity: SEV1, trigger: USER_REPORT }) { id } }`],
+      ['createUser', `mutation { createUser(input: { email: "bad", name: "x", password: "y", role: ADMIN }) { id } }`],
+      ['setIncidentStatus', `mutation { setIncidentStatus(id: "bad", status: RESOLVED, note: "${'x'.repeat(3000)}") { id } }`],
+      ['incident', `{ incident(id: "bad") { id } }`],
+    ])('answers UNAUTHENTICATED to an anonymous %s with invalid input, without revealing the validation rules', async (_name, query) => {
+      const result = await t.gql(query);
+      expect(codes(result)).toEqual(['UNAUTHENTICATED']);
+      expect(result.errors![0]).not.toHaveProperty('extensions.validationErrors');
+    });
+
     it('answers me with null for an anonymous caller and with the user otherwise', async () => {
       expect((await t.ok(`{ me { id } }`)).me).toBeNull();
       expect((await t.ok(`{ me { id role } }`, undefined, users.viewer.token)).me).toEqual({ id: users.viewer.id, role: 'VIEWER' });
