@@ -178,7 +178,12 @@ export class IncidentService {
     const page = filtered();
     if (after) {
       const cursor = decodeCursor(after);
-      page.andWhere('(i.declared_at, i.id) < (:declaredAt, :id)', cursor);
+      // The cursor's millisecond date is only a fallback: PostgreSQL keeps microseconds, so the
+      // exact position is read from the cursor's row (a primary-key lookup) while it exists.
+      page.andWhere(
+        '(i.declared_at, i.id) < (COALESCE((SELECT c.declared_at FROM incidents c WHERE c.id = :id), :declaredAt), :id)',
+        cursor,
+      );
     }
     const rows = await page
       // The commander comes in the same statement and primes the users loader.
