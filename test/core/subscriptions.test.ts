@@ -1,3 +1,4 @@
+import type { EventEmitter } from 'node:events';
 import { RoleAssignmentRecord } from '../../src/roles/role-assignment.entity';
 import { IncidentRole } from '../../src/roles/incident-role.enum';
 import { Topic } from '../../src/events/topics';
@@ -99,6 +100,39 @@ describe('subscriptions', () => {
       await quiet(200);
       expect(one.values).toHaveLength(1);
       two.unsubscribe();
+    });
+  });
+
+  describe('clean-up', () => {
+    /** Listeners on the in-process pub/sub (an implementation detail, read only to prove nothing leaks). */
+    const listeners = (topic: Topic) => (t.server.services.pubsub as unknown as { emitter: EventEmitter }).emitter.listenerCount(topic);
+
+    it('releases the pub/sub listeners of a quiet incident’s subscriptions as soon as the client unsubscribes', async () => {
+      const quietIncident = await declare(t, alice);
+      const before = listeners(Topic.IncidentChanged) + listeners(Topic.TimelineEventAdded);
+      const client = t.wsClient(viewer.token);
+      const subs = [
+        ...Array.from({ length: 5 }, () => collect(client, INCIDENT_UPDATED, { id: quietIncident.id })),
+        ...Array.from({ length: 5 }, () => collect(client, TIMELINE_ADDED, { id: quietIncident.id })),
+      ];
+      await quiet();
+      expect(listeners(Topic.IncidentChanged) + listeners(Topic.TimelineEventAdded)).toBe(before + 10);
+      subs.forEach((s) => s.unsubscribe());
+      await quiet();
+      // No event arrives for this incident, and still nothing stays subscribed.
+      expect(listeners(Topic.IncidentChanged) + listeners(Topic.TimelineEventAdded)).toBe(before);
+    });
+
+    it('releases them when the client disconnects', async () => {
+      const quietIncident = await declare(t, alice);
+      const before = listeners(Topic.IncidentChanged);
+      const client = t.wsClient(viewer.token);
+      for (let i = 0; i < 5; i++) collect(client, INCIDENT_UPDATED, { id: quietIncident.id });
+      await quiet();
+      expect(listeners(Topic.IncidentChanged)).toBe(before + 5);
+      await client.dispose();
+      await quiet();
+      expect(listeners(Topic.IncidentChanged)).toBe(before);
     });
   });
 
