@@ -21,6 +21,7 @@ import { createLoaders } from '../graphql/loaders';
 import { buildSitrepSchema } from '../graphql/schema';
 import { createLogger, type Logger } from '../observability/logger';
 import { Metrics } from '../observability/metrics';
+import { httpErrorHandler } from './http-errors';
 import { createServices, type Services } from './services';
 import { UpgradeRouter } from './upgrade-router';
 
@@ -154,6 +155,7 @@ export async function startServer(config: Config, log: Logger = createLogger(con
     }),
   );
   app.use('/', express.static(path.join(__dirname, '..', 'web'), { index: 'index.html' }));
+  app.use(httpErrorHandler(log));
 
   await new Promise<void>((resolve, reject) => {
     httpServer.once('error', reject);
