@@ -174,6 +174,23 @@ describe('error codes', () => {
     });
   });
 
+  describe('HTTP bodies', () => {
+    const post = (body: string) => fetch(`${t.url}/graphql`, { method: 'POST', headers: { 'content-type': 'application/json' }, body });
+
+    it.each([
+      ['a body that is not JSON', '{"query": ', 400, /not valid JSON/],
+      ['a body over the 1 MiB limit', JSON.stringify({ query: '{ me { id } }', pad: long(2 * 1024 * 1024) }), 413, /at most 1048576 bytes/],
+    ])('answers %s with a JSON error carrying a contract code and no stack trace', async (_what, body, status, message) => {
+      const response = await post(body as string);
+      expect(response.status).toBe(status);
+      expect(response.headers.get('content-type')).toMatch(/application\/json/);
+      const result = (await response.json()) as GqlResult;
+      expect(codes(result)).toEqual(['BAD_USER_INPUT']);
+      expect(result.errors![0].message).toMatch(message as RegExp);
+      expectNoStack(result);
+    });
+  });
+
   describe('stack traces', () => {
     it('are absent from domain, validation and unexpected errors outside development', async () => {
       const hookFailure = 'explode-in-production';
