@@ -161,7 +161,7 @@ describe('authorization', () => {
       ['a malformed header', 'Token abc'],
       ['a forged token', 'Bearer eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJ4In0.c2lnbmF0dXJl'],
       ['garbage', 'Bearer not-a-jwt'],
-    ])('refuses %s with UNAUTHENTICATED and HTTP 401, even for login', async (_what, authorization) => {
+    ])('refuses %s with UNAUTHENTICATED and HTTP 401', async (_what, authorization) => {
       const response = await fetch(`${t.url}/graphql`, {
         method: 'POST',
         headers: { 'content-type': 'application/json', authorization },
