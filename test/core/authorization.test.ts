@@ -216,6 +216,33 @@ describe('authorization', () => {
     });
   });
 
+  describe('token lifetime', () => {
+    let short: TestServer;
+    beforeAll(async () => {
+      short = await startTestServer({ jwtTtlSeconds: 1 });
+    });
+    afterAll(() => short.close());
+
+    it('refuses an expired token over HTTP and at graphql-ws connection init', async () => {
+      const user = await short.createUser('RESPONDER', 'Ephemeral');
+      expect((await short.gql(`{ me { id } }`, undefined, user.token)).errors).toBeUndefined();
+      await new Promise((resolve) => setTimeout(resolve, 2100));
+      const result = await short.gql(`{ me { id } }`, undefined, user.token);
+      expect(codes(result)).toEqual(['UNAUTHENTICATED']);
+      expect(result.errors![0].message).toMatch(/expired/);
+      const sub = collect(short.wsClient(user.token), `subscription { incidentsChanged { kind } }`);
+      await expect(sub.next(1, 3000)).rejects.toBeDefined();
+      expect((sub.error as { code?: number }).code).toBe(4403);
+    });
+  });
+
+  it('refuses the token of a user who no longer exists', async () => {
+    const user = await t.createUser('VIEWER', 'Gone');
+    await sql(t, 'DELETE FROM users WHERE id = $1', [user.id]);
+    const result = await t.gql(`{ me { id } }`, undefined, user.token);
+    expect(codes(result)).toEqual(['UNAUTHENTICATED']);
+  });
+
   it('never lets a refused caller change an incident (the fixture stays as declared)', async () => {
     const incident = await declare(t, users.commander);
     for (const row of MATRIX.filter((r) => r.footprint === incidentWrites)) {
