@@ -5,7 +5,7 @@ import { ApolloServer } from '@apollo/server';
 import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
 import { expressMiddleware } from '@as-integrations/express5';
 import express from 'express';
-import { GraphQLError } from 'graphql';
+import { GraphQLError, parse } from 'graphql';
 import { useServer } from 'graphql-ws/use/ws';
 import { WebSocketServer } from 'ws';
 import type { Caller } from '../auth/caller';
@@ -83,6 +83,17 @@ export async function startServer(config: Config, log: Logger = createLogger(con
         if (!result?.ok) return false;
         ctx.extra.caller = result.caller;
         return true;
+      },
+      // graphql-ws parses outside its error handling: a syntax error closed the whole socket with
+      // 4500, ending every other subscription of that client. Answer it as this operation's error.
+      onSubscribe: (_ctx, _id, payload) => {
+        try {
+          parse(payload.query);
+        } catch (error) {
+          if (error instanceof GraphQLError) return [error];
+          throw error;
+        }
+        return undefined;
       },
       context: (ctx): GraphQLContext => ({
         caller: ctx.extra.caller ?? null,
