@@ -166,11 +166,32 @@ describe('error codes', () => {
       expectNoStack(result);
     });
 
-    it('gives an invalid subscription document a contract code over graphql-ws', async () => {
-      const sub = collect(t.wsClient(alice.token), `subscription { incidentsChanged { nope } }`);
+    it.each([
+      ['a syntax error', `subscription { incidentsChanged { `],
+      ['an unknown field', `subscription { incidentsChanged { nope } }`],
+      ['a missing required argument', `subscription { incidentUpdated { id } }`],
+    ])('gives %s a contract code over graphql-ws', async (_what, query) => {
+      const sub = collect(t.wsClient(alice.token), query);
       await expect(sub.next(1, 3000)).rejects.toBeDefined();
       const errors = sub.error as Array<{ extensions?: { code?: string } }>;
-      expect(errors.map((e) => e.extensions?.code)).toEqual(['BAD_USER_INPUT']);
+      expect(errors.length).toBeGreaterThan(0);
+      for (const e of errors) expect(e.extensions?.code).toBe('BAD_USER_INPUT');
+      expect(JSON.stringify(errors)).not.toMatch(/stacktrace/);
+    });
+
+    it('keeps the connection and its other subscriptions alive after a bad document', async () => {
+      const client = t.wsClient(alice.token);
+      const closes: number[] = [];
+      client.on('closed', (event) => closes.push((event as { code: number }).code));
+      const good = collect(client, `subscription($id: ID!) { incidentUpdated(id: $id) { title } }`, { id: incidentId });
+      await good.settle();
+      const bad = collect(client, `subscription { incidentsChanged { `);
+      await expect(bad.next(1, 3000)).rejects.toBeDefined();
+      await t.ok(UPDATE, { id: incidentId, input: { title: 'still delivered' } }, alice.token);
+      const [event] = await good.next(1);
+      expect(event.data.incidentUpdated.title).toBe('still delivered');
+      expect(closes).toEqual([]);
+      good.unsubscribe();
     });
   });
 
