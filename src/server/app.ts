@@ -114,7 +114,7 @@ export async function startServer(config: Config, log: Logger = createLogger(con
     includeStacktraceInErrorResponses: includeStack,
     formatError: (formatted, error) => formatError(formatted, error, { log, includeStack }),
     plugins: [
-      ApolloServerPluginDrainHttpServer({ httpServer }),
+      ApolloServerPluginDrainHttpServer({ httpServer, stopGracePeriodMillis: config.shutdownGraceMs }),
       {
         async requestDidStart() {
           const started = process.hrtime.bigint();
