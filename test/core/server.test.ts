@@ -112,3 +112,60 @@ describe('graceful close', () => {
     await expect(t.server.close()).resolves.toBeUndefined();
   });
 });
+
+describe('graceful close with work in flight', () => {
+  let t: TestServer;
+
+  beforeAll(async () => {
+    t = await startTestServer({ shutdownGraceMs: 300 });
+  });
+  afterAll(() => t.close());
+
+  it('gives in-flight requests SHUTDOWN_GRACE_MS to finish, then cuts their connections', async () => {
+    let release!: () => void;
+    const held = new Promise<void>((resolve) => (release = resolve));
+    let entered!: () => void;
+    const inHook = new Promise<void>((resolve) => (entered = resolve));
+    t.server.services.incidents.onDeclare(async () => {
+      entered();
+      await held;
+    });
+    const started = Date.now();
+    const request = t
+      .gql(`mutation { declareIncident(input: { title: "slow", severity: SEV3, trigger: USER_REPORT }) { id } }`, undefined, t.admin.token)
+      .then(
+        () => ({ settled: 'answered', after: Date.now() - started }),
+        () => ({ settled: 'cut', after: Date.now() - started }),
+      );
+    await inHook;
+    const closing = t.server.close();
+    const outcome = await request;
+    release();
+    await closing;
+    expect(outcome.settled).toBe('cut');
+    expect(outcome.after).toBeLessThan(3000);
+  });
+});
+
+describe('graceful close draining', () => {
+  let t: TestServer;
+
+  beforeAll(async () => {
+    t = await startTestServer({ shutdownGraceMs: 5000 });
+  });
+  afterAll(() => t.close());
+
+  it('lets a request in flight finish and answers it before stopping', async () => {
+    let entered!: () => void;
+    const inHook = new Promise<void>((resolve) => (entered = resolve));
+    t.server.services.incidents.onDeclare(async () => {
+      entered();
+      await new Promise((resolve) => setTimeout(resolve, 300));
+    });
+    const request = t.gql(`mutation { declareIncident(input: { title: "drained", severity: SEV3, trigger: USER_REPORT }) { title } }`, undefined, t.admin.token);
+    await inHook;
+    const closing = t.server.close();
+    expect((await request).data).toEqual({ declareIncident: { title: 'drained' } });
+    await closing;
+  });
+});
