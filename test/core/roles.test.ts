@@ -106,6 +106,33 @@ describe('incident command roles', () => {
     expect(handoff.body).toMatch(/Command handed over from Alice to Bob/);
   });
 
+  it('folds every role the new commander held into command, and hands command back cleanly', async () => {
+    const incident = await declare(t, alice);
+    await assign(incident.id, 'COMMUNICATIONS_LEAD', bob.id, alice);
+    await assign(incident.id, 'OPERATIONS_LEAD', bob.id, alice);
+    await assign(incident.id, 'PLANNING_LEAD', carol.id, alice);
+    const toBob = (await assign(incident.id, 'INCIDENT_COMMANDER', bob.id, alice)).data!.assignRole;
+    expect(holders(toBob)).toEqual({
+      INCIDENT_COMMANDER: { id: bob.id, delegated: false },
+      COMMUNICATIONS_LEAD: { id: bob.id, delegated: false },
+      OPERATIONS_LEAD: { id: bob.id, delegated: false },
+      PLANNING_LEAD: { id: carol.id, delegated: true },
+    });
+    const back = (await assign(incident.id, 'INCIDENT_COMMANDER', alice.id, bob)).data!.assignRole;
+    expect(holders(back)).toEqual({
+      INCIDENT_COMMANDER: { id: alice.id, delegated: false },
+      COMMUNICATIONS_LEAD: { id: alice.id, delegated: false },
+      OPERATIONS_LEAD: { id: alice.id, delegated: false },
+      PLANNING_LEAD: { id: carol.id, delegated: true },
+    });
+    expect(back.timeline.at(-1).body).toMatch(/Command handed over from Bob to Alice/);
+    const current = await sql(t, `SELECT role, user_id FROM role_assignments WHERE incident_id = $1 AND relieved_at IS NULL ORDER BY role`, [incident.id]);
+    expect(current).toEqual([
+      { role: 'INCIDENT_COMMANDER', user_id: alice.id },
+      { role: 'PLANNING_LEAD', user_id: carol.id },
+    ]);
+  });
+
   it('keeps the role history with assigned and relieved times across a handoff', async () => {
     const incident = await declare(t, alice);
     await assign(incident.id, 'COMMUNICATIONS_LEAD', bob.id, alice);
