@@ -49,6 +49,12 @@ describe('SQL statements per request', () => {
     expect(statements).toBe(1);
   });
 
+  it('counts a failing statement once', async () => {
+    const before = await t.metric('sitrep_db_queries_total');
+    await expect(t.server.services.dataSource.query('SELECT 1 / 0')).rejects.toThrow(/division by zero/);
+    expect((await t.metric('sitrep_db_queries_total')) - before).toBe(1);
+  });
+
   it(`lists 50 incidents with commanders, roles and timelines in at most ${MAX_STATEMENTS} statements`, async () => {
     const { data, statements } = await counted(LIST, { first: 50 });
     const nodes = data.incidents.edges.map((e: any) => e.node);
