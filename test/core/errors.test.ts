@@ -212,6 +212,26 @@ describe('error codes', () => {
     });
   });
 
+  describe('HTTP requests Apollo refuses', () => {
+    it.each([
+      ['a batch (batching is off)', [{ query: '{ me { id } }' }]],
+      ['a body without a query', {}],
+      ['a query that is not a string', { query: 5 }],
+      ['an unknown operation name', { query: '{ me { id } }', operationName: 'Nope' }],
+      ['several operations without a name', { query: 'query A { me { id } } query B { me { id } }' }],
+      ['a persisted-query hash that does not match the query', { query: '{ me { id } }', extensions: { persistedQuery: { version: 1, sha256Hash: 'abc' } } }],
+    ])('answers %s with BAD_USER_INPUT', async (_what, body) => {
+      const response = await fetch(`${t.url}/graphql`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', authorization: `Bearer ${alice.token}` },
+        body: JSON.stringify(body),
+      });
+      const result = (await response.json()) as GqlResult;
+      expect(codes(result)).toEqual(['BAD_USER_INPUT']);
+      expect(result.errors![0].message).not.toBe('Internal server error');
+    });
+  });
+
   describe('stack traces', () => {
     it('are absent from domain, validation and unexpected errors outside development', async () => {
       const hookFailure = 'explode-in-production';
