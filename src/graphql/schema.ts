@@ -1,6 +1,7 @@
 import { lexicographicSortSchema, printSchema, type GraphQLSchema } from 'graphql';
 import { DateTimeResolver } from 'graphql-scalars';
 import { buildSchema } from 'type-graphql';
+import { freshLoadersPerMutation } from './fresh-loaders';
 import { requireCaller } from './require-caller';
 import { resolvers } from './resolvers';
 
@@ -16,7 +17,7 @@ export function buildSitrepSchema(): Promise<GraphQLSchema> {
     resolvers: [...resolvers] as [Function, ...Function[]],
     scalarsMap: [{ type: Date, scalar: DateTimeResolver }],
     validate: { forbidUnknownValues: false, stopAtFirstError: false },
-    globalMiddlewares: [requireCaller],
+    globalMiddlewares: [requireCaller, freshLoadersPerMutation],
     // Every subscription brings its own `subscribe` over Sitrep's typed pub/sub (graphql/subscriptions.ts);
     // type-graphql still insists on a pubSub for topic-based ones, which Sitrep does not use.
     pubSub: {
