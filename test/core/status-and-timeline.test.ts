@@ -159,6 +159,25 @@ describe('status machine, severity, timeline and status updates', () => {
     });
   });
 
+  describe('several mutations in one document', () => {
+    it('answers each mutation with the state it left, not with what an earlier one read', async () => {
+      const incident = await declare(t, alice);
+      const { a, b, c } = await t.ok(
+        `mutation($id: ID!, $u: ID!) {
+          a: setIncidentStatus(id: $id, status: IDENTIFIED) { status timeline { kind } roles { role holder { name } } }
+          b: setIncidentStatus(id: $id, status: MITIGATED) { status timeline { kind } }
+          c: assignRole(incidentId: $id, role: OPERATIONS_LEAD, userId: $u) { roles { role holder { name } } timeline { kind } }
+        }`,
+        { id: incident.id, u: bob.id },
+        alice.token,
+      );
+      expect(a.timeline.map((e: any) => e.kind)).toEqual(['DECLARED', 'STATUS_CHANGED']);
+      expect(b.timeline.map((e: any) => e.kind)).toEqual(['DECLARED', 'STATUS_CHANGED', 'STATUS_CHANGED']);
+      expect(c.roles.find((r: any) => r.role === 'OPERATIONS_LEAD').holder.name).toBe('Bob');
+      expect(c.timeline.map((e: any) => e.kind)).toEqual(['DECLARED', 'STATUS_CHANGED', 'STATUS_CHANGED', 'ROLE_ASSIGNED']);
+    });
+  });
+
   describe('postStatusUpdate', () => {
     const post = (incidentId: string, as: TestUser, body = 'We are investigating elevated errors.', audience = 'EXTERNAL') =>
       t.gql(POST_UPDATE, { i: incidentId, a: audience, b: body }, as.token);
