@@ -1,9 +1,8 @@
 import { lexicographicSortSchema, printSchema, type GraphQLSchema } from 'graphql';
 import { DateTimeResolver } from 'graphql-scalars';
 import { buildSchema } from 'type-graphql';
-import { freshLoadersPerMutation } from './fresh-loaders';
-import { requireCaller } from './require-caller';
 import { resolvers } from './resolvers';
+import { applyRootFieldRules } from './root-field-rules';
 
 let built: Promise<GraphQLSchema> | undefined;
 
@@ -17,7 +16,6 @@ export function buildSitrepSchema(): Promise<GraphQLSchema> {
     resolvers: [...resolvers] as [Function, ...Function[]],
     scalarsMap: [{ type: Date, scalar: DateTimeResolver }],
     validate: { forbidUnknownValues: false, stopAtFirstError: false },
-    globalMiddlewares: [requireCaller, freshLoadersPerMutation],
     // Every subscription brings its own `subscribe` over Sitrep's typed pub/sub (graphql/subscriptions.ts);
     // type-graphql still insists on a pubSub for topic-based ones, which Sitrep does not use.
     pubSub: {
@@ -28,7 +26,7 @@ export function buildSitrepSchema(): Promise<GraphQLSchema> {
         throw new Error('topic subscriptions are not used; give the @Subscription a subscribe function');
       },
     },
-  });
+  }).then(applyRootFieldRules);
   return built;
 }
 
