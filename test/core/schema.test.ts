@@ -49,12 +49,6 @@ describe('the schema file', () => {
     }
   });
 
-  it('the committed contract copy is the shared contract', () => {
-    const shared = path.resolve(ROOT, '../../shared/api-contract.graphql');
-    // The shared file lives outside the repository in development; CI checks the committed copy alone.
-    if (fs.existsSync(shared)) expect(read('schema/contract.graphql')).toBe(fs.readFileSync(shared, 'utf8'));
-  });
-
   it('breaks nothing of the contract on the parts the core covers', async () => {
     const contract = buildSchema(read('schema/contract.graphql'));
     const built = await buildSitrepSchema();
