@@ -14,8 +14,8 @@ export class QueryLogger implements OrmLogger {
     this.logger.trace({ query }, 'sql');
   }
 
+  /** TypeORM calls logQuery before every statement, so a failed one is already counted. */
   logQueryError(error: string | Error, query: string): void {
-    this.metrics.dbQueries.inc();
     this.logger.debug({ err: error, query }, 'sql failed');
   }
 

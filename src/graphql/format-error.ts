@@ -59,7 +59,11 @@ export function formatError(
   }
   const code = formatted.extensions?.code as string | undefined;
   if (code && CONTRACT_CODES.has(code)) return { ...formatted, extensions: { ...formatted.extensions, code } };
-  if ((code && CLIENT_FAULT_CODES.has(code)) || (original instanceof GraphQLError && !original.originalError && !code)) {
+  // Apollo gives its own request errors that lack a code INTERNAL_SERVER_ERROR (e.g. a persisted-query hash
+  // that does not match); their HTTP status of 4xx says whose fault they are.
+  const httpStatus = original instanceof GraphQLError ? (original.extensions.http as { status?: number } | undefined)?.status : undefined;
+  const clientFault = (code && CLIENT_FAULT_CODES.has(code)) || (httpStatus !== undefined && httpStatus >= 400 && httpStatus < 500);
+  if (clientFault || (original instanceof GraphQLError && !original.originalError && !code)) {
     return { ...base, extensions: { code: ErrorCode.BAD_USER_INPUT, ...stack } };
   }
   options.log.error({ err: original }, 'unexpected error in a GraphQL operation');

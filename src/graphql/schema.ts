@@ -2,6 +2,7 @@ import { lexicographicSortSchema, printSchema, type GraphQLSchema } from 'graphq
 import { DateTimeResolver } from 'graphql-scalars';
 import { buildSchema } from 'type-graphql';
 import { resolvers } from './resolvers';
+import { applyRootFieldRules } from './root-field-rules';
 
 let built: Promise<GraphQLSchema> | undefined;
 
@@ -25,7 +26,7 @@ export function buildSitrepSchema(): Promise<GraphQLSchema> {
         throw new Error('topic subscriptions are not used; give the @Subscription a subscribe function');
       },
     },
-  });
+  }).then(applyRootFieldRules);
   return built;
 }
 

@@ -3,6 +3,7 @@ import type { Caller } from '../auth/caller';
 import { Action, authorize } from '../auth/policy';
 import { badInput } from '../common/errors';
 import { parseId } from '../common/ids';
+import { LIMITS } from '../common/limits';
 import type { Tx, UnitOfWork } from '../db/unit-of-work';
 import { Topic } from '../events/topics';
 import type { RoleService } from '../roles/role.service';
@@ -146,6 +147,7 @@ export class IncidentService {
   async setStatus(caller: Caller | null, id: string, status: IncidentStatus, note: string | null | undefined): Promise<Incident> {
     const actor = authorize(caller, Action.WorkIncident);
     const text = note?.trim() || null;
+    if (text && text.length > LIMITS.note) throw badInput(`note must be at most ${LIMITS.note} characters`);
     return this.uow.run(async (tx) => {
       const incident = await lockIncident(tx.manager, id);
       const from = incident.status;
@@ -176,7 +178,12 @@ export class IncidentService {
     const page = filtered();
     if (after) {
       const cursor = decodeCursor(after);
-      page.andWhere('(i.declared_at, i.id) < (:declaredAt, :id)', cursor);
+      // The cursor's millisecond date is only a fallback: PostgreSQL keeps microseconds, so the
+      // exact position is read from the cursor's row (a primary-key lookup) while it exists.
+      page.andWhere(
+        '(i.declared_at, i.id) < (COALESCE((SELECT c.declared_at FROM incidents c WHERE c.id = :id), :declaredAt), :id)',
+        cursor,
+      );
     }
     const rows = await page
       // The commander comes in the same statement and primes the users loader.

@@ -5,7 +5,7 @@ import { ApolloServer } from '@apollo/server';
 import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
 import { expressMiddleware } from '@as-integrations/express5';
 import express from 'express';
-import { GraphQLError } from 'graphql';
+import { GraphQLError, parse } from 'graphql';
 import { useServer } from 'graphql-ws/use/ws';
 import { WebSocketServer } from 'ws';
 import type { Caller } from '../auth/caller';
@@ -22,6 +22,7 @@ import { createLoaders } from '../graphql/loaders';
 import { buildSitrepSchema } from '../graphql/schema';
 import { createLogger, type Logger } from '../observability/logger';
 import { Metrics } from '../observability/metrics';
+import { httpErrorHandler } from './http-errors';
 import { createServices, type Services } from './services';
 import { UpgradeRouter } from './upgrade-router';
 
@@ -86,6 +87,17 @@ export async function startServer(config: Config, log: Logger = createLogger(con
         ctx.extra.caller = result.caller;
         return true;
       },
+      // graphql-ws parses outside its error handling: a syntax error closed the whole socket with
+      // 4500, ending every other subscription of that client. Answer it as this operation's error.
+      onSubscribe: (_ctx, _id, payload) => {
+        try {
+          parse(payload.query);
+        } catch (error) {
+          if (error instanceof GraphQLError) return [error];
+          throw error;
+        }
+        return undefined;
+      },
       context: (ctx): GraphQLContext => ({
         caller: ctx.extra.caller ?? null,
         services,
@@ -107,7 +119,7 @@ export async function startServer(config: Config, log: Logger = createLogger(con
     includeStacktraceInErrorResponses: includeStack,
     formatError: (formatted, error) => formatError(formatted, error, { log, includeStack }),
     plugins: [
-      ApolloServerPluginDrainHttpServer({ httpServer }),
+      ApolloServerPluginDrainHttpServer({ httpServer, stopGracePeriodMillis: config.shutdownGraceMs }),
       {
         async requestDidStart() {
           const started = process.hrtime.bigint();
@@ -159,6 +171,7 @@ export async function startServer(config: Config, log: Logger = createLogger(con
     }),
   );
   app.use('/', express.static(path.join(__dirname, '..', 'web'), { index: 'index.html' }));
+  app.use(httpErrorHandler(log));
 
   await new Promise<void>((resolve, reject) => {
     httpServer.once('error', reject);

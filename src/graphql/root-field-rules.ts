@@ -1,0 +1,39 @@
+import { defaultFieldResolver, type GraphQLFieldResolver, type GraphQLSchema } from 'graphql';
+import { Action, authorize } from '../auth/policy';
+import type { GraphQLContext } from './context';
+import { createLoaders } from './loaders';
+
+/** Root fields an anonymous caller may use: logging in, and asking whether one is logged in. */
+export const ANONYMOUS_ROOT_FIELDS: ReadonlySet<string> = new Set(['login', 'me']);
+
+/**
+ * Wraps the resolvers of the Query and Mutation root fields with two rules
+ * of the whole request:
+ *
+ * - Anonymous callers are refused (through the policy module) before
+ *   type-graphql validates arguments; otherwise an anonymous caller with bad
+ *   input got BAD_USER_INPUT and the validation rules instead of
+ *   UNAUTHENTICATED.
+ * - Each mutation starts with fresh loaders. graphql-js runs the mutations of
+ *   one document one after another; with one set of loaders per request, a
+ *   later mutation's result was served from what an earlier one had read.
+ *
+ * Only root fields are wrapped: a type-graphql global middleware would run on
+ * every nested field too and turn each scalar into a promise.
+ */
+export function applyRootFieldRules(schema: GraphQLSchema): GraphQLSchema {
+  const mutation = schema.getMutationType();
+  for (const type of [schema.getQueryType(), mutation]) {
+    for (const field of Object.values(type?.getFields() ?? {})) {
+      const resolve: GraphQLFieldResolver<unknown, GraphQLContext> = field.resolve ?? defaultFieldResolver;
+      const anonymous = ANONYMOUS_ROOT_FIELDS.has(field.name);
+      const isMutation = type === mutation;
+      field.resolve = (root, args, context: GraphQLContext, info) => {
+        if (!anonymous) authorize(context.caller, Action.Read);
+        if (isMutation) context.loaders = createLoaders(context.services.dataSource);
+        return resolve(root, args, context, info);
+      };
+    }
+  }
+  return schema;
+}
