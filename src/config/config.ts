@@ -31,6 +31,13 @@ export interface Config {
   logLevel: string;
   /** Milliseconds given to in-flight work on SIGTERM before sockets are cut. @default 10_000 */
   shutdownGraceMs: number;
+  /**
+   * Alert label value (lower-cased) → severity of the incident an alert opens; unmapped values give
+   * SEV3. @default { critical: 'SEV1', page: 'SEV2', error: 'SEV2', warning: 'SEV3', info: 'SEV4' }
+   */
+  alertSeverityMap: Record<string, Severity>;
+  /** The alert label whose value `alertSeverityMap` maps. @default 'severity' */
+  alertSeverityLabel: string;
 }
 
 /** A configuration problem, reported at start-up with the variable named. */
@@ -61,6 +68,21 @@ export function parseDuration(name: string, raw: string): number {
 function duration(env: Env, name: string, fallbackSeconds: number): number {
   const raw = env[name];
   return raw === undefined || raw === '' ? fallbackSeconds : parseDuration(name, raw);
+}
+
+const SEVERITIES = ['SEV1', 'SEV2', 'SEV3', 'SEV4'] as const;
+
+/** Parses ALERT_SEVERITY_MAP, e.g. `critical=SEV1,page=SEV2,error=SEV2,warning=SEV3`. */
+export function parseSeverityMap(name: string, raw: string): Record<string, Severity> {
+  const map: Record<string, Severity> = {};
+  for (const pair of raw.split(',').map((p) => p.trim()).filter(Boolean)) {
+    const [value, severity, extra] = pair.split('=').map((p) => p.trim());
+    if (!value || extra !== undefined || !SEVERITIES.includes(severity as Severity)) {
+      throw new ConfigError(`${name} must be a list like critical=SEV1,warning=SEV3 (severities ${SEVERITIES.join(', ')}), got "${pair}"`);
+    }
+    map[value.toLowerCase()] = severity as Severity;
+  }
+  return map;
 }
 
 /** Reads the configuration from `env` (the process environment by default). */
@@ -96,5 +118,10 @@ export function loadConfig(env: Env = process.env): Config {
     },
     logLevel: env.LOG_LEVEL || 'info',
     shutdownGraceMs: int(env, 'SHUTDOWN_GRACE_MS', 10_000, 0, 600_000),
+    alertSeverityMap: parseSeverityMap(
+      'ALERT_SEVERITY_MAP',
+      env.ALERT_SEVERITY_MAP || 'critical=SEV1,page=SEV2,error=SEV2,warning=SEV3,info=SEV4',
+    ),
+    alertSeverityLabel: env.ALERT_SEVERITY_LABEL || 'severity',
   };
 }

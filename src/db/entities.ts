@@ -1,3 +1,6 @@
+import { AlertGroup } from '../alerts/alert-group.entity';
+import { Alert } from '../alerts/alert.entity';
+import { ApiToken } from '../api-tokens/api-token.entity';
 import { Incident } from '../incidents/incident.entity';
 import { RoleAssignmentRecord } from '../roles/role-assignment.entity';
 import { StatusUpdate } from '../status-updates/status-update.entity';
@@ -5,4 +8,4 @@ import { TimelineEvent } from '../timeline/timeline-event.entity';
 import { User } from '../users/user.entity';
 
 /** Every TypeORM entity. */
-export const entities = [User, Incident, RoleAssignmentRecord, TimelineEvent, StatusUpdate];
+export const entities = [User, Incident, RoleAssignmentRecord, TimelineEvent, StatusUpdate, ApiToken, AlertGroup, Alert];

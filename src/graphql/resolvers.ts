@@ -1,3 +1,5 @@
+import { IncidentAlertsResolver } from '../alerts/alert.resolver';
+import { ApiTokenResolver } from '../api-tokens/api-token.resolver';
 import { IncidentDocumentResolver } from '../collab/incident-document.resolver';
 import { IncidentResolver } from '../incidents/incident.resolver';
 import { RoleResolver } from '../roles/role.resolver';
@@ -15,4 +17,6 @@ export const resolvers = [
   StatusUpdateResolver,
   IncidentStatusUpdatesResolver,
   IncidentDocumentResolver,
+  ApiTokenResolver,
+  IncidentAlertsResolver,
 ] as const;

@@ -1,4 +1,7 @@
 import type { DataSource } from 'typeorm';
+import { AlertIntakeService } from '../alerts/alert-intake.service';
+import { AcknowledgementService } from '../alerts/acknowledgement.service';
+import { ApiTokenService } from '../api-tokens/api-token.service';
 import { AuthService } from '../auth/auth.service';
 import { TokenService } from '../auth/token.service';
 import type { Config } from '../config/config';
@@ -27,6 +30,9 @@ export interface Services {
   roles: RoleService;
   incidents: IncidentService;
   statusUpdates: StatusUpdateService;
+  apiTokens: ApiTokenService;
+  alerts: AlertIntakeService;
+  acknowledgements: AcknowledgementService;
 }
 
 /** Wires the services together. No I/O happens here. */
@@ -41,11 +47,14 @@ export function createServices(deps: {
   const { config, log, metrics, dataSource, pubsub } = deps;
   const uow = new UnitOfWork(dataSource, pubsub);
   const tokens = new TokenService(deps.jwtSecret, config.jwtTtlSeconds);
-  const auth = new AuthService(dataSource, tokens);
+  const apiTokens = new ApiTokenService(dataSource, uow);
+  const auth = new AuthService(dataSource, tokens, apiTokens);
   const users = new UserService(dataSource, tokens, log);
   const timeline = new TimelineService(dataSource, uow);
   const roles = new RoleService(uow, timeline);
   const incidents = new IncidentService(dataSource, uow, roles, timeline);
   const statusUpdates = new StatusUpdateService(uow, roles, timeline);
-  return { config, log, metrics, dataSource, pubsub, uow, tokens, auth, users, timeline, roles, incidents, statusUpdates };
+  const alerts = new AlertIntakeService(dataSource, uow, incidents, timeline);
+  const acknowledgements = new AcknowledgementService(uow, roles, timeline);
+  return { config, log, metrics, dataSource, pubsub, uow, tokens, auth, users, timeline, roles, incidents, statusUpdates, apiTokens, alerts, acknowledgements };
 }

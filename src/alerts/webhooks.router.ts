@@ -1,0 +1,102 @@
+import express, { type NextFunction, type Request, type Response, type Router } from 'express';
+import { DomainError, ErrorCode } from '../common/errors';
+import type { Services } from '../server/services';
+import { AlertSource } from './alert-status.enum';
+import { parseAlertmanagerPayload } from './alertmanager.payload';
+import { InvalidPagerDutyEvent, parsePagerDutyEvent } from './pagerduty.payload';
+
+/** The largest webhook body taken; Alertmanager's max_alerts keeps real ones far below. */
+export const WEBHOOK_BODY_LIMIT = '1mb';
+
+const HTTP_STATUS: Record<ErrorCode, number> = {
+  [ErrorCode.UNAUTHENTICATED]: 401,
+  [ErrorCode.FORBIDDEN]: 403,
+  [ErrorCode.NOT_FOUND]: 404,
+  [ErrorCode.BAD_USER_INPUT]: 400,
+  [ErrorCode.CONFLICT]: 409,
+};
+
+type Dialect = 'alertmanager' | 'pagerduty';
+
+/** The JSON error body, in the dialect of the endpoint (PagerDuty clients parse PagerDuty's shape). */
+function sendError(res: Response, dialect: Dialect, status: number, message: string, errors: string[] = [message]): void {
+  if (status === 401) res.setHeader('WWW-Authenticate', 'Bearer');
+  if (dialect === 'pagerduty') {
+    res.status(status).json({ status: status === 400 ? 'invalid event' : 'error', message, errors });
+  } else {
+    res.status(status).json({ status: 'error', code: status === 401 ? ErrorCode.UNAUTHENTICATED : status === 400 ? ErrorCode.BAD_USER_INPUT : undefined, message, errors });
+  }
+}
+
+/**
+ * `/webhooks`: alert intake from Prometheus Alertmanager (`POST /alertmanager`,
+ * `Authorization: Bearer <API token>`) and from anything that speaks the
+ * PagerDuty Events API v2 (`POST /pagerduty/v2/enqueue`, the API token as
+ * `routing_key`). JSON bodies up to 1 MiB, parsed whatever the content type.
+ */
+export function webhooksRouter(services: Services): Router {
+  const router = express.Router();
+  const json = express.json({ limit: WEBHOOK_BODY_LIMIT, strict: true, type: () => true });
+  const mapping = services.config;
+
+  router.post(
+    '/alertmanager',
+    (_req, res, next) => {
+      res.locals.dialect = 'alertmanager';
+      next();
+    },
+    // The token is checked before a megabyte of body is read and parsed for nobody.
+    async (req, res, next) => {
+      const result = await services.auth.fromHeader(req.headers.authorization);
+      if (!result) return sendError(res, 'alertmanager', 401, 'Authorization: Bearer <API token> is required (http_config.authorization in Alertmanager)');
+      if (!result.ok) return sendError(res, 'alertmanager', 401, result.reason);
+      res.locals.caller = result.caller;
+      next();
+    },
+    json,
+    async (req, res) => {
+      const delivery = parseAlertmanagerPayload(req.body, mapping);
+      const result = await services.alerts.ingest(res.locals.caller, delivery);
+      res.status(200).json({ status: 'success', outcome: result.outcome, incidentId: result.incidentId });
+    },
+  );
+
+  router.post(
+    '/pagerduty/v2/enqueue',
+    (_req, res, next) => {
+      res.locals.dialect = 'pagerduty';
+      next();
+    },
+    json,
+    async (req, res) => {
+      const event = parsePagerDutyEvent(req.body, mapping);
+      const auth = await services.auth.fromToken(event.routingKey);
+      if (!auth.ok) return sendError(res, 'pagerduty', 401, `routing_key is not a valid API token: ${auth.reason}`);
+      if (event.action === 'acknowledge') {
+        await services.alerts.acknowledgeAtSource(auth.caller, AlertSource.PagerDuty, event.dedupKey, event.dedupKey);
+      } else {
+        await services.alerts.ingest(auth.caller, event.delivery);
+      }
+      res.status(202).json({ status: 'success', message: 'Event processed', dedup_key: event.dedupKey });
+    },
+  );
+
+  router.use((error: unknown, _req: Request, res: Response, next: NextFunction) => {
+    if (res.headersSent) return next(error);
+    const dialect: Dialect = res.locals.dialect ?? 'alertmanager';
+    const parserError = error as { type?: string; status?: number; message?: string };
+    if (error instanceof InvalidPagerDutyEvent) return sendError(res, 'pagerduty', 400, error.message, error.errors);
+    if (error instanceof DomainError) {
+      const errors = Array.isArray(error.details?.errors) ? (error.details.errors as string[]) : [error.message];
+      return sendError(res, dialect, HTTP_STATUS[error.code], error.message, errors);
+    }
+    if (parserError.type === 'entity.too.large') return sendError(res, dialect, 400, `the body is larger than the ${WEBHOOK_BODY_LIMIT.replace('mb', ' MiB')} limit`);
+    if (parserError.type === 'entity.parse.failed') return sendError(res, dialect, 400, `malformed JSON: ${parserError.message}`);
+    if (parserError.status && parserError.status >= 400 && parserError.status < 500) {
+      return sendError(res, dialect, 400, `unreadable body: ${parserError.message}`);
+    }
+    services.log.error({ err: error }, 'webhook delivery failed');
+    sendError(res, dialect, 500, 'internal error; the delivery was not recorded, retry it');
+  });
+  return router;
+}
