@@ -76,8 +76,11 @@ export class AlertIntakeService {
       if (!group) return { outcome: 'ignored', incidentId: null };
       const incident = await lockIncident(tx.manager, group.incident_id);
       const acknowledged: Array<{ labels: Record<string, string>; summary: string | null }> = await tx.manager.query(
-        `UPDATE alerts SET source_acknowledged_at = now(), updated_at = now()
-          WHERE group_id = $1 AND fingerprint = $2 AND source_acknowledged_at IS NULL RETURNING labels, summary`,
+        // Wrapped in a SELECT: TypeORM answers a bare UPDATE ... RETURNING with [rows, count].
+        `WITH acknowledged AS (
+           UPDATE alerts SET source_acknowledged_at = now(), updated_at = now()
+            WHERE group_id = $1 AND fingerprint = $2 AND source_acknowledged_at IS NULL RETURNING labels, summary)
+         SELECT * FROM acknowledged`,
         [group.id, fingerprint],
       );
       if (!acknowledged.length) return { outcome: 'unchanged', incidentId: incident.id };

@@ -1,6 +1,6 @@
 /**
  * A small validator for webhook bodies that collects every problem with its
- * JSON path ("alerts[2].startsAt must be an RFC 3339 timestamp"), so that a
+ * JSON path ("alerts[2].startsAt must be an ISO 8601 timestamp"), so that a
  * sender's operator sees exactly what to fix. Fields it is not asked about are
  * ignored: senders add fields in newer versions.
  */
@@ -64,7 +64,7 @@ export class PayloadCheck {
     }
     const date = typeof value === 'string' && /^\d{4}-\d\d-\d\dT/.test(value) ? new Date(value) : null;
     if (!date || Number.isNaN(date.getTime())) {
-      this.fail(`${path} must be an RFC 3339 timestamp, got ${JSON.stringify(value).slice(0, 80)}`);
+      this.fail(`${path} must be an ISO 8601 timestamp, got ${JSON.stringify(value).slice(0, 80)}`);
       return null;
     }
     if (date.getUTCFullYear() <= 1) {
