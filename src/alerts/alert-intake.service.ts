@@ -159,11 +159,14 @@ export class AlertIntakeService {
     }));
     const changes = diffAlerts(stored, delivery.alerts);
     const truncationChanged = delivery.truncatedAlerts > 0 && delivery.truncatedAlerts !== group.truncated_alerts;
-    await tx.manager.query(`UPDATE alert_groups SET state_hash = $2, truncated_alerts = $3, updated_at = now() WHERE id = $1`, [
-      group.id,
-      delivery.stateHash,
-      delivery.truncatedAlerts,
-    ]);
+    if (group.state_hash !== delivery.stateHash || group.truncated_alerts !== delivery.truncatedAlerts) {
+      // Remembered even when nothing else changed, so that the next repeat takes the one-read path.
+      await tx.manager.query(`UPDATE alert_groups SET state_hash = $2, truncated_alerts = $3, updated_at = now() WHERE id = $1`, [
+        group.id,
+        delivery.stateHash,
+        delivery.truncatedAlerts,
+      ]);
+    }
     if (isEmpty(changes) && !truncationChanged) return { outcome: 'unchanged', incidentId: incident.id };
 
     const now = new Date();

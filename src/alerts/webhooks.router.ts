@@ -1,4 +1,5 @@
 import express, { type NextFunction, type Request, type Response, type Router } from 'express';
+import { Counter } from 'prom-client';
 import { DomainError, ErrorCode } from '../common/errors';
 import type { Services } from '../server/services';
 import { AlertSource } from './alert-status.enum';
@@ -19,13 +20,10 @@ const HTTP_STATUS: Record<ErrorCode, number> = {
 type Dialect = 'alertmanager' | 'pagerduty';
 
 /** The JSON error body, in the dialect of the endpoint (PagerDuty clients parse PagerDuty's shape). */
-function sendError(res: Response, dialect: Dialect, status: number, message: string, errors: string[] = [message]): void {
-  if (status === 401) res.setHeader('WWW-Authenticate', 'Bearer');
-  if (dialect === 'pagerduty') {
-    res.status(status).json({ status: status === 400 ? 'invalid event' : 'error', message, errors });
-  } else {
-    res.status(status).json({ status: 'error', code: status === 401 ? ErrorCode.UNAUTHENTICATED : status === 400 ? ErrorCode.BAD_USER_INPUT : undefined, message, errors });
-  }
+function errorBody(dialect: Dialect, status: number, message: string, errors: string[]) {
+  if (dialect === 'pagerduty') return { status: status === 400 ? 'invalid event' : 'error', message, errors };
+  const code = Object.entries(HTTP_STATUS).find(([, s]) => s === status)?.[0];
+  return { status: 'error', ...(code ? { code } : {}), message, errors };
 }
 
 /**
@@ -33,18 +31,33 @@ function sendError(res: Response, dialect: Dialect, status: number, message: str
  * `Authorization: Bearer <API token>`) and from anything that speaks the
  * PagerDuty Events API v2 (`POST /pagerduty/v2/enqueue`, the API token as
  * `routing_key`). JSON bodies up to 1 MiB, parsed whatever the content type.
+ * Every error is JSON naming the problem: 400 for bad input (malformed JSON,
+ * wrong version, missing fields, too large), 401 for a bad or revoked token.
  */
 export function webhooksRouter(services: Services): Router {
   const router = express.Router();
   const json = express.json({ limit: WEBHOOK_BODY_LIMIT, strict: true, type: () => true });
   const mapping = services.config;
+  const deliveries = new Counter({
+    name: 'sitrep_alert_deliveries_total',
+    help: 'Webhook deliveries, by sender and outcome (created, updated, unchanged, ignored, rejected).',
+    labelNames: ['source', 'outcome'] as const,
+    registers: [services.metrics.registry],
+  });
+
+  const sendError = (res: Response, dialect: Dialect, status: number, message: string, errors: string[] = [message]) => {
+    deliveries.inc({ source: dialect, outcome: 'rejected' });
+    if (status === 401) res.setHeader('WWW-Authenticate', 'Bearer');
+    res.status(status).json(errorBody(dialect, status, message, errors));
+  };
+  const dialect = (name: Dialect) => (_req: Request, res: Response, next: NextFunction) => {
+    res.locals.dialect = name;
+    next();
+  };
 
   router.post(
     '/alertmanager',
-    (_req, res, next) => {
-      res.locals.dialect = 'alertmanager';
-      next();
-    },
+    dialect('alertmanager'),
     // The token is checked before a megabyte of body is read and parsed for nobody.
     async (req, res, next) => {
       const result = await services.auth.fromHeader(req.headers.authorization);
@@ -57,46 +70,41 @@ export function webhooksRouter(services: Services): Router {
     async (req, res) => {
       const delivery = parseAlertmanagerPayload(req.body, mapping);
       const result = await services.alerts.ingest(res.locals.caller, delivery);
+      deliveries.inc({ source: 'alertmanager', outcome: result.outcome });
       res.status(200).json({ status: 'success', outcome: result.outcome, incidentId: result.incidentId });
     },
   );
 
-  router.post(
-    '/pagerduty/v2/enqueue',
-    (_req, res, next) => {
-      res.locals.dialect = 'pagerduty';
-      next();
-    },
-    json,
-    async (req, res) => {
-      const event = parsePagerDutyEvent(req.body, mapping);
-      const auth = await services.auth.fromToken(event.routingKey);
-      if (!auth.ok) return sendError(res, 'pagerduty', 401, `routing_key is not a valid API token: ${auth.reason}`);
-      if (event.action === 'acknowledge') {
-        await services.alerts.acknowledgeAtSource(auth.caller, AlertSource.PagerDuty, event.dedupKey, event.dedupKey);
-      } else {
-        await services.alerts.ingest(auth.caller, event.delivery);
-      }
-      res.status(202).json({ status: 'success', message: 'Event processed', dedup_key: event.dedupKey });
-    },
-  );
+  router.post('/pagerduty/v2/enqueue', dialect('pagerduty'), json, async (req, res) => {
+    const event = parsePagerDutyEvent(req.body, mapping);
+    const auth = await services.auth.fromToken(event.routingKey);
+    if (!auth.ok) return sendError(res, 'pagerduty', 401, `routing_key is not a valid API token: ${auth.reason}`);
+    const result =
+      event.action === 'acknowledge'
+        ? await services.alerts.acknowledgeAtSource(auth.caller, AlertSource.PagerDuty, event.dedupKey, event.dedupKey)
+        : await services.alerts.ingest(auth.caller, event.delivery);
+    deliveries.inc({ source: 'pagerduty', outcome: result.outcome });
+    // PagerDuty's own answer, which its client libraries check.
+    res.status(202).json({ status: 'success', message: 'Event processed', dedup_key: event.dedupKey });
+  });
 
   router.use((error: unknown, _req: Request, res: Response, next: NextFunction) => {
     if (res.headersSent) return next(error);
-    const dialect: Dialect = res.locals.dialect ?? 'alertmanager';
+    const from: Dialect = res.locals.dialect ?? 'alertmanager';
     const parserError = error as { type?: string; status?: number; message?: string };
     if (error instanceof InvalidPagerDutyEvent) return sendError(res, 'pagerduty', 400, error.message, error.errors);
     if (error instanceof DomainError) {
       const errors = Array.isArray(error.details?.errors) ? (error.details.errors as string[]) : [error.message];
-      return sendError(res, dialect, HTTP_STATUS[error.code], error.message, errors);
+      return sendError(res, from, HTTP_STATUS[error.code], error.message, errors);
     }
-    if (parserError.type === 'entity.too.large') return sendError(res, dialect, 400, `the body is larger than the ${WEBHOOK_BODY_LIMIT.replace('mb', ' MiB')} limit`);
-    if (parserError.type === 'entity.parse.failed') return sendError(res, dialect, 400, `malformed JSON: ${parserError.message}`);
+    if (parserError.type === 'entity.too.large') return sendError(res, from, 400, 'the body is larger than the 1 MiB limit');
+    if (parserError.type === 'entity.parse.failed') return sendError(res, from, 400, `malformed JSON: ${parserError.message}`);
     if (parserError.status && parserError.status >= 400 && parserError.status < 500) {
-      return sendError(res, dialect, 400, `unreadable body: ${parserError.message}`);
+      return sendError(res, from, 400, `unreadable body: ${parserError.message}`);
     }
     services.log.error({ err: error }, 'webhook delivery failed');
-    sendError(res, dialect, 500, 'internal error; the delivery was not recorded, retry it');
+    // 5xx: Alertmanager and PagerDuty clients retry, and nothing was written (one transaction).
+    sendError(res, from, 500, 'internal error; the delivery was not recorded, retry it');
   });
   return router;
 }

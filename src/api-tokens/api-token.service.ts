@@ -14,10 +14,14 @@ import { ApiToken } from './api-token.entity';
 /** The integration users' addresses: never deliverable (RFC 2606), unique per token. */
 const INTEGRATION_EMAIL_DOMAIN = 'integrations.sitrep.invalid';
 
+/** At most this many valid tokens are remembered; the oldest entry goes first. */
+const CACHE_SIZE = 1_000;
+
 /** A token that authenticated, with the integration user it acts as. */
 export type ApiTokenAuthentication = { ok: true; caller: Caller; user: User } | { ok: false; reason: string };
 
 interface TokenRow {
+  token_id: string;
   revoked_at: Date | null;
   token_role: UserRole;
   id: string;
@@ -34,9 +38,14 @@ interface TokenRow {
  * that what it does (such as opening an incident from an alert) has an actor.
  */
 export class ApiTokenService {
+  /** Valid tokens by hash, with when to look them up again. Only successes are cached. */
+  private readonly cache = new Map<string, { until: number; result: ApiTokenAuthentication & { ok: true }; tokenId: string }>();
+
   constructor(
     private readonly dataSource: DataSource,
     private readonly uow: UnitOfWork,
+    /** How long a valid token is remembered (API_TOKEN_CACHE_SECONDS); 0 turns the cache off. */
+    private readonly cacheSeconds = 0,
   ) {}
 
   async create(caller: Caller | null, name: string, role: UserRole): Promise<{ token: string; apiToken: ApiToken }> {
@@ -78,20 +87,26 @@ export class ApiTokenService {
     await repo.createQueryBuilder().update().set({ revokedAt: () => 'now()' }).where('id = :tokenId AND revoked_at IS NULL', { tokenId }).execute();
     const token = await repo.findOne({ where: { id: tokenId } });
     if (!token) throw notFound('API token', id);
+    for (const [hash, entry] of this.cache) if (entry.tokenId === tokenId) this.cache.delete(hash);
     return token;
   }
 
   /**
-   * Checks a bearer secret that looks like an API token. One indexed lookup by
-   * hash, joined to the integration user: this runs on every webhook delivery.
+   * Checks a bearer secret that looks like an API token: one indexed lookup by
+   * hash, joined to the integration user. Alertmanager re-sends every group on
+   * each repeat_interval, so valid tokens are remembered for `cacheSeconds`:
+   * a repeat delivery then costs a single statement.
    */
   async authenticate(secret: string): Promise<ApiTokenAuthentication> {
     if (!isWellFormedApiToken(secret)) return { ok: false, reason: 'malformed API token' };
+    const hash = hashApiTokenSecret(secret);
+    const cached = this.cache.get(hash);
+    if (cached && cached.until > Date.now()) return cached.result;
     const rows: TokenRow[] = await this.dataSource.query(
-      `SELECT t.revoked_at, t.role AS token_role, u.id, u.email, u.name, u.role, u.is_integration, u.created_at
+      `SELECT t.id AS token_id, t.revoked_at, t.role AS token_role, u.id, u.email, u.name, u.role, u.is_integration, u.created_at
          FROM api_tokens t JOIN users u ON u.id = t.user_id
         WHERE t.token_hash = $1`,
-      [hashApiTokenSecret(secret)],
+      [hash],
     );
     const row = rows[0];
     if (!row) return { ok: false, reason: 'unknown API token' };
@@ -105,6 +120,12 @@ export class ApiTokenService {
       isIntegration: row.is_integration,
       createdAt: row.created_at,
     });
-    return { ok: true, caller: { userId: user.id, role: row.token_role, via: 'api-token' }, user };
+    const result = { ok: true as const, caller: { userId: user.id, role: row.token_role, via: 'api-token' as const }, user };
+    if (this.cacheSeconds > 0) {
+      this.cache.delete(hash);
+      this.cache.set(hash, { until: Date.now() + this.cacheSeconds * 1000, result, tokenId: row.token_id });
+      if (this.cache.size > CACHE_SIZE) this.cache.delete(this.cache.keys().next().value!);
+    }
+    return result;
   }
 }

@@ -38,6 +38,12 @@ export interface Config {
   alertSeverityMap: Record<string, Severity>;
   /** The alert label whose value `alertSeverityMap` maps. @default 'severity' */
   alertSeverityLabel: string;
+  /**
+   * Seconds a valid API token is remembered in memory, so that webhook repeats skip its lookup.
+   * Revocation is immediate on the instance that revokes; other instances honour it within
+   * this time. 0 turns the cache off. @default 5
+   */
+  apiTokenCacheSeconds: number;
 }
 
 /** A configuration problem, reported at start-up with the variable named. */
@@ -123,5 +129,6 @@ export function loadConfig(env: Env = process.env): Config {
       env.ALERT_SEVERITY_MAP || 'critical=SEV1,page=SEV2,error=SEV2,warning=SEV3,info=SEV4',
     ),
     alertSeverityLabel: env.ALERT_SEVERITY_LABEL || 'severity',
+    apiTokenCacheSeconds: int(env, 'API_TOKEN_CACHE_SECONDS', 5, 0, 300),
   };
 }

@@ -47,7 +47,7 @@ export function createServices(deps: {
   const { config, log, metrics, dataSource, pubsub } = deps;
   const uow = new UnitOfWork(dataSource, pubsub);
   const tokens = new TokenService(deps.jwtSecret, config.jwtTtlSeconds);
-  const apiTokens = new ApiTokenService(dataSource, uow);
+  const apiTokens = new ApiTokenService(dataSource, uow, config.apiTokenCacheSeconds);
   const auth = new AuthService(dataSource, tokens, apiTokens);
   const users = new UserService(dataSource, tokens, log);
   const timeline = new TimelineService(dataSource, uow);

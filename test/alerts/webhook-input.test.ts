@@ -76,4 +76,11 @@ describe('webhook authentication and bad input', () => {
     expect(res.body.message).toBe('the body is larger than the 1 MiB limit');
     expect(await writes()).toBe(before);
   });
+
+  it('counts deliveries by outcome on /metrics', async () => {
+    const rejected = await t.metric('sitrep_alert_deliveries_total{source="alertmanager",outcome="rejected"}');
+    expect(rejected).toBeGreaterThanOrEqual(10);
+    await postAlertmanager(t.url, token, valid());
+    expect(await t.metric('sitrep_alert_deliveries_total{source="alertmanager",outcome="created"}')).toBeGreaterThanOrEqual(1);
+  });
 });
