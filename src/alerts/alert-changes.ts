@@ -32,6 +32,7 @@ export function diffAlerts(stored: StoredAlert[], incoming: IncomingAlert[]): Al
   return changes;
 }
 
+/** True when a delivery changes nothing: a repeat, or a stale re-delivery. */
 export function isEmpty(changes: AlertChanges): boolean {
   return !changes.added.length && !changes.refired.length && !changes.resolved.length;
 }
