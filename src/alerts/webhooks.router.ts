@@ -88,6 +88,11 @@ export function webhooksRouter(services: Services): Router {
     res.status(202).json({ status: 'success', message: 'Event processed', dedup_key: event.dedupKey });
   });
 
+  router.all(['/alertmanager', '/pagerduty/v2/enqueue'], (req, res) => {
+    res.setHeader('Allow', 'POST');
+    res.status(405).json({ status: 'error', message: `${req.method} is not allowed here; senders POST a JSON body` });
+  });
+
   router.use((error: unknown, _req: Request, res: Response, next: NextFunction) => {
     if (res.headersSent) return next(error);
     const from: Dialect = res.locals.dialect ?? 'alertmanager';

@@ -77,6 +77,13 @@ describe('webhook authentication and bad input', () => {
     expect(await writes()).toBe(before);
   });
 
+  it('answers 405 with JSON to anything but POST', async () => {
+    const res = await fetch(`${t.url}/webhooks/alertmanager`);
+    expect(res.status).toBe(405);
+    expect(res.headers.get('allow')).toBe('POST');
+    expect(((await res.json()) as any).message).toMatch(/GET is not allowed/);
+  });
+
   it('counts deliveries by outcome on /metrics', async () => {
     const rejected = await t.metric('sitrep_alert_deliveries_total{source="alertmanager",outcome="rejected"}');
     expect(rejected).toBeGreaterThanOrEqual(10);
