@@ -33,6 +33,12 @@ function errorBody(dialect: Dialect, status: number, message: string, errors: st
  * `routing_key`). JSON bodies up to 1 MiB, parsed whatever the content type.
  * Every error is JSON naming the problem: 400 for bad input (malformed JSON,
  * wrong version, missing fields, too large), 401 for a bad or revoked token.
+ *
+ * PagerDuty actions, with people owning the incident's status and command:
+ * `trigger` opens an incident (or is deduplicated into the open one);
+ * `acknowledge` is noted on the timeline once, and changes neither status nor
+ * commander (a person runs acknowledgeIncident); `resolve` marks the alert
+ * resolved and records it, and the incident stays open for people to resolve.
  */
 export function webhooksRouter(services: Services): Router {
   const router = express.Router();
