@@ -1,4 +1,3 @@
-import type { DataSource } from 'typeorm';
 import type { Caller } from '../auth/caller';
 import { Action, authorize } from '../auth/policy';
 import type { Tx, UnitOfWork } from '../db/unit-of-work';
@@ -12,6 +11,7 @@ import type { TimelineService } from '../timeline/timeline.service';
 import { diffAlerts, earliest, isEmpty, listAlerts, type StoredAlert } from './alert-changes';
 import { groupKeyHash, hasFiring, type AlertDelivery, type IncomingAlert } from './alert-delivery';
 import { AlertStatus, SOURCE_LABELS, type AlertSource } from './alert-status.enum';
+import type { RepeatCheck } from './repeat-check';
 
 /** What a delivery did. */
 export interface IntakeResult {
@@ -39,7 +39,7 @@ const MAX_CLAIM_ATTEMPTS = 5;
  */
 export class AlertIntakeService {
   constructor(
-    private readonly dataSource: DataSource,
+    private readonly repeats: RepeatCheck,
     private readonly uow: UnitOfWork,
     private readonly incidents: IncidentService,
     private readonly timeline: TimelineService,
@@ -49,14 +49,9 @@ export class AlertIntakeService {
     const actor = authorize(caller, Action.IngestAlerts);
     const keyHash = groupKeyHash(actor.userId, delivery.groupKey);
     // Alertmanager re-sends every group on each repeat_interval and retries failed sends: most
-    // deliveries are repeats, so a repeat costs one indexed read and no transaction.
+    // deliveries are repeats, so a repeat costs one indexed read (see RepeatCheck) and no transaction.
     if (delivery.stateHash) {
-      const rows: Array<{ incident_id: string; state_hash: string | null; status: IncidentStatus }> = await this.dataSource.query(
-        `SELECT g.incident_id, g.state_hash, i.status FROM alert_groups g JOIN incidents i ON i.id = g.incident_id
-          WHERE g.source = $1 AND g.key_hash = $2 AND g.open`,
-        [delivery.source, keyHash],
-      );
-      const open = rows[0];
+      const open = await this.repeats.openGroup(delivery.source, keyHash);
       if (open && open.state_hash === delivery.stateHash && open.status !== IncidentStatus.RESOLVED) {
         return { outcome: 'unchanged', incidentId: open.incident_id };
       }

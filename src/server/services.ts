@@ -1,6 +1,7 @@
 import type { DataSource } from 'typeorm';
 import { AlertIntakeService } from '../alerts/alert-intake.service';
 import { AcknowledgementService } from '../alerts/acknowledgement.service';
+import { RepeatCheck } from '../alerts/repeat-check';
 import { ApiTokenService } from '../api-tokens/api-token.service';
 import { AuthService } from '../auth/auth.service';
 import { TokenService } from '../auth/token.service';
@@ -54,7 +55,7 @@ export function createServices(deps: {
   const roles = new RoleService(uow, timeline);
   const incidents = new IncidentService(dataSource, uow, roles, timeline);
   const statusUpdates = new StatusUpdateService(uow, roles, timeline);
-  const alerts = new AlertIntakeService(dataSource, uow, incidents, timeline);
+  const alerts = new AlertIntakeService(new RepeatCheck(dataSource, () => metrics.dbQueries.inc()), uow, incidents, timeline);
   const acknowledgements = new AcknowledgementService(uow, roles, timeline);
   return { config, log, metrics, dataSource, pubsub, uow, tokens, auth, users, timeline, roles, incidents, statusUpdates, apiTokens, alerts, acknowledgements };
 }
