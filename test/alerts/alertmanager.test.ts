@@ -140,6 +140,24 @@ describe('POST /webhooks/alertmanager', () => {
     expect(bodies.filter((b: string) => b.startsWith('All '))).toHaveLength(1);
   });
 
+  it('marks a resolved alert firing again when it re-fires, and ignores a stale re-delivery', async () => {
+    const start = new Date(Date.now() - 300_000);
+    const a = { alertname: 'Flapping', team: 'payments', instance: 'a' };
+    const b = { alertname: 'Flapping', team: 'payments', instance: 'b' };
+    const route = { route: '{}/flap' };
+    const created = await postAlertmanager(t.url, token, amNotification([amAlert(a, { startsAt: start }), amAlert(b, { startsAt: start })], route));
+    await postAlertmanager(t.url, token, amNotification([amAlert(a, { startsAt: start }), amAlert(b, { status: 'resolved', startsAt: start })], route));
+    // A late copy of the first notification: b's episode that started at `start` is over.
+    const stale = await postAlertmanager(t.url, token, amNotification([amAlert(a, { startsAt: start }), amAlert(b, { startsAt: start })], route));
+    expect(stale.body.outcome).toBe('unchanged');
+    const refired = await postAlertmanager(t.url, token, amNotification([amAlert(a, { startsAt: start }), amAlert(b, { startsAt: new Date() })], route));
+    expect(refired.body.outcome).toBe('updated');
+    const i = await incident(created.body.incidentId);
+    const alertB = i.alerts.find((x: any) => x.fingerprint === fingerprintOf(b));
+    expect(alertB).toMatchObject({ status: 'FIRING', endsAt: null });
+    expect(i.timeline.map((e: any) => e.body)).toContain('1 alert firing again: Flapping on b');
+  });
+
   it('opens a new incident linking to the resolved one when the group fires again', async () => {
     const labels = { alertname: 'PaymentsDown', team: 'payments', severity: 'critical' };
     const first = await postAlertmanager(t.url, token, amNotification([amAlert(labels)], { route: '{}/refire' }));
