@@ -1,7 +1,13 @@
 import type { DataSource } from 'typeorm';
+import { looksLikeApiToken } from '../api-tokens/api-token-secret';
 import { User } from '../users/user.entity';
 import type { Caller } from './caller';
 import { TokenError, type TokenService } from './token.service';
+
+/** Checks API tokens (`sitrep_...`); see src/api-tokens. */
+export interface ApiTokenAuthenticator {
+  authenticate(secret: string): Promise<Authentication>;
+}
 
 /** The outcome of reading a bearer credential. */
 export type Authentication =
@@ -16,6 +22,7 @@ export class AuthService {
   constructor(
     private readonly dataSource: DataSource,
     private readonly tokens: TokenService,
+    private readonly apiTokens?: ApiTokenAuthenticator,
   ) {}
 
   /** Reads `Authorization: Bearer <token>`; null when there is no header at all. */
@@ -26,7 +33,9 @@ export class AuthService {
     return this.fromToken(match[1]);
   }
 
+  /** A login JWT, or an API token acting as its integration user with the token's role. */
   async fromToken(token: string): Promise<Authentication> {
+    if (this.apiTokens && looksLikeApiToken(token)) return this.apiTokens.authenticate(token);
     let userId: string;
     try {
       userId = await this.tokens.verify(token);

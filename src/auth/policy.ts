@@ -21,6 +21,10 @@ export enum Action {
   WritePostmortem = 'write-postmortem',
   ManageUsers = 'manage-users',
   ManageApiTokens = 'manage-api-tokens',
+  /** Send alerts to the webhooks: an API token of RESPONDER or above, never a person's login. */
+  IngestAlerts = 'ingest-alerts',
+  /** Take command of an incident an alert opened: a person (RESPONDER+), not an integration. */
+  AcknowledgeIncident = 'acknowledge-incident',
 }
 
 /** What the policy may need to know about the thing acted on. */
@@ -43,6 +47,8 @@ const MINIMUM_ROLE: Record<Action, UserRole> = {
   [Action.WritePostmortem]: UserRole.RESPONDER,
   [Action.ManageUsers]: UserRole.ADMIN,
   [Action.ManageApiTokens]: UserRole.ADMIN,
+  [Action.IngestAlerts]: UserRole.RESPONDER,
+  [Action.AcknowledgeIncident]: UserRole.RESPONDER,
 };
 
 const DESCRIPTION: Record<Action, string> = {
@@ -55,6 +61,8 @@ const DESCRIPTION: Record<Action, string> = {
   [Action.WritePostmortem]: 'write postmortems',
   [Action.ManageUsers]: 'manage users',
   [Action.ManageApiTokens]: 'manage API tokens',
+  [Action.IngestAlerts]: 'send alerts',
+  [Action.AcknowledgeIncident]: 'acknowledge incidents',
 };
 
 /** Why `caller` may not do `action`, or null when it may. */
@@ -63,6 +71,13 @@ export function denial(caller: Caller | null, action: Action, resource: PolicyRe
   const needed = MINIMUM_ROLE[action];
   if (RANK[caller.role] < RANK[needed]) {
     return `${caller.role} may not ${DESCRIPTION[action]}; ${needed} or above is required`;
+  }
+  // Checked before the admin shortcut: these hinge on what the caller is, not on rank.
+  if (action === Action.IngestAlerts && caller.via !== 'api-token') {
+    return 'alerts are sent with an API token (createApiToken), not a login token';
+  }
+  if (action === Action.AcknowledgeIncident && caller.via === 'api-token') {
+    return 'an integration cannot acknowledge an incident; a person takes command';
   }
   if (caller.role === UserRole.ADMIN) return null;
   switch (action) {

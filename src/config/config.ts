@@ -35,6 +35,19 @@ export interface Config {
   shutdownGraceMs: number;
   /** Limits and timings of the live incident document (the collaboration socket). */
   collab: CollabConfig;
+  /**
+   * Alert label value (lower-cased) → severity of the incident an alert opens; unmapped values give
+   * SEV3. @default { critical: 'SEV1', page: 'SEV2', error: 'SEV2', warning: 'SEV3', info: 'SEV4' }
+   */
+  alertSeverityMap: Record<string, Severity>;
+  /** The alert label whose value `alertSeverityMap` maps. @default 'severity' */
+  alertSeverityLabel: string;
+  /**
+   * Seconds a valid API token is remembered in memory, so that webhook repeats skip its lookup.
+   * Revocation is immediate on the instance that revokes; other instances honour it within
+   * this time. 0 turns the cache off. @default 5
+   */
+  apiTokenCacheSeconds: number;
 }
 
 /** Settings of the collaboration server (`/collab/<incidentId>`). */
@@ -85,6 +98,21 @@ function duration(env: Env, name: string, fallbackSeconds: number): number {
   return raw === undefined || raw === '' ? fallbackSeconds : parseDuration(name, raw);
 }
 
+const SEVERITIES = ['SEV1', 'SEV2', 'SEV3', 'SEV4'] as const;
+
+/** Parses ALERT_SEVERITY_MAP, e.g. `critical=SEV1,page=SEV2,error=SEV2,warning=SEV3`. */
+export function parseSeverityMap(name: string, raw: string): Record<string, Severity> {
+  const map: Record<string, Severity> = {};
+  for (const pair of raw.split(',').map((p) => p.trim()).filter(Boolean)) {
+    const [value, severity, extra] = pair.split('=').map((p) => p.trim());
+    if (!value || extra !== undefined || !SEVERITIES.includes(severity as Severity)) {
+      throw new ConfigError(`${name} must be a list like critical=SEV1,warning=SEV3 (severities ${SEVERITIES.join(', ')}), got "${pair}"`);
+    }
+    map[value.toLowerCase()] = severity as Severity;
+  }
+  return map;
+}
+
 /** Reads the configuration from `env` (the process environment by default). */
 export function loadConfig(env: Env = process.env): Config {
   const databaseUrl = env.DATABASE_URL || undefined;
@@ -131,5 +159,11 @@ export function loadConfig(env: Env = process.env): Config {
       compactAfterUpdates: int(env, 'COLLAB_COMPACT_AFTER_UPDATES', 500, 1, 10_000_000),
       unloadDelayMs: int(env, 'COLLAB_UNLOAD_DELAY_MS', 5_000, 0, 3_600_000),
     },
+    alertSeverityMap: parseSeverityMap(
+      'ALERT_SEVERITY_MAP',
+      env.ALERT_SEVERITY_MAP || 'critical=SEV1,page=SEV2,error=SEV2,warning=SEV3,info=SEV4',
+    ),
+    alertSeverityLabel: env.ALERT_SEVERITY_LABEL || 'severity',
+    apiTokenCacheSeconds: int(env, 'API_TOKEN_CACHE_SECONDS', 5, 0, 300),
   };
 }

@@ -1,3 +1,6 @@
+import { AlertGroup } from '../alerts/alert-group.entity';
+import { Alert } from '../alerts/alert.entity';
+import { ApiToken } from '../api-tokens/api-token.entity';
 import { Incident } from '../incidents/incident.entity';
 import { ActionItem } from '../postmortems/action-item.entity';
 import { Postmortem, PostmortemAuthor } from '../postmortems/postmortem.entity';
@@ -7,4 +10,16 @@ import { TimelineEvent } from '../timeline/timeline-event.entity';
 import { User } from '../users/user.entity';
 
 /** Every TypeORM entity. */
-export const entities = [User, Incident, RoleAssignmentRecord, TimelineEvent, StatusUpdate, Postmortem, PostmortemAuthor, ActionItem];
+export const entities = [
+  User,
+  Incident,
+  RoleAssignmentRecord,
+  TimelineEvent,
+  StatusUpdate,
+  Postmortem,
+  PostmortemAuthor,
+  ActionItem,
+  ApiToken,
+  AlertGroup,
+  Alert,
+];

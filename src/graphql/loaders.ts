@@ -2,6 +2,9 @@ import DataLoader from 'dataloader';
 import { In, IsNull, type DataSource } from 'typeorm';
 import { createPostmortemLoaders } from '../postmortems/postmortem.loaders';
 import { DocumentStore } from '../collab/document-store';
+import { AlertGroup } from '../alerts/alert-group.entity';
+import { Alert } from '../alerts/alert.entity';
+import { Incident } from '../incidents/incident.entity';
 import { RoleAssignmentRecord } from '../roles/role-assignment.entity';
 import { StatusUpdate } from '../status-updates/status-update.entity';
 import { TimelineEvent } from '../timeline/timeline-event.entity';
@@ -74,7 +77,32 @@ export function createLoaders(dataSource: DataSource) {
     documentStore.readMarkdown(incidentIds),
   );
 
-  return { users, prime, currentRoles, timeline, statusUpdates, postmortems, storedDocuments };
+
+  const alerts = new DataLoader<string, Alert[]>(async (incidentIds) => {
+    const rows = await dataSource
+      .getRepository(Alert)
+      .createQueryBuilder('a')
+      .where({ incidentId: In([...incidentIds]) })
+      .orderBy('a.starts_at', 'ASC')
+      .addOrderBy('a.fingerprint', 'ASC')
+      .getMany();
+    return groupBy(rows, (a) => a.incidentId, incidentIds);
+  });
+
+  /** The incident an alert group had open before it fired again and opened this one. */
+  const previousIncident = new DataLoader<string, Incident | null>(async (incidentIds) => {
+    const rows = await dataSource
+      .getRepository(AlertGroup)
+      .createQueryBuilder('g')
+      .innerJoinAndMapOne('g.previous', Incident, 'p', 'p.id = g.previous_incident_id')
+      .where({ incidentId: In([...incidentIds]) })
+      .getMany();
+    const byId = new Map(rows.map((g) => [g.incidentId, (g as AlertGroup & { previous: Incident }).previous]));
+    return incidentIds.map((id) => byId.get(id) ?? null);
+  });
+
+
+  return { users, prime, currentRoles, timeline, statusUpdates, postmortems, storedDocuments, alerts, previousIncident };
 }
 
 export type Loaders = ReturnType<typeof createLoaders>;

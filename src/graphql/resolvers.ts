@@ -1,3 +1,5 @@
+import { IncidentAlertsResolver } from '../alerts/alert.resolver';
+import { ApiTokenResolver } from '../api-tokens/api-token.resolver';
 import { IncidentDocumentResolver } from '../collab/incident-document.resolver';
 import { IncidentResolver } from '../incidents/incident.resolver';
 import { ActionItemResolver } from '../postmortems/action-item.resolver';
@@ -24,4 +26,6 @@ export const resolvers = [
   IncidentPostmortemResolver,
   ActionItemResolver,
   IncidentMetricsResolver,
+  ApiTokenResolver,
+  IncidentAlertsResolver,
 ] as const;

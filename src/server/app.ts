@@ -8,6 +8,7 @@ import express from 'express';
 import { GraphQLError, parse } from 'graphql';
 import { useServer } from 'graphql-ws/use/ws';
 import { WebSocketServer } from 'ws';
+import { webhooksRouter } from '../alerts/webhooks.router';
 import type { Caller } from '../auth/caller';
 import { resolveJwtSecret } from '../auth/token.service';
 import type { Config } from '../config/config';
@@ -170,6 +171,7 @@ export async function startServer(config: Config, log: Logger = createLogger(con
       },
     }),
   );
+  app.use('/webhooks', webhooksRouter(services));
   app.use('/', express.static(path.join(__dirname, '..', 'web'), { index: 'index.html' }));
   app.use(httpErrorHandler(log));
 

@@ -1,4 +1,8 @@
 import type { DataSource } from 'typeorm';
+import { AlertIntakeService } from '../alerts/alert-intake.service';
+import { AcknowledgementService } from '../alerts/acknowledgement.service';
+import { RepeatCheck } from '../alerts/repeat-check';
+import { ApiTokenService } from '../api-tokens/api-token.service';
 import { AuthService } from '../auth/auth.service';
 import { TokenService } from '../auth/token.service';
 import { CollabServer } from '../collab/collab-server';
@@ -43,6 +47,9 @@ export interface Services {
   /** The live incident documents: their store and the y-websocket server on `/collab/`. */
   documents: DocumentStore;
   collab: CollabServer;
+  apiTokens: ApiTokenService;
+  alerts: AlertIntakeService;
+  acknowledgements: AcknowledgementService;
 }
 
 /** Wires the services together. No I/O happens here. */
@@ -57,7 +64,8 @@ export function createServices(deps: {
   const { config, log, metrics, dataSource, pubsub } = deps;
   const uow = new UnitOfWork(dataSource, pubsub);
   const tokens = new TokenService(deps.jwtSecret, config.jwtTtlSeconds);
-  const auth = new AuthService(dataSource, tokens);
+  const apiTokens = new ApiTokenService(dataSource, uow, config.apiTokenCacheSeconds);
+  const auth = new AuthService(dataSource, tokens, apiTokens);
   const users = new UserService(dataSource, tokens, log);
   const timeline = new TimelineService(dataSource, uow);
   const roles = new RoleService(uow, timeline);
@@ -79,6 +87,8 @@ export function createServices(deps: {
       return stored.markdown || null;
     },
   };
+  const alerts = new AlertIntakeService(new RepeatCheck(dataSource, () => metrics.dbQueries.inc()), uow, incidents, timeline);
+  const acknowledgements = new AcknowledgementService(uow, roles, timeline);
   return {
     config,
     log,
@@ -99,5 +109,8 @@ export function createServices(deps: {
     documentText,
     documents,
     collab,
+    apiTokens,
+    alerts,
+    acknowledgements,
   };
 }

@@ -1,6 +1,7 @@
 import { CoreSchema1764115200000 } from './1764115200000-core-schema';
 import { IncidentDocuments1764115300000 } from './1764115300000-incident-documents';
 import { Postmortems1764115400000 } from './1764115400000-postmortems';
+import { AlertsAndApiTokens1764115500000 } from './1764115500000-alerts-and-api-tokens';
 
 /** Every migration, oldest first. Add new ones at the end. */
-export const migrations = [CoreSchema1764115200000, IncidentDocuments1764115300000, Postmortems1764115400000];
+export const migrations = [CoreSchema1764115200000, IncidentDocuments1764115300000, Postmortems1764115400000, AlertsAndApiTokens1764115500000];

@@ -1,0 +1,121 @@
+import express, { type NextFunction, type Request, type Response, type Router } from 'express';
+import { Counter } from 'prom-client';
+import { DomainError, ErrorCode } from '../common/errors';
+import type { Services } from '../server/services';
+import { AlertSource } from './alert-status.enum';
+import { parseAlertmanagerPayload } from './alertmanager.payload';
+import { InvalidPagerDutyEvent, parsePagerDutyEvent } from './pagerduty.payload';
+
+/** The largest webhook body taken; Alertmanager's max_alerts keeps real ones far below. */
+export const WEBHOOK_BODY_LIMIT = '1mb';
+
+const HTTP_STATUS: Record<ErrorCode, number> = {
+  [ErrorCode.UNAUTHENTICATED]: 401,
+  [ErrorCode.FORBIDDEN]: 403,
+  [ErrorCode.NOT_FOUND]: 404,
+  [ErrorCode.BAD_USER_INPUT]: 400,
+  [ErrorCode.CONFLICT]: 409,
+};
+
+type Dialect = 'alertmanager' | 'pagerduty';
+
+/** The JSON error body, in the dialect of the endpoint (PagerDuty clients parse PagerDuty's shape). */
+function errorBody(dialect: Dialect, status: number, message: string, errors: string[]) {
+  if (dialect === 'pagerduty') return { status: status === 400 ? 'invalid event' : 'error', message, errors };
+  const code = Object.entries(HTTP_STATUS).find(([, s]) => s === status)?.[0];
+  return { status: 'error', ...(code ? { code } : {}), message, errors };
+}
+
+/**
+ * `/webhooks`: alert intake from Prometheus Alertmanager (`POST /alertmanager`,
+ * `Authorization: Bearer <API token>`) and from anything that speaks the
+ * PagerDuty Events API v2 (`POST /pagerduty/v2/enqueue`, the API token as
+ * `routing_key`). JSON bodies up to 1 MiB, parsed whatever the content type.
+ * Every error is JSON naming the problem: 400 for bad input (malformed JSON,
+ * wrong version, missing fields, too large), 401 for a bad or revoked token.
+ *
+ * PagerDuty actions, with people owning the incident's status and command:
+ * `trigger` opens an incident (or is deduplicated into the open one);
+ * `acknowledge` is noted on the timeline once, and changes neither status nor
+ * commander (a person runs acknowledgeIncident); `resolve` marks the alert
+ * resolved and records it, and the incident stays open for people to resolve.
+ */
+export function webhooksRouter(services: Services): Router {
+  const router = express.Router();
+  const json = express.json({ limit: WEBHOOK_BODY_LIMIT, strict: true, type: () => true });
+  const mapping = services.config;
+  const deliveries = new Counter({
+    name: 'sitrep_alert_deliveries_total',
+    help: 'Webhook deliveries, by sender and outcome (created, updated, unchanged, ignored, rejected).',
+    labelNames: ['source', 'outcome'] as const,
+    registers: [services.metrics.registry],
+  });
+
+  const sendError = (res: Response, dialect: Dialect, status: number, message: string, errors: string[] = [message]) => {
+    deliveries.inc({ source: dialect, outcome: 'rejected' });
+    if (status === 401) res.setHeader('WWW-Authenticate', 'Bearer');
+    res.status(status).json(errorBody(dialect, status, message, errors));
+  };
+  const dialect = (name: Dialect) => (_req: Request, res: Response, next: NextFunction) => {
+    res.locals.dialect = name;
+    next();
+  };
+
+  router.post(
+    '/alertmanager',
+    dialect('alertmanager'),
+    // The token is checked before a megabyte of body is read and parsed for nobody.
+    async (req, res, next) => {
+      const result = await services.auth.fromHeader(req.headers.authorization);
+      if (!result) return sendError(res, 'alertmanager', 401, 'Authorization: Bearer <API token> is required (http_config.authorization in Alertmanager)');
+      if (!result.ok) return sendError(res, 'alertmanager', 401, result.reason);
+      res.locals.caller = result.caller;
+      next();
+    },
+    json,
+    async (req, res) => {
+      const delivery = parseAlertmanagerPayload(req.body, mapping);
+      const result = await services.alerts.ingest(res.locals.caller, delivery);
+      deliveries.inc({ source: 'alertmanager', outcome: result.outcome });
+      res.status(200).json({ status: 'success', outcome: result.outcome, incidentId: result.incidentId });
+    },
+  );
+
+  router.post('/pagerduty/v2/enqueue', dialect('pagerduty'), json, async (req, res) => {
+    const event = parsePagerDutyEvent(req.body, mapping);
+    const auth = await services.auth.fromToken(event.routingKey);
+    if (!auth.ok) return sendError(res, 'pagerduty', 401, `routing_key is not a valid API token: ${auth.reason}`);
+    const result =
+      event.action === 'acknowledge'
+        ? await services.alerts.acknowledgeAtSource(auth.caller, AlertSource.PagerDuty, event.dedupKey, event.dedupKey)
+        : await services.alerts.ingest(auth.caller, event.delivery);
+    deliveries.inc({ source: 'pagerduty', outcome: result.outcome });
+    // PagerDuty's own answer, which its client libraries check.
+    res.status(202).json({ status: 'success', message: 'Event processed', dedup_key: event.dedupKey });
+  });
+
+  router.all(['/alertmanager', '/pagerduty/v2/enqueue'], (req, res) => {
+    res.setHeader('Allow', 'POST');
+    res.status(405).json({ status: 'error', message: `${req.method} is not allowed here; senders POST a JSON body` });
+  });
+
+  router.use((error: unknown, _req: Request, res: Response, next: NextFunction) => {
+    if (res.headersSent) return next(error);
+    const from: Dialect = res.locals.dialect ?? 'alertmanager';
+    const parserError = error as { type?: string; status?: number; message?: string };
+    if (error instanceof InvalidPagerDutyEvent) return sendError(res, 'pagerduty', 400, error.message, error.errors);
+    if (error instanceof DomainError) {
+      const errors = Array.isArray(error.details?.errors) ? (error.details.errors as string[]) : [error.message];
+      return sendError(res, from, HTTP_STATUS[error.code], error.message, errors);
+    }
+    if (parserError.type === 'entity.too.large') return sendError(res, from, 400, 'the body is larger than the 1 MiB limit');
+    if (parserError.type === 'entity.parse.failed') return sendError(res, from, 400, `malformed JSON: ${parserError.message}`);
+    if (parserError.status && parserError.status >= 400 && parserError.status < 500) {
+      return sendError(res, from, 400, `unreadable body: ${parserError.message}`);
+    }
+    services.log.error({ err: error }, 'webhook delivery failed');
+    // 5xx: Alertmanager and PagerDuty clients retry, and nothing was written (one transaction).
+    sendError(res, from, 500, 'internal error; the delivery was not recorded, retry it');
+  });
+  return router;
+}
