@@ -133,6 +133,7 @@ export class AlertIntakeService {
       { title: delivery.title, summary: delivery.summary, severity: delivery.severity, trigger: IncidentTrigger.AUTOMATED_ALERT },
       actor.userId,
       `Opened by an alert from ${sender}${again}; the integration holds command until a person acknowledges`,
+      false,
     );
     await tx.manager.query(`UPDATE alert_groups SET incident_id = $2 WHERE id = $1`, [groupId, incident.id]);
     await this.insertAlerts(tx, groupId, incident.id, delivery.alerts);

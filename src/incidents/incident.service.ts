@@ -14,7 +14,7 @@ import type { DeclareIncidentInput } from './declare-incident.input';
 import type { IncidentFilter } from './incident-filter.input';
 import { lockIncident } from './incident-lock';
 import { Incident } from './incident.entity';
-import { IncidentChangeKind, IncidentStatus, IncidentTrigger, type Severity } from './incident.enums';
+import { IncidentChangeKind, IncidentStatus, type IncidentTrigger, type Severity } from './incident.enums';
 import { applyStatus } from './status-machine';
 import type { UpdateIncidentInput } from './update-incident.input';
 
@@ -85,9 +85,11 @@ export class IncidentService {
   /**
    * Declares an incident inside `tx` with `commanderId` in command. Used by
    * people (through `declare`) and by alert intake, which passes the
-   * integration's user as a placeholder commander.
+   * integration's user as a placeholder commander and `acknowledged: false`:
+   * a person's declaration is their acknowledgement, an alert's incident waits
+   * for one (`acknowledgeIncident`).
    */
-  async declareIn(tx: Tx, input: NewIncident, commanderId: string, timelineBody: string): Promise<Incident> {
+  async declareIn(tx: Tx, input: NewIncident, commanderId: string, timelineBody: string, acknowledged = true): Promise<Incident> {
     const now = new Date();
     const repo = tx.manager.getRepository(Incident);
     const incident = await repo.save(
@@ -98,8 +100,7 @@ export class IncidentService {
         trigger: input.trigger,
         status: IncidentStatus.INVESTIGATING,
         declaredAt: now,
-        // A person's declaration is their acknowledgement; an alert's incident waits for one.
-        acknowledgedAt: input.trigger === IncidentTrigger.AUTOMATED_ALERT ? null : now,
+        acknowledgedAt: acknowledged ? now : null,
         commanderId,
         declaredById: commanderId,
       }),

@@ -126,7 +126,11 @@ export class RoleService {
     for (const row of ending) await repo.update({ id: row.id }, { relievedAt: now });
     await repo.insert({ incidentId: incident.id, role: IncidentRole.INCIDENT_COMMANDER, userId: assignee.id, assignedById: actorId, assignedAt: now });
     incident.commanderId = assignee.id;
-    await tx.manager.getRepository(Incident).update({ id: incident.id }, { commanderId: assignee.id });
+    // A person handed command of an alert's incident has taken it: that is its acknowledgement (MTTA).
+    if (!incident.acknowledgedAt && !assignee.isIntegration) incident.acknowledgedAt = now;
+    await tx.manager
+      .getRepository(Incident)
+      .update({ id: incident.id }, { commanderId: assignee.id, acknowledgedAt: incident.acknowledgedAt });
     return true;
   }
 

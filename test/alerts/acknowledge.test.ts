@@ -58,6 +58,30 @@ describe('acknowledgeIncident', () => {
     expect(acknowledgeIncident).toMatchObject({ acknowledgedAt: declareIncident.declaredAt, commander: { id: alice.id } });
   });
 
+  it('counts a person declaring from an alert they saw as acknowledged at declaration', async () => {
+    const { declareIncident } = await t.ok(
+      `mutation { declareIncident(input: { title: "Saw the page", severity: SEV2, trigger: AUTOMATED_ALERT }) { acknowledgedAt declaredAt } }`,
+      {},
+      alice.token,
+    );
+    expect(declareIncident.acknowledgedAt).toBe(declareIncident.declaredAt);
+  });
+
+  it('sets acknowledgedAt when command of an alert-opened incident is handed to a person with assignRole', async () => {
+    const id = await openAlertIncident();
+    const { assignRole } = await t.ok(
+      `mutation($i: ID!, $u: ID!) { assignRole(incidentId: $i, role: INCIDENT_COMMANDER, userId: $u) { acknowledgedAt declaredAt commander { id } } }`,
+      { i: id, u: bob.id },
+      t.admin.token,
+    );
+    expect(assignRole.commander.id).toBe(bob.id);
+    expect(assignRole.acknowledgedAt).not.toBeNull();
+    expect(new Date(assignRole.acknowledgedAt).getTime()).toBeGreaterThanOrEqual(new Date(assignRole.declaredAt).getTime());
+    // Already acknowledged: acknowledgeIncident changes nothing now.
+    const { acknowledgeIncident } = await t.ok(ACKNOWLEDGE, { id }, alice.token);
+    expect(acknowledgeIncident).toMatchObject({ acknowledgedAt: assignRole.acknowledgedAt, commander: { id: bob.id } });
+  });
+
   it('refuses viewers, integrations, unknown ids and resolved unacknowledged incidents', async () => {
     const id = await openAlertIncident();
     expect((await t.gql(ACKNOWLEDGE, { id }, viewer.token)).errors?.[0].extensions?.code).toBe('FORBIDDEN');
