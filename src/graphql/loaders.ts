@@ -42,6 +42,20 @@ export function createLoaders(dataSource: DataSource) {
     return groupBy(rows, (r) => r.incidentId, incidentIds);
   });
 
+  /** Every stint in every role, oldest first: the record of handoffs and delegations. */
+  const roleHistory = new DataLoader<string, RoleAssignmentRecord[]>(async (incidentIds) => {
+    const rows = await dataSource
+      .getRepository(RoleAssignmentRecord)
+      .createQueryBuilder('r')
+      .innerJoinAndMapOne('r.user', User, 'u', 'u.id = r.user_id')
+      .where({ incidentId: In([...incidentIds]) })
+      .orderBy('r.assigned_at', 'ASC')
+      .addOrderBy('r.id', 'ASC')
+      .getMany();
+    rows.forEach((r) => prime((r as RoleAssignmentRecord & { user?: User }).user));
+    return groupBy(rows, (r) => r.incidentId, incidentIds);
+  });
+
   const timeline = new DataLoader<string, TimelineEvent[]>(async (incidentIds) => {
     const rows = await dataSource
       .getRepository(TimelineEvent)
@@ -102,7 +116,7 @@ export function createLoaders(dataSource: DataSource) {
   });
 
 
-  return { users, prime, currentRoles, timeline, statusUpdates, postmortems, storedDocuments, alerts, previousIncident };
+  return { users, prime, currentRoles, roleHistory, timeline, statusUpdates, postmortems, storedDocuments, alerts, previousIncident };
 }
 
 export type Loaders = ReturnType<typeof createLoaders>;

@@ -21,8 +21,8 @@ export class RoleResolver {
   }
 
   @FieldResolver(() => [RoleStint], { description: 'Every assignment, handoff and relief on this incident, oldest first.' })
-  async roleHistory(@Root() incident: Incident, @Ctx() { loaders, services }: GraphQLContext): Promise<RoleStint[]> {
-    const rows = await services.roles.history(services.dataSource.manager, incident.id);
+  async roleHistory(@Root() incident: Incident, @Ctx() { loaders }: GraphQLContext): Promise<RoleStint[]> {
+    const rows = await loaders.roleHistory.load(incident.id);
     return Promise.all(
       rows.map(async (r) => ({
         role: r.role,

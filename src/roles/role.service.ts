@@ -158,10 +158,5 @@ export class RoleService {
     const users = await manager.getRepository(User).find({ where: ids.map((id) => ({ id })) });
     return new Map(users.map((u) => [u.id, u.name]));
   }
-
-  /** Every stint in every role on one incident, oldest first. */
-  async history(manager: EntityManager, incidentId: string): Promise<RoleAssignmentRecord[]> {
-    return manager.getRepository(RoleAssignmentRecord).find({ where: { incidentId }, order: { assignedAt: 'ASC', id: 'ASC' } });
-  }
 }
 

@@ -74,6 +74,15 @@ describe('SQL statements per request', () => {
     expect(fifty.statements).toBe(five.statements);
   });
 
+  it('loads the role history of a whole page in the same number of statements for 5 incidents as for 50', async () => {
+    const HISTORY = `query($first: Int) { incidents(first: $first) { edges { node { roleHistory { holder { name } assignedBy { name } relievedAt } } } } }`;
+    const five = await counted(HISTORY, { first: 5 });
+    const fifty = await counted(HISTORY, { first: 50 });
+    expect(fifty.data.incidents.edges.every((e: any) => e.node.roleHistory.length >= 3)).toBe(true);
+    expect(fifty.statements).toBe(five.statements);
+    expect(fifty.statements).toBeLessThanOrEqual(3);
+  });
+
   it('reads one incident with everything in a number of statements that does not grow with its timeline', async () => {
     const VIEW = `query($id: ID!) { incident(id: $id) { commander { name } roles { holder { name } } timeline { actor { name } }
       statusUpdates { author { name } } postmortemTriggers postmortemRequired } }`;
