@@ -1,6 +1,7 @@
 /**
- * One incident, live: header, status and severity, roles, timeline, status
- * updates, postmortem flags and triggers, and the live document (read-only).
+ * One incident, live: header, acknowledgement, status and severity, roles and
+ * their history, timeline, status updates, alerts, postmortem flags, triggers
+ * and the postmortem itself, and the live document (read-only).
  * Forms are built once and survive live updates, so typing is never lost
  * when someone else changes the incident.
  */
@@ -14,11 +15,14 @@ import {
   TRIGGER_LABELS,
   allowedTransitions,
   postmortemBadge,
+  postmortemStatusBadge,
   severityBadge,
   statusBadge,
   transitionLabel,
 } from '../labels.js';
-import { INCIDENT, INCIDENT_UPDATED, SET_INCIDENT_STATUS, TIMELINE_EVENT_ADDED, UPDATE_INCIDENT, USERS } from '../queries.js';
+import { INCIDENT, INCIDENT_UPDATED, SET_INCIDENT_STATUS, START_POSTMORTEM, TIMELINE_EVENT_ADDED, UPDATE_INCIDENT, USERS } from '../queries.js';
+import { acknowledgeBox, alertsPanel } from './incident-alerts.js';
+import { incidentContext } from './incident-context.js';
 import { rolesPanel } from './incident-roles.js';
 import { timelinePanel } from './incident-timeline.js';
 import { updatesPanel } from './incident-updates.js';
@@ -38,6 +42,8 @@ export function mount(main, ctx, { id }) {
   const apply = (next) => {
     incident = { ...incident, ...next };
     render();
+    // A change may be a handoff: the role history follows.
+    context.refresh();
     // The timeline entries a change records arrive over the socket; without one, fetch them.
     if (ctx.ws?.state !== 'connected') load();
   };
@@ -51,13 +57,17 @@ export function mount(main, ctx, { id }) {
   const postmortem = postmortemPanel(ctx, id, apply);
   const doc = documentPanel();
   const edit = editForm(ctx, id, apply);
+  const ack = acknowledgeBox(ctx, id, apply);
+  const alerts = alertsPanel();
+  const context = incidentContext(ctx, id);
+  doc.el.insertBefore(context.editors, doc.el.children[1]);
 
   const header = h('header', { class: 'incident-head' });
   const layout = h(
     'div',
     { class: 'incident-layout', hidden: true },
-    h('div', { class: 'col-main' }, readOnly ? null : status.el, timeline.el, updates.el, doc.el),
-    h('div', { class: 'col-side' }, roles.el, severity.el, postmortem.el),
+    h('div', { class: 'col-main' }, readOnly ? null : status.el, alerts.el, timeline.el, updates.el, doc.el),
+    h('div', { class: 'col-side' }, roles.el, context.history, severity.el, postmortem.el),
   );
   replace(
     main,
@@ -66,6 +76,8 @@ export function mount(main, ctx, { id }) {
       { class: 'incident', 'aria-labelledby': 'incident-title' },
       h('p', { class: 'crumbs' }, h('a', { href: '#/' }, '← Incidents')),
       header,
+      context.previous,
+      ack.el,
       loadErrors.el,
       readOnly ? h('p', { class: 'notice' }, 'You are a viewer: this incident is read-only for you.') : edit.el,
       layout,
@@ -94,6 +106,7 @@ export function mount(main, ctx, { id }) {
         fact('Commander', incident.commander.name),
         fact('Declared', timeEl(incident.declaredAt), h('span', { class: 'muted' }, ` (${TRIGGER_LABELS[incident.trigger] ?? incident.trigger})`)),
         fact(incident.resolvedAt ? 'Time to resolve' : 'Open for', h('span', { class: 'age', dataset: { declared: incident.declaredAt } }, duration(incident.declaredAt, incident.resolvedAt))),
+        incident.acknowledgedAt && incident.alerts.length ? fact('Acknowledged', timeEl(incident.acknowledgedAt), h('span', { class: 'muted' }, ` after ${duration(incident.declaredAt, incident.acknowledgedAt)}`)) : null,
         incident.mitigatedAt ? fact('Mitigated', timeEl(incident.mitigatedAt), h('span', { class: 'muted' }, ` after ${duration(incident.declaredAt, incident.mitigatedAt)}`)) : null,
         incident.resolvedAt ? fact('Resolved', timeEl(incident.resolvedAt)) : null,
       ),
@@ -101,6 +114,8 @@ export function mount(main, ctx, { id }) {
     if (focusInHeader) header.querySelector('h1')?.focus({ preventScroll: true });
     layout.hidden = false;
     edit.update(incident);
+    ack.update(incident);
+    alerts.update(incident);
     status.update(incident);
     severity.update(incident);
     postmortem.update(incident);
@@ -123,6 +138,7 @@ export function mount(main, ctx, { id }) {
       incident = rest;
       timeline.reset(events);
       render();
+      context.refresh();
     } catch (error) {
       if (!incident) replace(header, h('h1', { id: 'incident-title', tabindex: '-1' }, 'Incident'));
       loadErrors.show(error);
@@ -157,6 +173,7 @@ export function mount(main, ctx, { id }) {
     subscriptions.forEach((stop) => stop());
     offReconnect();
     clearInterval(ticker);
+    context.stop();
   };
 }
 
@@ -252,6 +269,22 @@ function severityPanel(ctx, id, apply) {
 function postmortemPanel(ctx, id, apply) {
   const errors = errorBox();
   const status = h('div', { class: 'pm-status' });
+  const open = h('div', { class: 'pm-open' });
+  const start = h('button', { type: 'button', class: 'btn btn-primary' }, 'Start postmortem');
+  start.addEventListener('click', async () => {
+    errors.clear();
+    start.disabled = true;
+    try {
+      const { startPostmortem } = await ctx.api.request(START_POSTMORTEM, { incidentId: id });
+      ctx.navigate(`/postmortems/${encodeURIComponent(startPostmortem.id)}`);
+    } catch (error) {
+      errors.show(error);
+      // Someone else started it meanwhile: the incident now links to theirs.
+      if (error.code === 'CONFLICT') ctx.api.request(INCIDENT, { id }).then((d) => d.incident && apply(d.incident), () => undefined);
+    } finally {
+      start.disabled = false;
+    }
+  });
   const switches = FLAGS.map(([name, label, hint]) => {
     const input = h('input', { type: 'checkbox', role: 'switch', name, disabled: ctx.user?.role === 'VIEWER' });
     const hintId = newId('flag');
@@ -283,6 +316,7 @@ function postmortemPanel(ctx, id, apply) {
       { class: 'panel', 'aria-labelledby': 'pm-title' },
       h('h2', { id: 'pm-title' }, 'Postmortem'),
       status,
+      open,
       h('fieldset', { class: 'flags' }, h('legend', {}, 'What happened'), switches.map((s) => s.el)),
       errors.el,
     ),
@@ -297,6 +331,15 @@ function postmortemPanel(ctx, id, apply) {
               h('ul', { class: 'triggers' }, incident.postmortemTriggers.map((t) => h('li', {}, POSTMORTEM_TRIGGER_LABELS[t] ?? t))),
             ]
           : h('p', { class: 'muted' }, 'No postmortem trigger so far.'),
+      );
+      const pm = incident.postmortem;
+      replace(
+        open,
+        pm
+          ? h('p', {}, h('a', { class: 'btn', href: `#/postmortems/${encodeURIComponent(pm.id)}` }, 'Open postmortem'), ' ', postmortemStatusBadge(pm.status))
+          : ctx.user?.role === 'VIEWER'
+            ? h('p', { class: 'muted small' }, 'No postmortem started yet.')
+            : h('p', {}, start, h('span', { class: 'hint' }, ' Pre-filled from this incident; one per incident.')),
       );
     },
   };
