@@ -2,13 +2,13 @@
  * API tokens for integrations (the secret is shown once, at creation) and
  * the setup of Alertmanager and PagerDuty Events v2 senders for this server.
  */
-import { announce, busy, errorBox, field, h, newId, replace, select, timeEl } from '../dom.js';
+import { announce, busy, dateEl, errorBox, field, h, newId, replace, select } from '../dom.js';
 import { API_TOKENS, CREATE_API_TOKEN, REVOKE_API_TOKEN } from '../queries.js';
 
 const TOKEN_ROLES = [
-  ['RESPONDER', 'Responder: can send alerts (use this for Alertmanager and PagerDuty senders)'],
-  ['VIEWER', 'Viewer: read-only API access (dashboards)'],
-  ['ADMIN', 'Admin: full API access'],
+  ['RESPONDER', 'Responder'],
+  ['VIEWER', 'Viewer'],
+  ['ADMIN', 'Admin'],
 ];
 
 /** The once-only secret, with a copy button and a warning. */
@@ -53,7 +53,7 @@ export function tokensPanel(ctx) {
     'form',
     { class: 'create-token' },
     h('h3', {}, 'Create a token'),
-    h('div', { class: 'row' }, field('Name', name, 'What uses it, so that you know what breaks when you revoke it.'), field('Role', role)),
+    h('div', { class: 'row' }, field('Name', name, 'What uses it, so that you know what breaks when you revoke it.'), field('Role', role, 'Alert senders need Responder; read-only dashboards Viewer.')),
     errors.el,
     h('button', { type: 'submit', class: 'btn btn-primary' }, 'Create token'),
   );
@@ -120,8 +120,8 @@ export function tokensPanel(ctx) {
                 { class: t.revokedAt ? 'revoked' : undefined },
                 h('td', {}, t.name),
                 h('td', {}, h('span', { class: 'who-role' }, t.role)),
-                h('td', {}, timeEl(t.createdAt)),
-                t.revokedAt ? h('td', {}, h('span', { class: 'muted' }, 'Revoked '), timeEl(t.revokedAt)) : revokeCell(t),
+                h('td', {}, dateEl(t.createdAt)),
+                t.revokedAt ? h('td', {}, h('span', { class: 'muted' }, 'Revoked '), dateEl(t.revokedAt)) : revokeCell(t),
               ),
             )
           : h('tr', {}, h('td', { colspan: 4, class: 'muted' }, 'No tokens yet.')),
@@ -143,7 +143,7 @@ export function tokensPanel(ctx) {
       h(
         'div',
         { class: 'table-wrap' },
-        h('table', { class: 'plain-table' }, h('thead', {}, h('tr', {}, ['Name', 'Role', 'Created', ''].map((c) => h('th', { scope: 'col' }, c)))), body),
+        h('table', { class: 'plain-table' }, h('thead', {}, h('tr', {}, ['Name', 'Role', 'Created'].map((c) => h('th', { scope: 'col' }, c)), h('th', { scope: 'col' }, h('span', { class: 'visually-hidden' }, 'Revocation')))), body),
       ),
       form,
     ),

@@ -3,14 +3,14 @@
  * and their roles, API tokens for integrations, and how to point Alertmanager
  * and PagerDuty-compatible senders at this server.
  */
-import { announce, busy, errorBox, field, h, replace, select, timeEl } from '../dom.js';
+import { announce, busy, dateEl, errorBox, field, h, replace, select } from '../dom.js';
 import { ADMIN_USERS, CREATE_USER } from '../queries.js';
 import { integrationsPanel, tokensPanel } from './admin-tokens.js';
 
-export const ROLE_CHOICES = [
-  ['RESPONDER', 'Responder: declares and works incidents'],
-  ['VIEWER', 'Viewer: reads everything, changes nothing'],
-  ['ADMIN', 'Admin: everything, including users and tokens'],
+const ROLE_CHOICES = [
+  ['RESPONDER', 'Responder'],
+  ['VIEWER', 'Viewer'],
+  ['ADMIN', 'Admin'],
 ];
 
 /**
@@ -52,7 +52,7 @@ function usersPanel(ctx) {
     { class: 'create-user' },
     h('h3', {}, 'Add a person'),
     h('div', { class: 'row' }, field('Name', name), field('Email', email)),
-    h('div', { class: 'row' }, field('Initial password', password, 'At least 8 characters; tell them to keep it safe.'), field('Role', role)),
+    h('div', { class: 'row' }, field('Initial password', password, 'At least 8 characters; tell them to keep it safe.'), field('Role', role, 'Responders declare and work incidents; viewers read; admins also manage users and tokens.')),
     errors.el,
     h('button', { type: 'submit', class: 'btn btn-primary' }, 'Create user'),
   );
@@ -84,7 +84,7 @@ function usersPanel(ctx) {
               h('td', {}, u.name, u.isIntegration ? h('span', { class: 'badge integration' }, 'Integration') : null),
               h('td', { class: 'email' }, u.email),
               h('td', {}, h('span', { class: 'who-role' }, u.role)),
-              h('td', {}, timeEl(u.createdAt)),
+              h('td', {}, dateEl(u.createdAt)),
             ),
           ),
       );

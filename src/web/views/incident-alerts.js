@@ -15,8 +15,9 @@ import { ACKNOWLEDGE_INCIDENT } from '../queries.js';
 export function acknowledgeBox(ctx, id, apply) {
   const errors = errorBox();
   const button = h('button', { type: 'submit', class: 'btn btn-danger' }, 'Acknowledge / take command');
+  const viewer = ctx.user?.role === 'VIEWER';
   const form = h(
-    'form',
+    viewer ? 'div' : 'form',
     { class: 'ack-form' },
     h(
       'div',
@@ -24,7 +25,7 @@ export function acknowledgeBox(ctx, id, apply) {
       h('strong', {}, 'Nobody has taken command yet.'),
       ' An alert opened this incident. Acknowledging makes you the incident commander and tells the team someone is on it.',
     ),
-    ctx.user?.role === 'VIEWER' ? h('p', { class: 'hint' }, 'A responder or an admin can acknowledge it.') : button,
+    viewer ? h('p', { class: 'hint' }, 'A responder or an admin can acknowledge it.') : button,
     errors.el,
   );
   const el = h('section', { class: 'ack-box', 'aria-label': 'Acknowledge', hidden: true }, form);

@@ -17,23 +17,14 @@ const REFRESH_MS = 20_000;
 export function incidentContext(ctx, id) {
   const previous = h('p', { class: 'notice previous', hidden: true });
   const editors = h('p', { class: 'editors muted small', hidden: true });
-  const history = h('tbody');
+  const history = h('ol', { class: 'stints' });
   const historyCount = h('span', { class: 'muted small' });
   const historyEl = h(
     'details',
     { class: 'panel role-history' },
     h('summary', {}, h('h2', { class: 'inline-h2' }, 'Role history '), historyCount),
-    h(
-      'div',
-      { class: 'table-wrap' },
-      h(
-        'table',
-        { class: 'plain-table' },
-        h('caption', { class: 'visually-hidden' }, 'Every assignment and handoff, oldest first'),
-        h('thead', {}, h('tr', {}, ['Role', 'Holder', 'From', 'Until', 'By'].map((c) => h('th', { scope: 'col' }, c)))),
-        history,
-      ),
-    ),
+    h('p', { class: 'hint' }, 'Every assignment and handoff, oldest first.'),
+    history,
   );
   let timer = null;
   let generation = 0;
@@ -51,13 +42,15 @@ export function incidentContext(ctx, id) {
       history,
       incident.roleHistory.map((s) =>
         h(
-          'tr',
-          { class: s.relievedAt ? 'relieved' : 'current-stint' },
-          h('td', {}, ROLE_LABELS[s.role] ?? s.role),
-          h('td', {}, s.holder.name),
-          h('td', {}, timeEl(s.assignedAt)),
-          h('td', {}, s.relievedAt ? timeEl(s.relievedAt) : h('strong', {}, 'now')),
-          h('td', {}, s.assignedBy?.name ?? h('span', { class: 'muted' }, 'Sitrep')),
+          'li',
+          { class: ['stint', s.relievedAt ? 'relieved' : 'current-stint'] },
+          h('div', {}, h('span', { class: 'holder' }, s.holder.name), ' · ', ROLE_LABELS[s.role] ?? s.role),
+          h(
+            'div',
+            { class: 'muted small' },
+            s.relievedAt ? [timeEl(s.assignedAt), ' to ', timeEl(s.relievedAt)] : [h('strong', { class: 'now' }, 'Now'), ', since ', timeEl(s.assignedAt)],
+            s.assignedBy ? ` · by ${s.assignedBy.name}` : '',
+          ),
         ),
       ),
     );

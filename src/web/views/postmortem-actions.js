@@ -157,7 +157,7 @@ export function actionItemsPanel(ctx, id, users, changed) {
       'section',
       { class: ['panel', readOnly && 'read-only'], 'aria-labelledby': 'actions-title' },
       h('h2', { id: 'actions-title' }, 'Action items'),
-      h('p', { class: 'hint' }, 'Action items stay editable after publication.'),
+      readOnly ? null : h('p', { class: 'hint' }, 'Action items stay editable after publication.'),
       hints,
       empty,
       list,
@@ -171,7 +171,10 @@ export function actionItemsPanel(ctx, id, users, changed) {
       pm.actionItems.forEach(add);
       empty.hidden = pm.actionItems.length > 0;
       replace(hints, findingsFor(pm.findings, 'ACTION_ITEMS'));
-      if (readOnly) list.querySelectorAll('input, select, button').forEach((c) => (c.disabled = true));
+      if (readOnly) {
+        list.querySelectorAll('input, select').forEach((c) => (c.disabled = true));
+        list.querySelectorAll('button').forEach((b) => (b.hidden = true));
+      }
     },
   };
 }

@@ -109,17 +109,17 @@ function listEditor(label, onChange) {
     li.querySelector('input').focus();
     onChange();
   });
+  let frozen = null;
   return {
     el: h('div', { class: 'lesson-list', role: 'group', 'aria-labelledby': headingId }, h('h3', { id: headingId }, label), items, add),
     /** The entries, blank ones left out (the server refuses blank entries). */
-    values: () => [...items.querySelectorAll('input')].map((i) => i.value.trim()).filter(Boolean),
-    set(values) {
-      replace(items, values.map((v) => row(v)));
-    },
-    set disabled(value) {
-      items.querySelectorAll('input').forEach((i) => (i.readOnly = value));
-      items.querySelectorAll('button').forEach((b) => (b.hidden = value));
-      add.hidden = value;
+    values: () => frozen ?? [...items.querySelectorAll('input')].map((i) => i.value.trim()).filter(Boolean),
+    /** Shows `values`: as inputs, or as plain text once the postmortem is published. */
+    set(values, readOnly = false) {
+      frozen = readOnly ? values : null;
+      add.hidden = readOnly;
+      items.classList.toggle('frozen', readOnly);
+      replace(items, readOnly ? (values.length ? values.map((v) => h('li', {}, v)) : h('li', { class: 'muted' }, 'Nothing written.')) : values.map((v) => row(v)));
     },
   };
 }
@@ -159,9 +159,8 @@ function lessonsPanel(ctx, id, apply) {
       const frozen = pm.status === 'PUBLISHED' || readOnly;
       for (const l of lists) {
         const server = pm.lessonsLearned[l.name];
-        if (frozen || same(l.editor.values(), base[l.name])) l.editor.set(server);
+        if (frozen || same(l.editor.values(), base[l.name])) l.editor.set(server, frozen);
         base[l.name] = server;
-        l.editor.disabled = frozen;
         replace(l.hints, findingsFor(pm.findings, l.section));
       }
       save.hidden = frozen;

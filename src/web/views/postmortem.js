@@ -89,7 +89,7 @@ export function mount(main, ctx, { id }) {
         pm.publishedAt ? h('div', {}, h('dt', {}, 'Published'), h('dd', {}, timeEl(pm.publishedAt))) : null,
         h('div', {}, h('dt', {}, 'Last change'), h('dd', {}, timeEl(pm.updatedAt))),
       ),
-      pm.status === 'PUBLISHED' ? h('p', { class: 'notice' }, 'Published: the write-up is final and read-only. Action items stay editable.') : null,
+      pm.status === 'PUBLISHED' ? h('p', { class: 'notice' }, 'Published: the write-up is final and read-only.', readOnly ? '' : ' Action items stay editable.') : null,
     );
     if (focusInHeader) header.querySelector('h1')?.focus({ preventScroll: true });
     layout.hidden = false;
@@ -165,6 +165,7 @@ function workflowPanel(ctx, id, apply) {
   const why = h('div', { class: 'hint publish-why', id: 'publish-why' });
   const el = h('section', { class: 'panel', 'aria-labelledby': 'workflow-title' }, h('h2', { id: 'workflow-title' }, 'Status'), buttons, why, errors.el);
 
+  let shown = null;
   async function move(status, button) {
     errors.clear();
     button.disabled = true;
@@ -174,35 +175,37 @@ function workflowPanel(ctx, id, apply) {
     } catch (error) {
       // The server's refusal (e.g. BAD_USER_INPUT listing open checklist items) is shown as it came.
       errors.show(error);
-    } finally {
-      button.disabled = false;
+      // The buttons as the last known state allows them.
+      update(shown[0], shown[1]);
     }
   }
 
-  return {
-    el,
-    update(pm, open) {
-      const blocked = open.length > 0;
-      replace(
-        buttons,
-        MOVES[pm.status].map(([status, label, cls]) => {
-          const publish = status === 'PUBLISHED';
-          const button = h('button', { type: 'button', class: ['btn', cls], 'aria-describedby': publish ? 'publish-why' : undefined }, label);
-          // Disabled rather than hidden, so that the reason below is found next to it.
-          if (publish && blocked) button.disabled = true;
-          button.addEventListener('click', () => move(status, button));
-          return button;
-        }),
-      );
-      if (pm.status === 'PUBLISHED') {
-        replace(why, 'Published. Publication is final.');
-      } else if (blocked) {
-        replace(why, `Publishing needs every checklist item; ${open.length} still open:`, h('ul', {}, open.map((i) => h('li', {}, i.label))));
-      } else {
-        replace(why, pm.status === 'DRAFT' ? 'The checklist is complete. Send it for review, then publish.' : 'The checklist is complete: ready to publish.');
-      }
-    },
-  };
+  function update(pm, open) {
+    // A refusal is about the state it was made in: once the status or checklist moves on, it is stale.
+    const state = `${pm.status} ${open.map((i) => i.key).join(',')}`;
+    if (shown && state !== shown[2]) errors.clear();
+    shown = [pm, open, state];
+    const blocked = open.length > 0;
+    replace(
+      buttons,
+      MOVES[pm.status].map(([status, label, cls]) => {
+        const publish = status === 'PUBLISHED';
+        const button = h('button', { type: 'button', class: ['btn', cls], 'aria-describedby': publish ? 'publish-why' : undefined }, label);
+        // Disabled rather than hidden, so that the reason below is found next to it.
+        if (publish && blocked) button.disabled = true;
+        button.addEventListener('click', () => move(status, button));
+        return button;
+      }),
+    );
+    if (pm.status === 'PUBLISHED') {
+      replace(why, 'Published. Publication is final.');
+    } else if (blocked) {
+      replace(why, `Publishing needs every checklist item; ${open.length} still open:`, h('ul', {}, open.map((i) => h('li', {}, i.label))));
+    } else {
+      replace(why, pm.status === 'DRAFT' ? 'The checklist is complete. Send it for review, then publish.' : 'The checklist is complete: ready to publish.');
+    }
+  }
+  return { el, update };
 }
 
 /** The Markdown export: shown on request and downloadable as a .md file, built in the browser. */
@@ -240,7 +243,7 @@ function markdownPanel(ctx, id) {
       const postmortem = await fetchMarkdown();
       if (url) URL.revokeObjectURL(url);
       url = URL.createObjectURL(new Blob([postmortem.markdown], { type: 'text/markdown;charset=utf-8' }));
-      const slug = postmortem.incident.title.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, '').slice(0, 60) || 'incident';
+      const slug = postmortem.incident.title.toLowerCase().replace(/[^a-z0-9]+/g, '-').slice(0, 60).replace(/^-+|-+$/g, '') || 'incident';
       // A temporary link: the file is made here, nothing leaves the server's origin.
       const a = h('a', { href: url, download: `postmortem-${slug}.md`, hidden: true });
       document.body.append(a);
