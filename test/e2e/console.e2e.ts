@@ -57,7 +57,11 @@ async function gql(base: string, query: string, variables: Record<string, unknow
 }
 
 /** An Alertmanager webhook delivery (payload version 4) with the given alerts. */
-function alertmanagerPayload(group: string, alerts: Array<{ fingerprint: string; summary: string; generatorURL: string; labels?: Record<string, string> }>) {
+function alertmanagerPayload(
+  group: string,
+  alerts: Array<{ fingerprint: string; summary: string; generatorURL: string; labels?: Record<string, string> }>,
+  startsAt = new Date(Date.now() - 120_000),
+) {
   const commonLabels = { alertname: group, service: 'checkout', severity: 'critical' };
   return {
     version: '4',
@@ -73,7 +77,7 @@ function alertmanagerPayload(group: string, alerts: Array<{ fingerprint: string;
       status: 'firing',
       labels: { ...commonLabels, ...a.labels },
       annotations: { summary: a.summary },
-      startsAt: new Date(Date.now() - 120_000).toISOString(),
+      startsAt: startsAt.toISOString(),
       endsAt: '0001-01-01T00:00:00Z',
       generatorURL: a.generatorURL,
       fingerprint: a.fingerprint,
@@ -275,6 +279,27 @@ async function main(): Promise<void> {
     await shot(riley, '14-alert-incident-acknowledged');
     console.log('alerts: the responder acknowledged the alert-opened incident');
 
+    // The group fires again after people resolved its incident: a new incident that links the previous one.
+    await gql(base, `mutation($id: ID!) { setIncidentStatus(id: $id, status: RESOLVED, note: "Error ratio back to normal") { id } }`, { id: alertIncidentId }, adminToken);
+    const refired = await postAlerts(
+      base,
+      alertToken,
+      alertmanagerPayload(group, [{ fingerprint: `fp-a-${run}`, summary: 'Checkout 5xx ratio above 5% for 5 minutes', generatorURL: 'https://prometheus.invalid/graph', labels: { instance: 'checkout-1' } }], new Date()),
+    );
+    assert.equal(refired.status, 200, `re-fired delivery: ${refired.status}`);
+    const refiredId = ((await refired.json()) as { incidentId: string }).incidentId;
+    assert.notEqual(refiredId, alertIncidentId, 'firing again after resolution opens a new incident');
+    // Someone in its live document (a bare collaboration socket is enough to count as an editor).
+    const { default: WebSocket } = await import('ws');
+    const editor = new WebSocket(`${base.replace(/^http/, 'ws')}/collab/${refiredId}?token=${encodeURIComponent(adminToken)}`);
+    await new Promise((resolve, reject) => editor.once('open', resolve).once('error', reject));
+    await riley.goto(`${base}/#/incidents/${refiredId}`);
+    await riley.locator('.previous', { hasText: 'This alert group fired before' }).getByRole('link', { name: alertTitle }).waitFor();
+    await riley.locator('.editors', { hasText: 'Administrator' }).waitFor({ timeout: 5000 });
+    await riley.getByRole('button', { name: 'Acknowledge / take command' }).waitFor();
+    await shot(riley, '14b-refired-incident');
+    editor.close();
+
     // The postmortem of the first incident: resolve, start, write; the responder follows live.
     await admin.goto(incidentUrl);
     await admin.getByRole('heading', { name: `${title} (payment gateway)`, level: 1 }).waitFor();
@@ -367,6 +392,8 @@ async function main(): Promise<void> {
     // The Markdown export: shown, and downloaded as a file made in the browser.
     await admin.getByRole('button', { name: 'Show Markdown' }).click();
     await admin.locator('.markdown-source', { hasText: 'Canary stage for payment gateway config' }).waitFor();
+    await admin.locator('.markdown-source').scrollIntoViewIfNeeded();
+    await shot(admin, '17b-markdown', false);
     const [download] = await Promise.all([admin.waitForEvent('download'), admin.getByRole('button', { name: 'Download .md' }).click()]);
     assert.match(download.suggestedFilename(), /^postmortem-checkout-returns-500.*\.md$/);
     const markdown = fs.readFileSync(await download.path(), 'utf8');
