@@ -211,8 +211,8 @@ function workflowPanel(ctx, id, apply) {
 /** The Markdown export: shown on request and downloadable as a .md file, built in the browser. */
 function markdownPanel(ctx, id) {
   const errors = errorBox();
-  const pre = h('pre', { class: 'markdown-source', tabindex: '0', hidden: true });
-  const show = h('button', { type: 'button', class: 'btn' }, 'Show Markdown');
+  const pre = h('pre', { class: 'markdown-source', id: 'markdown-source', tabindex: '0', 'aria-label': 'Markdown export', hidden: true });
+  const show = h('button', { type: 'button', class: 'btn', 'aria-controls': 'markdown-source', 'aria-expanded': 'false' }, 'Show Markdown');
   const download = h('button', { type: 'button', class: 'btn' }, 'Download .md');
   let url = null;
   let stale = true;
@@ -227,12 +227,14 @@ function markdownPanel(ctx, id) {
     if (!pre.hidden && !stale) {
       pre.hidden = true;
       show.textContent = 'Show Markdown';
+      show.setAttribute('aria-expanded', 'false');
       return;
     }
     try {
       pre.textContent = (await fetchMarkdown()).markdown;
       pre.hidden = false;
       show.textContent = 'Hide Markdown';
+      show.setAttribute('aria-expanded', 'true');
     } catch (error) {
       errors.show(error);
     }
