@@ -509,6 +509,10 @@ async function main(): Promise<void> {
     await phone.getByRole('heading', { name: /^Postmortem: / }).waitFor();
     await phone.locator('form.action-item').first().waitFor();
     await shot(phone, '11b-phone-postmortem', false);
+    await phone.goto(`${base}/#/postmortems`);
+    await phone.locator('.metrics-table').waitFor();
+    await phone.locator('table.owed').waitFor();
+    await shot(phone, '11c-phone-postmortems');
 
     // A viewer, in the dark theme: everything visible, nothing to change.
     const viewerEmail = `vera-${Date.now()}@example.test`;
