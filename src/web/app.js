@@ -1,6 +1,7 @@
 /**
  * The Sitrep console: session, API clients, the top bar and a hash router.
- * Routes: `#/` board, `#/wall` wall mode, `#/declare`, `#/incidents/<id>`.
+ * Routes: `#/` board, `#/wall` wall mode, `#/declare`, `#/incidents/<id>`,
+ * `#/postmortems` (owed and metrics), `#/postmortems/<id>`, `#/admin`.
  * Hash routing keeps the server a plain static file server.
  */
 import { announce, h, replace } from './dom.js';
@@ -8,9 +9,12 @@ import { GraphQLWsClient, HttpClient } from './graphql-client.js';
 import { ME } from './queries.js';
 import { clearSession, getToken, getUser, saveUser } from './session.js';
 import * as board from './views/board.js';
+import * as admin from './views/admin.js';
 import * as declare from './views/declare.js';
 import * as incident from './views/incident.js';
 import * as login from './views/login.js';
+import * as postmortem from './views/postmortem.js';
+import * as postmortems from './views/postmortems.js';
 import * as wall from './views/wall.js';
 
 const main = document.getElementById('main');
@@ -74,8 +78,10 @@ function resolve(path) {
   if (path === '/' || path === '/incidents') return { view: board, args: {} };
   if (path === '/wall') return { view: wall, args: {} };
   if (path === '/declare') return { view: declare, args: {} };
-  const match = /^\/incidents\/([^/]+)$/.exec(path);
-  if (match) return { view: incident, args: { id: decodeURIComponent(match[1]) } };
+  if (path === '/postmortems') return { view: postmortems, args: {} };
+  if (path === '/admin') return { view: admin, args: {} };
+  const match = /^\/(incidents|postmortems)\/([^/]+)$/.exec(path);
+  if (match) return { view: match[1] === 'incidents' ? incident : postmortem, args: { id: decodeURIComponent(match[2]) } };
   return null;
 }
 
@@ -117,6 +123,8 @@ function renderTopbar(path) {
       { 'aria-label': 'Main' },
       link('#/', 'Incidents', path === '/' || path.startsWith('/incidents')),
       user?.role !== 'VIEWER' ? link('#/declare', 'Declare incident', path === '/declare') : null,
+      link('#/postmortems', 'Postmortems', path.startsWith('/postmortems')),
+      user?.role === 'ADMIN' ? link('#/admin', 'Admin', path === '/admin') : null,
       link('#/wall', 'Wall mode', false),
     ),
     h('span', { class: 'live', id: 'live-state', role: 'status' }),

@@ -60,6 +60,15 @@ export function timeEl(iso, { relative = false } = {}) {
   return h('time', { datetime: iso, title: date.toISOString().replace('T', ' ').replace(/\.\d+Z$/, ' UTC') }, relative ? ago(iso) : dateTime.format(date));
 }
 
+const dateOnlyFormat = new Intl.DateTimeFormat(undefined, { dateStyle: 'medium' });
+
+/** `<time>` with the local date only (for tables), the UTC instant in its tooltip. */
+export function dateEl(iso) {
+  const el = timeEl(iso);
+  if (iso) el.textContent = dateOnlyFormat.format(new Date(iso));
+  return el;
+}
+
 /** Local clock time with seconds, e.g. for "last updated". */
 export function clock(date = new Date()) {
   return timeOnly.format(date);

@@ -114,3 +114,56 @@ export function urgency(a, b) {
     new Date(a.declaredAt).getTime() - new Date(b.declaredAt).getTime()
   );
 }
+
+export const POSTMORTEM_STATUS_LABELS = {
+  DRAFT: 'Draft',
+  IN_REVIEW: 'In review',
+  PUBLISHED: 'Published',
+};
+
+/** A postmortem status badge. */
+export function postmortemStatusBadge(status) {
+  return h('span', { class: `badge pm-status-${status.toLowerCase().replace('_', '-')}` }, POSTMORTEM_STATUS_LABELS[status] ?? status);
+}
+
+/** The sections of a postmortem, as `updatePostmortem` names them, in the SRE book's order. */
+export const POSTMORTEM_SECTIONS = [
+  ['summary', 'SUMMARY', 'Summary', 'What happened, in two or three sentences.'],
+  ['impact', 'IMPACT', 'Impact', 'Who was affected, how much and for how long (users, revenue, SLOs).'],
+  ['rootCauses', 'ROOT_CAUSES', 'Root causes', 'Why it happened: the conditions in systems and processes, not people.'],
+  ['trigger', 'TRIGGER', 'Trigger', 'What set it off (a deploy, a config push, a traffic spike).'],
+  ['resolution', 'RESOLUTION', 'Resolution', 'What stopped it and what restored service.'],
+  ['detection', 'DETECTION', 'Detection', 'How and when we found out; what would have told us sooner.'],
+];
+
+/** Lessons learned, as `lessonsLearned` names its lists. */
+export const LESSON_LISTS = [
+  ['wentWell', 'WENT_WELL', 'What went well'],
+  ['wentWrong', 'WENT_WRONG', 'What went wrong'],
+  ['gotLucky', 'GOT_LUCKY', 'Where we got lucky'],
+];
+
+export const ACTION_ITEM_KINDS = {
+  MITIGATE: 'Mitigate',
+  PREVENT: 'Prevent',
+  DETECT: 'Detect',
+  PROCESS: 'Process',
+};
+
+export const PRIORITIES = ['P0', 'P1', 'P2', 'P3'];
+
+export const ACTION_ITEM_STATUSES = {
+  OPEN: 'Open',
+  IN_PROGRESS: 'In progress',
+  DONE: 'Done',
+};
+
+/** `url` when it is an absolute http(s) URL (safe to put in an href), else null. */
+export function webUrl(url) {
+  if (!url) return null;
+  try {
+    return ['http:', 'https:'].includes(new URL(url).protocol) ? url : null;
+  } catch {
+    return null;
+  }
+}

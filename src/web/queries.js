@@ -1,8 +1,10 @@
 /**
  * Every GraphQL operation the console sends, in one place.
  * test/console/console.test.ts validates each of them against the public
- * contract (schema/contract.graphql) and the server's schema, since no
- * browser runs in CI: keep this file free of imports and logic.
+ * contract (schema/contract.graphql) or, for the few that use fields this
+ * server offers beyond it (marked "Beyond the contract"), against the
+ * server's schema, since no browser runs in CI: keep this file free of
+ * imports and logic.
  */
 
 const USER_FIELDS = `id name email role`;
@@ -17,7 +19,9 @@ const INCIDENT_DETAIL = `
   summary userVisibleDowntime sloBreached dataLoss monitoringFailure
   roles { role delegated assignedAt holder { ${USER_FIELDS} } }
   statusUpdates { id audience body postedAt author { ${USER_FIELDS} } }
-  document { markdown updatedAt }`;
+  document { markdown updatedAt }
+  alerts { id fingerprint status summary labels { name value } startsAt endsAt generatorURL }
+  postmortem { id status }`;
 
 const TIMELINE_EVENT = `id kind occurredAt body actor { ${USER_FIELDS} }`;
 
@@ -90,4 +94,105 @@ export const INCIDENT_UPDATED = `subscription IncidentUpdated($id: ID!) {
 
 export const TIMELINE_EVENT_ADDED = `subscription TimelineEventAdded($incidentId: ID!) {
   timelineEventAdded(incidentId: $incidentId) { ${TIMELINE_EVENT} }
+}`;
+
+export const ACKNOWLEDGE_INCIDENT = `mutation AcknowledgeIncident($id: ID!) {
+  acknowledgeIncident(id: $id) { ${INCIDENT_DETAIL} }
+}`;
+
+/** Beyond the contract: the previous incident of a re-firing alert group, who is in the live document, every handoff. */
+export const INCIDENT_CONTEXT = `query IncidentContext($id: ID!) {
+  incident(id: $id) {
+    id
+    previousIncident { id title status severity declaredAt resolvedAt }
+    activeEditors { id name }
+    roleHistory { role assignedAt relievedAt holder { id name } assignedBy { id name } }
+  }
+}`;
+
+export const CREATE_USER = `mutation CreateUser($input: CreateUserInput!) {
+  createUser(input: $input) { ${USER_FIELDS} }
+}`;
+
+/** Beyond the contract: integration users are marked. */
+export const ADMIN_USERS = `query AdminUsers { users { ${USER_FIELDS} createdAt isIntegration } }`;
+
+/** Beyond the contract: the token list and revocation. */
+export const API_TOKENS = `query ApiTokens($includeRevoked: Boolean!) {
+  apiTokens(includeRevoked: $includeRevoked) { id name role createdAt revokedAt }
+}`;
+
+export const CREATE_API_TOKEN = `mutation CreateApiToken($name: String!, $role: UserRole!) {
+  createApiToken(name: $name, role: $role) { token apiToken { id name role createdAt } }
+}`;
+
+/** Beyond the contract. */
+export const REVOKE_API_TOKEN = `mutation RevokeApiToken($id: ID!) {
+  revokeApiToken(id: $id) { id name role createdAt revokedAt }
+}`;
+
+const ACTION_ITEM = `id title kind priority status dueDate trackingUrl owner { ${USER_FIELDS} }`;
+
+/** Checklist, findings and triggers are beyond the contract. */
+const POSTMORTEM_FIELDS = `
+  id status summary impact rootCauses trigger detection resolution publishedAt updatedAt
+  incident { id title severity status declaredAt resolvedAt }
+  lessonsLearned { wentWell wentWrong gotLucky }
+  actionItems { ${ACTION_ITEM} }
+  checklist { key label done }
+  findings { section excerpt reason }
+  triggers
+  timeline { ${TIMELINE_EVENT} }`;
+
+export const START_POSTMORTEM = `mutation StartPostmortem($incidentId: ID!) {
+  startPostmortem(incidentId: $incidentId) { id status }
+}`;
+
+/** Beyond the contract. */
+export const POSTMORTEM = `query Postmortem($id: ID!) {
+  postmortem(id: $id) { ${POSTMORTEM_FIELDS} }
+}`;
+
+export const POSTMORTEM_MARKDOWN = `query PostmortemMarkdown($id: ID!) {
+  postmortem(id: $id) { id status markdown incident { id title } }
+}`;
+
+/** Beyond the contract. */
+export const UPDATE_POSTMORTEM = `mutation UpdatePostmortem($id: ID!, $input: UpdatePostmortemInput!) {
+  updatePostmortem(id: $id, input: $input) { ${POSTMORTEM_FIELDS} }
+}`;
+
+/** Beyond the contract. */
+export const SET_POSTMORTEM_STATUS = `mutation SetPostmortemStatus($id: ID!, $status: PostmortemStatus!) {
+  setPostmortemStatus(id: $id, status: $status) { ${POSTMORTEM_FIELDS} }
+}`;
+
+export const ADD_ACTION_ITEM = `mutation AddActionItem($postmortemId: ID!, $input: ActionItemInput!) {
+  addActionItem(postmortemId: $postmortemId, input: $input) { ${ACTION_ITEM} }
+}`;
+
+export const UPDATE_ACTION_ITEM = `mutation UpdateActionItem($id: ID!, $input: UpdateActionItemInput!) {
+  updateActionItem(id: $id, input: $input) { ${ACTION_ITEM} }
+}`;
+
+/** Beyond the contract. */
+export const POSTMORTEM_UPDATED = `subscription PostmortemUpdated($id: ID!) {
+  postmortemUpdated(id: $id) { ${POSTMORTEM_FIELDS} }
+}`;
+
+/** Beyond the contract: resolved incidents owing a postmortem, longest owed first. */
+export const POSTMORTEMS_OWED = `query PostmortemsOwed {
+  postmortemsOwed { ${INCIDENT_SUMMARY} postmortem { id status } }
+}`;
+
+const DURATION_STATS = `meanSeconds p90Seconds samples`;
+const METRICS = `incidentCount openActionItems postmortemsOwed
+  timeToMitigate { ${DURATION_STATS} } timeToResolve { ${DURATION_STATS} }`;
+
+/** Beyond the contract. */
+export const INCIDENT_METRICS = `query IncidentMetrics($from: DateTime, $to: DateTime, $severity: [Severity!]) {
+  incidentMetrics(from: $from, to: $to, severity: $severity) {
+    from to ${METRICS}
+    bySeverity { severity ${METRICS} }
+  }
 }`;

@@ -22,9 +22,16 @@
  * while a responder watches the board in a second browser, moves its status
  * with a note, adds a timeline note, toggles a postmortem flag, posts a
  * status update, hands command to the responder (who sees each change arrive
- * live), meets an API error shown next to the form; then the wall mode, a
- * phone-sized board, and a hostile title that must stay text. It fails on
- * any page error, console error, or request that leaves the server's origin.
+ * live), meets an API error shown next to the form; an Alertmanager delivery
+ * (with an API token made through GraphQL) opens an incident that the
+ * responder acknowledges; the admin resolves the first incident and writes its
+ * postmortem (sections, blameless hint, lessons, action items, the server
+ * refusing an early publish, review, publish, frozen sections, action items
+ * still editable) while the responder follows it live, downloads the
+ * Markdown, looks at the postmortems owed and the metrics, and creates and
+ * revokes an API token in the admin page; then the wall mode, a phone-sized
+ * board, and a hostile title that must stay text. It fails on any page
+ * error, console error, or request that leaves the server's origin.
  */
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
@@ -47,6 +54,43 @@ async function gql(base: string, query: string, variables: Record<string, unknow
   const body = (await response.json()) as { data?: any; errors?: unknown[] };
   if (body.errors?.length) throw new Error(JSON.stringify(body.errors));
   return body.data;
+}
+
+/** An Alertmanager webhook delivery (payload version 4) with the given alerts. */
+function alertmanagerPayload(
+  group: string,
+  alerts: Array<{ fingerprint: string; summary: string; generatorURL: string; labels?: Record<string, string> }>,
+  startsAt = new Date(Date.now() - 120_000),
+) {
+  const commonLabels = { alertname: group, service: 'checkout', severity: 'critical' };
+  return {
+    version: '4',
+    groupKey: `{}:{alertname="${group}"}`,
+    truncatedAlerts: 0,
+    status: 'firing',
+    receiver: 'sitrep',
+    groupLabels: { alertname: group },
+    commonLabels,
+    commonAnnotations: {},
+    externalURL: 'http://alertmanager.invalid:9093',
+    alerts: alerts.map((a) => ({
+      status: 'firing',
+      labels: { ...commonLabels, ...a.labels },
+      annotations: { summary: a.summary },
+      startsAt: startsAt.toISOString(),
+      endsAt: '0001-01-01T00:00:00Z',
+      generatorURL: a.generatorURL,
+      fingerprint: a.fingerprint,
+    })),
+  };
+}
+
+async function postAlerts(base: string, token: string, payload: unknown) {
+  return fetch(`${base}/webhooks/alertmanager`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
+    body: JSON.stringify(payload),
+  });
 }
 
 async function main(): Promise<void> {
@@ -74,6 +118,8 @@ async function main(): Promise<void> {
     { i: { email: responderEmail, name: 'Riley Responder', password: RESPONDER_PASSWORD, role: 'RESPONDER' } },
     adminToken,
   );
+
+  const run = Date.now() % 100_000;
 
   const browser = await chromium.launch({
     executablePath: CHROMIUM,
@@ -108,7 +154,7 @@ async function main(): Promise<void> {
   };
 
   try {
-    const admin = await (await browser.newContext({ viewport: { width: 1440, height: 1000 } })).newPage();
+    const admin = await (await browser.newContext({ viewport: { width: 1440, height: 1000 }, acceptDownloads: true })).newPage();
     const riley = await (await browser.newContext({ viewport: { width: 1280, height: 900 } })).newPage();
     watch(admin, 'admin');
     watch(riley, 'riley');
@@ -195,6 +241,222 @@ async function main(): Promise<void> {
     console.log('live: the handover reached the new commander');
     await shot(admin, '06-incident-admin');
     await shot(riley, '07-incident-riley-commander');
+    const incidentUrl = admin.url();
+
+    // Alert intake: an API token made through GraphQL, an Alertmanager delivery, and a person acknowledging.
+    const alertToken = (
+      await gql(base, `mutation($n: String!) { createApiToken(name: $n, role: RESPONDER) { token } }`, { n: `alertmanager-e2e-${run}` }, adminToken)
+    ).createApiToken.token;
+    const group = `CheckoutErrorRate${run}`;
+    const delivered = await postAlerts(
+      base,
+      alertToken,
+      alertmanagerPayload(group, [
+        { fingerprint: `fp-a-${run}`, summary: 'Checkout 5xx ratio above 5% for 5 minutes', generatorURL: 'http://prometheus.invalid:9090/graph?g0.expr=checkout_5xx', labels: { instance: 'checkout-1' } },
+        { fingerprint: `fp-b-${run}`, summary: 'Checkout 5xx ratio above 5% on a second instance', generatorURL: 'javascript:alert(1)', labels: { instance: 'checkout-2' } },
+      ]),
+    );
+    assert.equal(delivered.status, 200, `Alertmanager delivery: ${delivered.status} ${await delivered.clone().text()}`);
+    const alertIncidentId = ((await delivered.json()) as { incidentId: string }).incidentId;
+    const alertTitle = (await gql(base, `query($id: ID!) { incident(id: $id) { title } }`, { id: alertIncidentId }, adminToken)).incident.title;
+    await riley.getByRole('link', { name: 'Incidents', exact: true }).click();
+    const alertRow = riley.locator('tr', { has: riley.getByRole('link', { name: alertTitle }) });
+    await alertRow.locator('.badge.unack').waitFor({ timeout: 5000 });
+    await alertRow.getByRole('link', { name: alertTitle }).click();
+    await riley.getByRole('heading', { name: alertTitle, level: 1 }).waitFor();
+    await riley.locator('.alerts .alert').nth(1).waitFor();
+    assert.equal(await riley.locator('.alerts a', { hasText: 'Source' }).count(), 1, 'only the http(s) generatorURL becomes a link');
+    assert.equal(await riley.locator('.alerts a[href^="javascript"]').count(), 0);
+    await riley.locator('.alerts .label', { hasText: 'instance=checkout-2' }).waitFor();
+    await shot(riley, '13-alert-incident-unacknowledged');
+    await riley.getByRole('button', { name: 'Acknowledge / take command' }).click();
+    await riley.locator('.facts', { hasText: 'Acknowledged' }).waitFor({ timeout: 5000 });
+    assert.equal(await riley.locator('.ack-box').isHidden(), true, 'the call to acknowledge goes away');
+    await riley.locator('.facts div', { hasText: 'Commander' }).filter({ hasText: 'Riley Responder' }).waitFor();
+    await riley.locator('.head-badges .badge.unack').waitFor({ state: 'detached' });
+    await riley.locator('.role-history summary').click();
+    await riley.locator('.role-history .stint.current-stint', { hasText: 'Riley Responder' }).waitFor();
+    await shot(riley, '14-alert-incident-acknowledged');
+    console.log('alerts: the responder acknowledged the alert-opened incident');
+
+    // The group fires again after people resolved its incident: a new incident that links the previous one.
+    await gql(base, `mutation($id: ID!) { setIncidentStatus(id: $id, status: RESOLVED, note: "Error ratio back to normal") { id } }`, { id: alertIncidentId }, adminToken);
+    const refired = await postAlerts(
+      base,
+      alertToken,
+      alertmanagerPayload(group, [{ fingerprint: `fp-a-${run}`, summary: 'Checkout 5xx ratio above 5% for 5 minutes', generatorURL: 'https://prometheus.invalid/graph', labels: { instance: 'checkout-1' } }], new Date()),
+    );
+    assert.equal(refired.status, 200, `re-fired delivery: ${refired.status}`);
+    const refiredId = ((await refired.json()) as { incidentId: string }).incidentId;
+    assert.notEqual(refiredId, alertIncidentId, 'firing again after resolution opens a new incident');
+    // Someone in its live document (a bare collaboration socket is enough to count as an editor).
+    const { default: WebSocket } = await import('ws');
+    const editor = new WebSocket(`${base.replace(/^http/, 'ws')}/collab/${refiredId}?token=${encodeURIComponent(adminToken)}`);
+    await new Promise((resolve, reject) => editor.once('open', resolve).once('error', reject));
+    await riley.goto(`${base}/#/incidents/${refiredId}`);
+    await riley.locator('.previous', { hasText: 'This alert group fired before' }).getByRole('link', { name: alertTitle }).waitFor();
+    await riley.locator('.editors', { hasText: 'Administrator' }).waitFor({ timeout: 5000 });
+    await riley.getByRole('button', { name: 'Acknowledge / take command' }).waitFor();
+    await shot(riley, '14b-refired-incident');
+    editor.close();
+
+    // The postmortem of the first incident: resolve, start, write; the responder follows live.
+    await admin.goto(incidentUrl);
+    await admin.getByRole('heading', { name: `${title} (payment gateway)`, level: 1 }).waitFor();
+    await admin.getByLabel('Move to').selectOption('RESOLVED');
+    await admin.getByRole('button', { name: 'Change status' }).click();
+    await admin.locator('.head-badges .status-resolved').waitFor();
+    await admin.getByRole('button', { name: 'Start postmortem' }).click();
+    await admin.getByRole('heading', { name: /^Postmortem: / }).waitFor();
+    assert.match(admin.url(), /#\/postmortems\/[^/]+$/);
+    const postmortemUrl = admin.url();
+    await admin.locator('.checklist li').first().waitFor();
+    await riley.goto(incidentUrl);
+    await riley.getByRole('link', { name: 'Open postmortem' }).click();
+    await riley.getByRole('heading', { name: /^Postmortem: / }).waitFor();
+
+    await admin.getByLabel('Root causes', { exact: true }).fill('A configuration push without a canary. Riley Responder should have checked the gateway config.');
+    await admin.getByLabel('Trigger', { exact: true }).fill('Config push 2026.11.3 to the EU payment gateway.');
+    await admin.getByRole('button', { name: 'Save sections' }).click();
+    await admin.locator('.findings', { hasText: 'Riley Responder should have checked' }).waitFor({ timeout: 5000 });
+    await riley.waitForFunction(() => (globalThis as any).document.querySelector('textarea[name="trigger"]')?.value.includes('Config push 2026.11.3'), undefined, { timeout: 5000 });
+    console.log('live: the section edit reached the second browser');
+    // Blameless rewrite: the hint goes away.
+    await admin.getByLabel('Root causes', { exact: true }).fill('A configuration push reached every EU gateway at once: the pipeline had no canary stage for gateway config.');
+    await admin.getByRole('button', { name: 'Save sections' }).click();
+    await admin.locator('.findings').waitFor({ state: 'detached', timeout: 5000 });
+
+    // Review with open items: Publish is disabled and says why; forced, the server refuses.
+    await admin.getByRole('button', { name: 'Send for review' }).click();
+    await admin.locator('.head-badges .pm-status-in-review').waitFor();
+    const publish = admin.getByRole('button', { name: 'Publish' });
+    assert.equal(await publish.isDisabled(), true, 'publishing waits for the checklist');
+    await admin.locator('.publish-why', { hasText: 'At least one PREVENT action item' }).waitFor();
+    await publish.evaluate((b: any) => (b.disabled = false));
+    await publish.click();
+    const refusal = admin.locator('.panel', { has: admin.getByRole('heading', { name: 'Status' }) }).locator('.error-box');
+    await refusal.waitFor();
+    assert.match(await refusal.innerText(), /BAD_USER_INPUT[\s\S]*checklist items are open/);
+    await shot(admin, '15-postmortem-refused');
+
+    // Lessons learned, three lists.
+    for (const [list, entries] of [
+      ['What went well', ['The rollback took four minutes']],
+      ['What went wrong', ['No canary for gateway config', 'The alert fired 20 minutes late']],
+      ['Where we got lucky', ['It happened outside the EU peak']],
+    ] as const) {
+      const group = admin.getByRole('group', { name: list });
+      for (const entry of entries) {
+        await group.getByRole('button', { name: 'Add an entry' }).click();
+        await group.getByRole('textbox').last().fill(entry);
+      }
+    }
+    await admin.getByRole('button', { name: 'Save lessons' }).click();
+    await admin.locator('.checklist li.done', { hasText: 'lessons-learned list' }).waitFor({ timeout: 5000 });
+
+    // Action items: a PREVENT item owned by the responder, a DETECT item, then an edit.
+    const addForm = admin.locator('form.add-action-item');
+    await addForm.getByLabel('Title').fill('Canary stage for payment gateway config');
+    await addForm.getByLabel('Kind').selectOption('PREVENT');
+    await addForm.getByLabel('Priority').selectOption('P0');
+    await addForm.getByLabel('Owner').selectOption({ label: 'Riley Responder' });
+    await addForm.getByLabel('Due (UTC)').fill('2026-12-15');
+    await addForm.getByLabel('Tracking URL (optional)').fill('https://tracker.invalid/PAY-101');
+    await addForm.getByRole('button', { name: 'Add action item' }).click();
+    await admin.locator('form.action-item').first().waitFor();
+    await addForm.getByLabel('Title').fill('Page on gateway 5xx within 2 minutes');
+    await addForm.getByLabel('Kind').selectOption('DETECT');
+    await addForm.getByLabel('Owner').selectOption({ label: 'Riley Responder' });
+    await addForm.getByRole('button', { name: 'Add action item' }).click();
+    await admin.locator('form.action-item').nth(1).waitFor();
+    const firstItem = admin.locator('form.action-item').first();
+    await firstItem.getByLabel('Status').selectOption('IN_PROGRESS');
+    await firstItem.getByRole('button', { name: 'Save item' }).click();
+    await riley.waitForFunction(() => (globalThis as any).document.querySelector('form.action-item select[name="status"]')?.value === 'IN_PROGRESS', undefined, { timeout: 5000 });
+    await admin.locator('.checklist li.open').waitFor({ state: 'detached', timeout: 5000 });
+    assert.equal(await publish.isEnabled(), true, 'the checklist is complete');
+    await shot(admin, '16-postmortem-ready');
+
+    // Publish: sections freeze, action items stay editable.
+    await publish.click();
+    await admin.locator('.head-badges .pm-status-published').waitFor();
+    await riley.locator('.head-badges .pm-status-published').waitFor({ timeout: 5000 });
+    assert.equal(await admin.getByLabel('Root causes', { exact: true }).getAttribute('readonly'), '', 'sections are read-only once published');
+    assert.equal(await admin.getByRole('button', { name: 'Save sections' }).isHidden(), true);
+    await firstItem.getByLabel('Status').selectOption('DONE');
+    await firstItem.getByRole('button', { name: 'Save item' }).click();
+    await admin.locator('form.action-item.done').first().waitFor({ timeout: 5000 });
+    await shot(admin, '17-postmortem-published');
+    await shot(riley, '18-postmortem-riley-live');
+
+    // The Markdown export: shown, and downloaded as a file made in the browser.
+    await admin.getByRole('button', { name: 'Show Markdown' }).click();
+    await admin.locator('.markdown-source', { hasText: 'Canary stage for payment gateway config' }).waitFor();
+    await admin.locator('.markdown-source').scrollIntoViewIfNeeded();
+    await shot(admin, '17b-markdown', false);
+    const [download] = await Promise.all([admin.waitForEvent('download'), admin.getByRole('button', { name: 'Download .md' }).click()]);
+    assert.match(download.suggestedFilename(), /^postmortem-checkout-returns-500.*\.md$/);
+    const markdown = fs.readFileSync(await download.path(), 'utf8');
+    assert.match(markdown, /no canary stage for gateway config/);
+    assert.match(markdown, /Canary stage for payment gateway config/);
+    fs.writeFileSync(path.join(SHOTS, download.suggestedFilename()), markdown);
+    console.log(`markdown: downloaded ${download.suggestedFilename()} (${markdown.length} characters)`);
+
+    // Postmortems owed and the metrics: an incident resolved with a trigger and no postmortem.
+    const owedTitle = `Stale CDN cache served old prices (#${run})`;
+    const owedId = (await gql(base, `mutation($i: DeclareIncidentInput!) { declareIncident(input: $i) { id } }`, { i: { title: owedTitle, severity: 'SEV2', trigger: 'USER_REPORT' } }, adminToken)).declareIncident.id;
+    await gql(base, `mutation($id: ID!) { updateIncident(id: $id, input: { userVisibleDowntime: true }) { id } }`, { id: owedId }, adminToken);
+    await gql(base, `mutation($id: ID!) { setIncidentStatus(id: $id, status: RESOLVED, note: "Purged the cache") { id } }`, { id: owedId }, adminToken);
+    await admin.getByRole('link', { name: 'Postmortems', exact: true }).click();
+    await admin.getByRole('heading', { name: 'Postmortems', level: 1 }).waitFor();
+    const owedRow = admin.locator('table.owed tr', { hasText: owedTitle });
+    await owedRow.waitFor();
+    await owedRow.getByText('User-visible downtime').waitFor();
+    assert.equal(await admin.locator('table.owed tr', { hasText: `${title} (payment gateway)` }).count(), 0, 'a published postmortem is no longer owed');
+    await admin.locator('.metrics-table').waitFor();
+    await admin.getByRole('link', { name: 'Last 7 days' }).click();
+    await admin.getByRole('heading', { name: 'Response metrics, last 7 days' }).waitFor();
+    await admin.locator('.metrics-table').waitFor();
+    await shot(admin, '19-postmortems-owed-metrics');
+    await owedRow.getByRole('link', { name: owedTitle }).click();
+    await admin.getByRole('heading', { name: owedTitle, level: 1 }).waitFor();
+
+    // Admin: a token made and revoked in the page; the revoked token is refused at once.
+    assert.equal(await riley.getByRole('link', { name: 'Admin' }).count(), 0, 'the admin page is not offered to others');
+    await riley.goto(`${base}/#/admin`);
+    await riley.getByRole('heading', { name: 'Admins only' }).waitFor();
+    await admin.getByRole('link', { name: 'Admin', exact: true }).click();
+    await admin.getByRole('heading', { name: 'Admin', level: 1 }).waitFor();
+    const tokenName = `grafana-e2e-${run}`;
+    const tokenForm = admin.locator('form.create-token');
+    await tokenForm.getByLabel('Name').fill(tokenName);
+    await tokenForm.getByRole('button', { name: 'Create token' }).click();
+    const secret = await admin.locator('.secret-box input.secret').inputValue();
+    assert.match(secret, /^sitrep_/);
+    await admin.locator('.secret-box', { hasText: 'shown only this once' }).waitFor();
+    await admin.locator('.config', { hasText: '/webhooks/alertmanager' }).waitFor();
+    await shot(admin, '20-admin-token-created');
+    assert.equal((await postAlerts(base, secret, alertmanagerPayload(`Grafana${run}`, [{ fingerprint: `fp-g-${run}`, summary: 'Dashboards slow', generatorURL: '' }]))).status, 200);
+    await admin.getByRole('button', { name: 'I have stored it' }).click();
+    assert.equal(await admin.locator('.secret-box').count(), 0, 'the secret is gone for good');
+    const tokenRow = admin.locator('tr', { hasText: tokenName });
+    await tokenRow.getByRole('button', { name: 'Revoke…' }).click();
+    await tokenRow.getByRole('button', { name: 'Cancel' }).click();
+    await tokenRow.getByRole('button', { name: 'Revoke…' }).click();
+    await tokenRow.getByRole('button', { name: 'Revoke now' }).click();
+    await tokenRow.waitFor({ state: 'detached' });
+    assert.equal((await postAlerts(base, secret, alertmanagerPayload(`Grafana${run}`, [{ fingerprint: `fp-g-${run}`, summary: 'Dashboards slow', generatorURL: '' }]))).status, 401, 'a revoked token is refused');
+    await admin.getByLabel('Show revoked tokens').check();
+    await admin.locator('tr.revoked', { hasText: tokenName }).waitFor();
+    const userForm = admin.locator('form.create-user');
+    await userForm.getByLabel('Name').fill('Pat Planner');
+    await userForm.getByLabel('Email').fill(`pat-${run}@example.test`);
+    await userForm.getByLabel('Initial password').fill('planner-pass-123');
+    await userForm.getByLabel('Role').selectOption('VIEWER');
+    await userForm.getByRole('button', { name: 'Create user' }).click();
+    await admin.locator('table tr', { hasText: `pat-${run}@example.test` }).waitFor();
+    await shot(admin, '21-admin');
+    console.log('admin: token created, used, revoked and refused; user created');
 
     // More incidents for the board and the wall, including a hostile title.
     const hostile = `<img src=x onerror="window.__xss=1"> & "quotes"`;
@@ -238,11 +500,19 @@ async function main(): Promise<void> {
     const phone = await (await browser.newContext({ viewport: { width: 390, height: 844 }, deviceScaleFactor: 2 })).newPage();
     watch(phone, 'phone');
     await signIn(phone, responderEmail, RESPONDER_PASSWORD);
-    await phone.getByRole('link', { name: title }).waitFor();
+    await phone.getByRole('link', { name: alertTitle }).waitFor();
     await shot(phone, '10-phone-board', false);
-    await phone.getByRole('link', { name: title }).click();
-    await phone.getByRole('heading', { name: title, level: 1 }).waitFor();
+    await phone.getByRole('link', { name: alertTitle }).click();
+    await phone.getByRole('heading', { name: alertTitle, level: 1 }).waitFor();
     await shot(phone, '11-phone-incident', false);
+    await phone.goto(postmortemUrl);
+    await phone.getByRole('heading', { name: /^Postmortem: / }).waitFor();
+    await phone.locator('form.action-item').first().waitFor();
+    await shot(phone, '11b-phone-postmortem', false);
+    await phone.goto(`${base}/#/postmortems`);
+    await phone.locator('.metrics-table').waitFor();
+    await phone.locator('table.owed').waitFor();
+    await shot(phone, '11c-phone-postmortems');
 
     // A viewer, in the dark theme: everything visible, nothing to change.
     const viewerEmail = `vera-${Date.now()}@example.test`;
@@ -251,11 +521,17 @@ async function main(): Promise<void> {
     watch(viewer, 'viewer');
     await signIn(viewer, viewerEmail, RESPONDER_PASSWORD);
     assert.equal(await viewer.getByRole('link', { name: 'Declare incident' }).count(), 0, 'viewers are not offered declaring');
-    await viewer.getByRole('link', { name: title }).click();
-    await viewer.getByRole('heading', { name: title, level: 1 }).waitFor();
+    await viewer.getByRole('link', { name: alertTitle }).click();
+    await viewer.getByRole('heading', { name: alertTitle, level: 1 }).waitFor();
     await viewer.getByText('You are a viewer').waitFor();
     assert.equal(await viewer.locator('main form').count(), 0, 'viewers get no forms');
     await shot(viewer, '12-viewer-dark');
+    await viewer.goto(postmortemUrl);
+    await viewer.getByRole('heading', { name: /^Postmortem: / }).waitFor();
+    await viewer.locator('form.action-item').first().waitFor();
+    assert.equal(await viewer.locator('main button:visible', { hasText: /Save|Add|Publish|Send for review/ }).count(), 0, 'viewers get nothing to save');
+    assert.equal(await viewer.locator('main form.add-action-item').count(), 0);
+    await shot(viewer, '12b-viewer-postmortem-dark');
 
     // Logout forgets the token.
     await admin.getByRole('button', { name: 'Log out' }).click();

@@ -1,13 +1,12 @@
 /**
- * One incident, live: header, status and severity, roles, timeline, status
- * updates, postmortem flags and triggers, and the live document (read-only).
+ * One incident, live: header, acknowledgement, status and severity, roles and
+ * their history, timeline, status updates, alerts, postmortem flags, triggers
+ * and the postmortem itself, and the live document (read-only).
  * Forms are built once and survive live updates, so typing is never lost
  * when someone else changes the incident.
  */
-import { announce, busy, duration, errorBox, field, h, newId, replace, select, timeEl } from '../dom.js';
+import { announce, busy, duration, errorBox, field, h, replace, select, timeEl } from '../dom.js';
 import {
-  FLAGS,
-  POSTMORTEM_TRIGGER_LABELS,
   SEVERITIES,
   SEVERITY_HINTS,
   STATUSES,
@@ -19,6 +18,9 @@ import {
   transitionLabel,
 } from '../labels.js';
 import { INCIDENT, INCIDENT_UPDATED, SET_INCIDENT_STATUS, TIMELINE_EVENT_ADDED, UPDATE_INCIDENT, USERS } from '../queries.js';
+import { acknowledgeBox, alertsPanel } from './incident-alerts.js';
+import { incidentContext } from './incident-context.js';
+import { postmortemPanel } from './incident-postmortem.js';
 import { rolesPanel } from './incident-roles.js';
 import { timelinePanel } from './incident-timeline.js';
 import { updatesPanel } from './incident-updates.js';
@@ -38,6 +40,8 @@ export function mount(main, ctx, { id }) {
   const apply = (next) => {
     incident = { ...incident, ...next };
     render();
+    // A change may be a handoff: the role history follows.
+    context.refresh();
     // The timeline entries a change records arrive over the socket; without one, fetch them.
     if (ctx.ws?.state !== 'connected') load();
   };
@@ -51,13 +55,17 @@ export function mount(main, ctx, { id }) {
   const postmortem = postmortemPanel(ctx, id, apply);
   const doc = documentPanel();
   const edit = editForm(ctx, id, apply);
+  const ack = acknowledgeBox(ctx, id, apply);
+  const alerts = alertsPanel();
+  const context = incidentContext(ctx, id);
+  doc.el.insertBefore(context.editors, doc.el.children[1]);
 
   const header = h('header', { class: 'incident-head' });
   const layout = h(
     'div',
     { class: 'incident-layout', hidden: true },
-    h('div', { class: 'col-main' }, readOnly ? null : status.el, timeline.el, updates.el, doc.el),
-    h('div', { class: 'col-side' }, roles.el, severity.el, postmortem.el),
+    h('div', { class: 'col-main' }, readOnly ? null : status.el, alerts.el, timeline.el, updates.el, doc.el),
+    h('div', { class: 'col-side' }, roles.el, context.history, severity.el, postmortem.el),
   );
   replace(
     main,
@@ -66,6 +74,8 @@ export function mount(main, ctx, { id }) {
       { class: 'incident', 'aria-labelledby': 'incident-title' },
       h('p', { class: 'crumbs' }, h('a', { href: '#/' }, '← Incidents')),
       header,
+      context.previous,
+      ack.el,
       loadErrors.el,
       readOnly ? h('p', { class: 'notice' }, 'You are a viewer: this incident is read-only for you.') : edit.el,
       layout,
@@ -94,6 +104,7 @@ export function mount(main, ctx, { id }) {
         fact('Commander', incident.commander.name),
         fact('Declared', timeEl(incident.declaredAt), h('span', { class: 'muted' }, ` (${TRIGGER_LABELS[incident.trigger] ?? incident.trigger})`)),
         fact(incident.resolvedAt ? 'Time to resolve' : 'Open for', h('span', { class: 'age', dataset: { declared: incident.declaredAt } }, duration(incident.declaredAt, incident.resolvedAt))),
+        incident.acknowledgedAt && incident.alerts.length ? fact('Acknowledged', timeEl(incident.acknowledgedAt), h('span', { class: 'muted' }, ` after ${duration(incident.declaredAt, incident.acknowledgedAt)}`)) : null,
         incident.mitigatedAt ? fact('Mitigated', timeEl(incident.mitigatedAt), h('span', { class: 'muted' }, ` after ${duration(incident.declaredAt, incident.mitigatedAt)}`)) : null,
         incident.resolvedAt ? fact('Resolved', timeEl(incident.resolvedAt)) : null,
       ),
@@ -101,6 +112,8 @@ export function mount(main, ctx, { id }) {
     if (focusInHeader) header.querySelector('h1')?.focus({ preventScroll: true });
     layout.hidden = false;
     edit.update(incident);
+    ack.update(incident);
+    alerts.update(incident);
     status.update(incident);
     severity.update(incident);
     postmortem.update(incident);
@@ -123,6 +136,7 @@ export function mount(main, ctx, { id }) {
       incident = rest;
       timeline.reset(events);
       render();
+      context.refresh();
     } catch (error) {
       if (!incident) replace(header, h('h1', { id: 'incident-title', tabindex: '-1' }, 'Incident'));
       loadErrors.show(error);
@@ -157,6 +171,7 @@ export function mount(main, ctx, { id }) {
     subscriptions.forEach((stop) => stop());
     offReconnect();
     clearInterval(ticker);
+    context.stop();
   };
 }
 
@@ -244,60 +259,6 @@ function severityPanel(ctx, id, apply) {
     update(incident) {
       hint.textContent = SEVERITY_HINTS[incident.severity];
       if (!form.contains(document.activeElement)) choice.value = incident.severity;
-    },
-  };
-}
-
-/** The four flags and the computed postmortem triggers. */
-function postmortemPanel(ctx, id, apply) {
-  const errors = errorBox();
-  const status = h('div', { class: 'pm-status' });
-  const switches = FLAGS.map(([name, label, hint]) => {
-    const input = h('input', { type: 'checkbox', role: 'switch', name, disabled: ctx.user?.role === 'VIEWER' });
-    const hintId = newId('flag');
-    input.setAttribute('aria-describedby', hintId);
-    const flag = { name, input, pending: false };
-    input.addEventListener('change', async () => {
-      errors.clear();
-      input.disabled = true;
-      flag.pending = true;
-      try {
-        apply((await ctx.api.request(UPDATE_INCIDENT, { id, input: { [name]: input.checked } })).updateIncident);
-      } catch (error) {
-        input.checked = !input.checked;
-        errors.show(error);
-      } finally {
-        input.disabled = false;
-        flag.pending = false;
-      }
-    });
-    input.id = newId('switch');
-    // The hint describes the switch but stays out of its name.
-    return Object.assign(flag, {
-      el: h('div', { class: 'switch' }, input, h('span', { class: 'switch-label' }, h('label', { for: input.id }, label), h('span', { class: 'hint', id: hintId }, hint))),
-    });
-  });
-  return {
-    el: h(
-      'section',
-      { class: 'panel', 'aria-labelledby': 'pm-title' },
-      h('h2', { id: 'pm-title' }, 'Postmortem'),
-      status,
-      h('fieldset', { class: 'flags' }, h('legend', {}, 'What happened'), switches.map((s) => s.el)),
-      errors.el,
-    ),
-    update(incident) {
-      // A switch waiting for its own answer is not overwritten by an older state.
-      for (const s of switches) if (!s.pending) s.input.checked = Boolean(incident[s.name]);
-      replace(
-        status,
-        incident.postmortemRequired
-          ? [
-              h('p', { class: 'pm-required' }, postmortemBadge(incident.postmortemTriggers), ' A blameless postmortem is required because:'),
-              h('ul', { class: 'triggers' }, incident.postmortemTriggers.map((t) => h('li', {}, POSTMORTEM_TRIGGER_LABELS[t] ?? t))),
-            ]
-          : h('p', { class: 'muted' }, 'No postmortem trigger so far.'),
-      );
     },
   };
 }

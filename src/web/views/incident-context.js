@@ -1,0 +1,82 @@
+/**
+ * What the server knows about an incident beyond the contract: the incident
+ * a re-firing alert group had before, who has the live document open, and
+ * the record of every handoff. Fetched with the incident, after each change,
+ * and every 20 seconds (editors come and go without an incident event).
+ */
+import { h, replace, timeEl } from '../dom.js';
+import { ROLE_LABELS, statusBadge } from '../labels.js';
+import { INCIDENT_CONTEXT } from '../queries.js';
+
+const REFRESH_MS = 20_000;
+
+/**
+ * @param {any} ctx
+ * @param {string} id
+ */
+export function incidentContext(ctx, id) {
+  const previous = h('p', { class: 'notice previous', hidden: true });
+  const editors = h('p', { class: 'editors muted small', hidden: true });
+  const history = h('ol', { class: 'stints' });
+  const historyCount = h('span', { class: 'muted small' });
+  const historyEl = h(
+    'details',
+    { class: 'panel role-history' },
+    h('summary', {}, h('h2', { class: 'inline-h2' }, 'Role history '), historyCount),
+    h('p', { class: 'hint' }, 'Every assignment and handoff, oldest first.'),
+    history,
+  );
+  let timer = null;
+  let generation = 0;
+
+  function render(incident) {
+    const p = incident.previousIncident;
+    previous.hidden = !p;
+    if (p) {
+      replace(previous, 'This alert group fired before: ', h('a', { href: `#/incidents/${encodeURIComponent(p.id)}` }, p.title), ' ', statusBadge(p.status), ' declared ', timeEl(p.declaredAt), '.');
+    }
+    editors.hidden = incident.activeEditors.length === 0;
+    editors.textContent = `In the live document now: ${incident.activeEditors.map((u) => u.name).join(', ')}`;
+    historyCount.textContent = `(${incident.roleHistory.length})`;
+    replace(
+      history,
+      incident.roleHistory.map((s) =>
+        h(
+          'li',
+          { class: ['stint', s.relievedAt ? 'relieved' : 'current-stint'] },
+          h('div', {}, h('span', { class: 'holder' }, s.holder.name), ' · ', ROLE_LABELS[s.role] ?? s.role),
+          h(
+            'div',
+            { class: 'muted small' },
+            s.relievedAt ? [timeEl(s.assignedAt), ' to ', timeEl(s.relievedAt)] : [h('strong', { class: 'now' }, 'Now'), ', since ', timeEl(s.assignedAt)],
+            s.assignedBy ? ` · by ${s.assignedBy.name}` : '',
+          ),
+        ),
+      ),
+    );
+  }
+
+  async function refresh() {
+    const mine = ++generation;
+    clearTimeout(timer);
+    try {
+      const { incident } = await ctx.api.request(INCIDENT_CONTEXT, { id });
+      if (mine === generation && incident) render(incident);
+    } catch {
+      // Secondary information: the next refresh tries again.
+    } finally {
+      if (mine === generation) timer = setTimeout(refresh, REFRESH_MS);
+    }
+  }
+
+  return {
+    previous,
+    editors,
+    history: historyEl,
+    refresh,
+    stop() {
+      generation += 1;
+      clearTimeout(timer);
+    },
+  };
+}
