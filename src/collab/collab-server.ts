@@ -14,6 +14,7 @@ import { CollabMetrics } from './collab-metrics';
 import { DocumentRegistry } from './document-registry';
 import type { DocumentRelay } from './document-relay';
 import type { DocumentStore } from './document-store';
+import { LocalEditorPresence, type EditorPresence } from './editor-presence';
 
 /** The path prefix of the collaboration socket: `/collab/<incidentId>?token=<token>`. */
 export const COLLAB_PATH = '/collab/';
@@ -33,6 +34,7 @@ export class CollabServer {
   private readonly connections = new Set<CollabConnection>();
   private readonly collabMetrics: CollabMetrics;
   private readonly pingTimer: NodeJS.Timeout;
+  private readonly presence: EditorPresence;
 
   constructor(
     private readonly deps: {
@@ -44,8 +46,11 @@ export class CollabServer {
       log: Logger;
       /** Relays live edits to other instances (when REDIS_URL is set). */
       relay?: DocumentRelay;
+      /** Shares `activeEditors` between instances (when REDIS_URL is set); this instance's sockets otherwise. */
+      presence?: EditorPresence;
     },
   ) {
+    this.presence = deps.presence ?? new LocalEditorPresence();
     this.collabMetrics = new CollabMetrics(deps.metrics);
     this.registry = new DocumentRegistry(deps.store, deps.config, this.collabMetrics, deps.log, deps.relay);
     // ws refuses bigger frames itself, closing only that socket with 1009, before buffering them.
@@ -58,13 +63,22 @@ export class CollabServer {
     this.wss.handleUpgrade(req, socket, head, (ws) => this.onSocket(ws, req));
   }
 
-  /** Distinct users with an open editing connection on the incident's document (on this instance). */
-  activeEditorIds(incidentId: string): string[] {
+  /** Distinct users with an open editing connection on the incident's document, on any instance behind the same Redis. */
+  activeEditorIds(incidentId: string): Promise<string[]> {
+    return this.presence.editors(incidentId, this.localEditorIds(incidentId));
+  }
+
+  /** Distinct users with an open editing connection on the incident's document, on this instance. */
+  private localEditorIds(incidentId: string): string[] {
     const ids = this.registry
       .connectionsOf(incidentId)
       .filter((c) => !c.isClosed && c.identity?.canEdit)
       .map((c) => c.identity!.userId);
     return [...new Set(ids)];
+  }
+
+  private presenceChanged(incidentId: string | undefined): void {
+    if (incidentId) this.presence.set(incidentId, this.localEditorIds(incidentId));
   }
 
   private onSocket(ws: WebSocket, req: IncomingMessage): void {
@@ -77,6 +91,7 @@ export class CollabServer {
       this.connections.delete(connection);
       metrics.websocketConnections.dec({ endpoint: 'collab' });
       this.registry.leave(connection);
+      this.presenceChanged(connection.document?.incidentId);
     });
     this.admit(connection, req).catch((error) => {
       log.error({ err: error }, 'admitting a collaboration socket failed');
@@ -103,6 +118,7 @@ export class CollabServer {
     if (connection.isClosed) return;
     connection.identity = { userId: auth.caller.userId, canEdit: can(auth.caller, Action.EditDocument) };
     this.registry.join(incidentId, connection);
+    this.presenceChanged(incidentId);
   }
 
   private ping(): void {
@@ -126,6 +142,7 @@ export class CollabServer {
     for (const connection of this.connections) connection.close(CloseCode.GOING_AWAY, 'server shutting down');
     await this.registry.close();
     this.deps.relay?.close();
+    await this.presence.close();
     await new Promise<void>((resolve) => this.wss.close(() => resolve()));
   }
 }
