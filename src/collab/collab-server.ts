@@ -34,7 +34,9 @@ export class CollabServer {
   private readonly connections = new Set<CollabConnection>();
   private readonly collabMetrics: CollabMetrics;
   private readonly pingTimer: NodeJS.Timeout;
+  private readonly recheckTimer: NodeJS.Timeout;
   private readonly presence: EditorPresence;
+  private rechecking = false;
 
   constructor(
     private readonly deps: {
@@ -56,6 +58,7 @@ export class CollabServer {
     // ws refuses bigger frames itself, closing only that socket with 1009, before buffering them.
     this.wss = new WebSocketServer({ noServer: true, maxPayload: deps.config.maxFrameBytes, perMessageDeflate: false });
     this.pingTimer = setInterval(() => this.ping(), PING_INTERVAL_MS).unref();
+    this.recheckTimer = setInterval(() => void this.recheck(), deps.config.recheckIntervalMs).unref();
   }
 
   /** Takes over an upgrade request routed to `/collab/`. */
@@ -116,9 +119,53 @@ export class CollabServer {
     const found: unknown[] = await this.deps.dataSource.query(`SELECT 1 FROM incidents WHERE id = $1`, [incidentId]);
     if (found.length === 0) return connection.close(CloseCode.NOT_FOUND, 'no such incident');
     if (connection.isClosed) return;
-    connection.identity = { userId: auth.caller.userId, canEdit: can(auth.caller, Action.EditDocument) };
+    connection.identity = { userId: auth.caller.userId, canEdit: can(auth.caller, Action.EditDocument), token };
     this.registry.join(incidentId, connection);
     this.presenceChanged(incidentId);
+  }
+
+  /**
+   * Checks every admitted socket's credential again, as at connect time: a
+   * token that expired or was revoked, or whose user is gone, closes the
+   * socket with 4401 (final for y-websocket: the client must log in again);
+   * a caller who may no longer read closes with 4403; one who may no longer
+   * edit stays connected read-only (their edits are dropped, as a VIEWER's).
+   * Editing rights gained meanwhile take effect on the next connection.
+   */
+  private async recheck(): Promise<void> {
+    if (this.rechecking) return;
+    this.rechecking = true;
+    try {
+      const outcomes = new Map<string, ReturnType<AuthService['fromToken']>>();
+      for (const connection of [...this.connections]) {
+        const identity = connection.identity;
+        if (!identity || connection.isClosed) continue;
+        if (!outcomes.has(identity.token)) outcomes.set(identity.token, this.deps.auth.fromToken(identity.token));
+        let auth: Awaited<ReturnType<AuthService['fromToken']>>;
+        try {
+          auth = await outcomes.get(identity.token)!;
+        } catch (error) {
+          // Our failure (say, the database is away), not the caller's: they keep the socket.
+          this.deps.log.warn({ err: error }, 're-checking a collaboration socket failed');
+          continue;
+        }
+        if (!auth.ok) {
+          connection.close(CloseCode.UNAUTHENTICATED, auth.reason.slice(0, 120));
+          continue;
+        }
+        const denied = denial(auth.caller, Action.Read);
+        if (denied) {
+          connection.close(CloseCode.FORBIDDEN, denied.slice(0, 120));
+          continue;
+        }
+        if (identity.canEdit && !can(auth.caller, Action.EditDocument)) {
+          identity.canEdit = false;
+          this.presenceChanged(connection.document?.incidentId);
+        }
+      }
+    } finally {
+      this.rechecking = false;
+    }
   }
 
   private ping(): void {
@@ -139,6 +186,7 @@ export class CollabServer {
   /** Closes every socket (1001) and stores every pending edit. */
   async close(): Promise<void> {
     clearInterval(this.pingTimer);
+    clearInterval(this.recheckTimer);
     for (const connection of this.connections) connection.close(CloseCode.GOING_AWAY, 'server shutting down');
     await this.registry.close();
     this.deps.relay?.close();
