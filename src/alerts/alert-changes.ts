@@ -7,6 +7,10 @@ export interface StoredAlert {
   fingerprint: string;
   status: AlertStatus;
   startsAt: Date;
+  labels: Record<string, string>;
+  annotations: Record<string, string>;
+  summary: string | null;
+  generatorURL: string | null;
 }
 
 /** What one delivery changes in a known group. */
@@ -15,12 +19,14 @@ export interface AlertChanges {
   /** Resolved again firing with a later startsAt (a stale re-delivery is ignored). */
   refired: Array<{ id: string; alert: IncomingAlert }>;
   resolved: Array<{ id: string; alert: IncomingAlert }>;
+  /** Known alerts whose labels, annotations, summary or generatorURL the sender changed. */
+  described: Array<{ id: string; alert: IncomingAlert }>;
 }
 
 /** Compares a delivery with the stored alerts of its group: a pure function. */
 export function diffAlerts(stored: StoredAlert[], incoming: IncomingAlert[]): AlertChanges {
   const byFingerprint = new Map(stored.map((a) => [a.fingerprint, a]));
-  const changes: AlertChanges = { added: [], refired: [], resolved: [] };
+  const changes: AlertChanges = { added: [], refired: [], resolved: [], described: [] };
   for (const alert of incoming) {
     const known = byFingerprint.get(alert.fingerprint);
     if (!known) changes.added.push(alert);
@@ -28,13 +34,31 @@ export function diffAlerts(stored: StoredAlert[], incoming: IncomingAlert[]): Al
     else if (known.status === AlertStatus.RESOLVED && alert.status === AlertStatus.FIRING && alert.startsAt > known.startsAt) {
       changes.refired.push({ id: known.id, alert });
     }
+    // A stale re-delivery (an earlier firing) must not bring back details the sender has since changed.
+    if (known && !alert.withoutDetails && alert.startsAt >= known.startsAt && !sameDetails(known, alert)) {
+      changes.described.push({ id: known.id, alert });
+    }
   }
   return changes;
 }
 
 /** True when a delivery changes nothing: a repeat, or a stale re-delivery. */
 export function isEmpty(changes: AlertChanges): boolean {
-  return !changes.added.length && !changes.refired.length && !changes.resolved.length;
+  return !changes.added.length && !changes.refired.length && !changes.resolved.length && !changes.described.length;
+}
+
+function sameDetails(stored: StoredAlert, incoming: IncomingAlert): boolean {
+  return (
+    stored.summary === incoming.summary &&
+    stored.generatorURL === incoming.generatorURL &&
+    sameMap(stored.labels, incoming.labels) &&
+    sameMap(stored.annotations, incoming.annotations)
+  );
+}
+
+function sameMap(a: Record<string, string>, b: Record<string, string>): boolean {
+  const keys = Object.keys(a);
+  return keys.length === Object.keys(b).length && keys.every((k) => Object.hasOwn(b, k) && a[k] === b[k]);
 }
 
 const LISTED = 10;

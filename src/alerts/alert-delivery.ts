@@ -13,6 +13,12 @@ export interface IncomingAlert {
   /** Null while firing (Alertmanager's Go zero time means "no end"). */
   endsAt: Date | null;
   generatorURL: string | null;
+  /**
+   * Set when the sender named the alert without describing it (a PagerDuty
+   * `resolve` carries only the dedup key): its empty labels and annotations
+   * must not replace the stored ones.
+   */
+  withoutDetails?: boolean;
 }
 
 /** One notification about one alert group, normalised from Alertmanager or PagerDuty. */
@@ -40,16 +46,35 @@ export function uniqueByFingerprint(alerts: IncomingAlert[]): IncomingAlert[] {
 }
 
 /**
- * The part of a delivery that dedup acts on: each alert's fingerprint, status
- * and times, and the truncation count. Labels and annotations are left out:
- * they do not change what Sitrep does with a delivery.
+ * The part of a delivery that dedup acts on: each alert's fingerprint, status,
+ * times, labels, annotations (summary included) and generatorURL, and the
+ * truncation count. Two deliveries with one hash are the same to Sitrep, so
+ * anything that Sitrep stores of an alert is in it: a repeat stays one read,
+ * and a relabelled or re-annotated alert takes the transactional path.
  */
 export function stateHashOf(alerts: IncomingAlert[], truncatedAlerts: number): string {
   const state = alerts
-    .map((a) => `${a.fingerprint}\u0000${a.status}\u0000${a.startsAt.getTime()}\u0000${a.endsAt?.getTime() ?? ''}`)
+    .map((a) =>
+      [
+        a.fingerprint,
+        a.status,
+        a.startsAt.getTime(),
+        a.endsAt?.getTime() ?? '',
+        canonical(a.labels),
+        canonical(a.annotations),
+        a.summary ?? '',
+        a.generatorURL ?? '',
+        a.withoutDetails ? '-' : '',
+      ].join('\u0000'),
+    )
     .sort()
     .join('\u0001');
   return crypto.createHash('sha256').update(`${truncatedAlerts}\u0002${state}`).digest('hex');
+}
+
+/** A map as JSON with its keys sorted, so that the senders' key order does not matter. */
+function canonical(map: Record<string, string>): string {
+  return JSON.stringify(Object.keys(map).sort().map((k) => [k, map[k]]));
 }
 
 /** True when the delivery has something firing (only then may it open an incident). */

@@ -27,6 +27,17 @@ interface GroupRow {
   truncated_alerts: number;
 }
 
+interface StoredAlertRow {
+  id: string;
+  fingerprint: string;
+  status: AlertStatus;
+  starts_at: Date;
+  labels: Record<string, string>;
+  annotations: Record<string, string>;
+  summary: string | null;
+  generator_url: string | null;
+}
+
 /** Claims can lose to a concurrent delivery only a few times in a row; more means a bug. */
 const MAX_CLAIM_ATTEMPTS = 5;
 
@@ -146,12 +157,18 @@ export class AlertIntakeService {
 
   private async update(tx: Tx, actor: Caller, group: GroupRow, incident: Incident, delivery: AlertDelivery): Promise<IntakeResult> {
     const stored: StoredAlert[] = (
-      await tx.manager.query(`SELECT id, fingerprint, status, starts_at FROM alerts WHERE group_id = $1`, [group.id])
-    ).map((r: { id: string; fingerprint: string; status: AlertStatus; starts_at: Date }) => ({
+      await tx.manager.query(`SELECT id, fingerprint, status, starts_at, labels, annotations, summary, generator_url FROM alerts WHERE group_id = $1`, [
+        group.id,
+      ])
+    ).map((r: StoredAlertRow) => ({
       id: r.id,
       fingerprint: r.fingerprint,
       status: r.status,
       startsAt: r.starts_at,
+      labels: r.labels,
+      annotations: r.annotations,
+      summary: r.summary,
+      generatorURL: r.generator_url,
     }));
     const changes = diffAlerts(stored, delivery.alerts);
     const truncationChanged = delivery.truncatedAlerts > 0 && delivery.truncatedAlerts !== group.truncated_alerts;
@@ -196,6 +213,7 @@ export class AlertIntakeService {
         await this.note(tx, actor, incident.id, `${all}${stillOpen}`, now);
       }
     }
+    if (changes.described.length) await this.describe(tx, changes.described);
     if (truncationChanged) await this.noteTruncated(tx, actor, incident.id, delivery);
     tx.publish(Topic.IncidentChanged, { kind: IncidentChangeKind.UPDATED, incidentId: incident.id });
     return { outcome: 'updated', incidentId: incident.id };
@@ -223,6 +241,24 @@ export class AlertIntakeService {
             ends_at: a.status === AlertStatus.RESOLVED ? (a.endsAt ?? new Date()).toISOString() : null,
             generator_url: a.generatorURL,
           })),
+        ),
+      ],
+    );
+  }
+
+  /**
+   * New labels, annotations, summary or generatorURL of known alerts, in one
+   * statement. Not noted on the timeline: they describe the alert, they are
+   * not something that happened; subscribers see them through IncidentChanged.
+   */
+  private async describe(tx: Tx, described: Array<{ id: string; alert: IncomingAlert }>): Promise<void> {
+    await tx.manager.query(
+      `UPDATE alerts SET labels = d.labels, annotations = d.annotations, summary = d.summary, generator_url = d.generator_url, updated_at = now()
+         FROM jsonb_to_recordset($1::jsonb) AS d(id uuid, labels jsonb, annotations jsonb, summary text, generator_url text)
+        WHERE alerts.id = d.id`,
+      [
+        JSON.stringify(
+          described.map(({ id, alert }) => ({ id, labels: alert.labels, annotations: alert.annotations, summary: alert.summary, generator_url: alert.generatorURL })),
         ),
       ],
     );

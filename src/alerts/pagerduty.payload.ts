@@ -74,7 +74,7 @@ export function parsePagerDutyEvent(body: unknown, mapping: SeverityMapping, now
   const key = dedupKey || crypto.randomUUID().replaceAll('-', '');
   if (action === 'acknowledge') return { action, routingKey, dedupKey: key };
   if (action === 'resolve') {
-    const resolved: IncomingAlert = { fingerprint: key, status: AlertStatus.RESOLVED, labels: {}, annotations: {}, summary: null, startsAt: now, endsAt: now, generatorURL: null };
+    const resolved: IncomingAlert = { fingerprint: key, status: AlertStatus.RESOLVED, labels: {}, annotations: {}, summary: null, startsAt: now, endsAt: now, generatorURL: null, withoutDetails: true };
     return { action, routingKey, dedupKey: key, delivery: delivery(key, resolved, mapping, 'info') };
   }
   return { action, routingKey, dedupKey: key, delivery: delivery(key, { ...alert!, fingerprint: key }, mapping, severity) };

@@ -11,9 +11,9 @@ export const CloseCode = {
   TRY_AGAIN_LATER: 1013,
   /** A frame that is not a valid y-websocket message. */
   MALFORMED: 4400,
-  /** Missing, expired or invalid token. */
+  /** Missing, expired, revoked or invalid token: at connect time, or when re-checked every `collab.recheckIntervalMs`. */
   UNAUTHENTICATED: 4401,
-  /** The caller may not read this incident. */
+  /** The caller may not read this incident (at connect time, or when re-checked). */
   FORBIDDEN: 4403,
   /** No such incident (or a malformed id). */
   NOT_FOUND: 4404,

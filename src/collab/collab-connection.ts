@@ -14,6 +14,8 @@ export interface ConnectionIdentity {
   userId: string;
   /** False for VIEWERs: their document edits are dropped. */
   canEdit: boolean;
+  /** The credential the socket was opened with, checked again every `collab.recheckIntervalMs`. */
+  token: string;
 }
 
 /** Frames' worth a client may send before its document is ready (y-websocket sends two on open, then edits). */

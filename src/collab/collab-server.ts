@@ -14,6 +14,7 @@ import { CollabMetrics } from './collab-metrics';
 import { DocumentRegistry } from './document-registry';
 import type { DocumentRelay } from './document-relay';
 import type { DocumentStore } from './document-store';
+import { LocalEditorPresence, type EditorPresence } from './editor-presence';
 
 /** The path prefix of the collaboration socket: `/collab/<incidentId>?token=<token>`. */
 export const COLLAB_PATH = '/collab/';
@@ -33,6 +34,9 @@ export class CollabServer {
   private readonly connections = new Set<CollabConnection>();
   private readonly collabMetrics: CollabMetrics;
   private readonly pingTimer: NodeJS.Timeout;
+  private readonly recheckTimer: NodeJS.Timeout;
+  private readonly presence: EditorPresence;
+  private rechecking = false;
 
   constructor(
     private readonly deps: {
@@ -44,13 +48,17 @@ export class CollabServer {
       log: Logger;
       /** Relays live edits to other instances (when REDIS_URL is set). */
       relay?: DocumentRelay;
+      /** Shares `activeEditors` between instances (when REDIS_URL is set); this instance's sockets otherwise. */
+      presence?: EditorPresence;
     },
   ) {
+    this.presence = deps.presence ?? new LocalEditorPresence();
     this.collabMetrics = new CollabMetrics(deps.metrics);
     this.registry = new DocumentRegistry(deps.store, deps.config, this.collabMetrics, deps.log, deps.relay);
     // ws refuses bigger frames itself, closing only that socket with 1009, before buffering them.
     this.wss = new WebSocketServer({ noServer: true, maxPayload: deps.config.maxFrameBytes, perMessageDeflate: false });
     this.pingTimer = setInterval(() => this.ping(), PING_INTERVAL_MS).unref();
+    this.recheckTimer = setInterval(() => void this.recheck(), deps.config.recheckIntervalMs).unref();
   }
 
   /** Takes over an upgrade request routed to `/collab/`. */
@@ -58,13 +66,22 @@ export class CollabServer {
     this.wss.handleUpgrade(req, socket, head, (ws) => this.onSocket(ws, req));
   }
 
-  /** Distinct users with an open editing connection on the incident's document (on this instance). */
-  activeEditorIds(incidentId: string): string[] {
+  /** Distinct users with an open editing connection on the incident's document, on any instance behind the same Redis. */
+  activeEditorIds(incidentId: string): Promise<string[]> {
+    return this.presence.editors(incidentId, this.localEditorIds(incidentId));
+  }
+
+  /** Distinct users with an open editing connection on the incident's document, on this instance. */
+  private localEditorIds(incidentId: string): string[] {
     const ids = this.registry
       .connectionsOf(incidentId)
       .filter((c) => !c.isClosed && c.identity?.canEdit)
       .map((c) => c.identity!.userId);
     return [...new Set(ids)];
+  }
+
+  private presenceChanged(incidentId: string | undefined): void {
+    if (incidentId) this.presence.set(incidentId, this.localEditorIds(incidentId));
   }
 
   private onSocket(ws: WebSocket, req: IncomingMessage): void {
@@ -77,6 +94,7 @@ export class CollabServer {
       this.connections.delete(connection);
       metrics.websocketConnections.dec({ endpoint: 'collab' });
       this.registry.leave(connection);
+      this.presenceChanged(connection.document?.incidentId);
     });
     this.admit(connection, req).catch((error) => {
       log.error({ err: error }, 'admitting a collaboration socket failed');
@@ -101,8 +119,53 @@ export class CollabServer {
     const found: unknown[] = await this.deps.dataSource.query(`SELECT 1 FROM incidents WHERE id = $1`, [incidentId]);
     if (found.length === 0) return connection.close(CloseCode.NOT_FOUND, 'no such incident');
     if (connection.isClosed) return;
-    connection.identity = { userId: auth.caller.userId, canEdit: can(auth.caller, Action.EditDocument) };
+    connection.identity = { userId: auth.caller.userId, canEdit: can(auth.caller, Action.EditDocument), token };
     this.registry.join(incidentId, connection);
+    this.presenceChanged(incidentId);
+  }
+
+  /**
+   * Checks every admitted socket's credential again, as at connect time: a
+   * token that expired or was revoked, or whose user is gone, closes the
+   * socket with 4401 (final for y-websocket: the client must log in again);
+   * a caller who may no longer read closes with 4403; one who may no longer
+   * edit stays connected read-only (their edits are dropped, as a VIEWER's).
+   * Editing rights gained meanwhile take effect on the next connection.
+   */
+  private async recheck(): Promise<void> {
+    if (this.rechecking) return;
+    this.rechecking = true;
+    try {
+      const outcomes = new Map<string, ReturnType<AuthService['fromToken']>>();
+      for (const connection of [...this.connections]) {
+        const identity = connection.identity;
+        if (!identity || connection.isClosed) continue;
+        if (!outcomes.has(identity.token)) outcomes.set(identity.token, this.deps.auth.fromToken(identity.token));
+        let auth: Awaited<ReturnType<AuthService['fromToken']>>;
+        try {
+          auth = await outcomes.get(identity.token)!;
+        } catch (error) {
+          // Our failure (say, the database is away), not the caller's: they keep the socket.
+          this.deps.log.warn({ err: error }, 're-checking a collaboration socket failed');
+          continue;
+        }
+        if (!auth.ok) {
+          connection.close(CloseCode.UNAUTHENTICATED, auth.reason.slice(0, 120));
+          continue;
+        }
+        const denied = denial(auth.caller, Action.Read);
+        if (denied) {
+          connection.close(CloseCode.FORBIDDEN, denied.slice(0, 120));
+          continue;
+        }
+        if (identity.canEdit && !can(auth.caller, Action.EditDocument)) {
+          identity.canEdit = false;
+          this.presenceChanged(connection.document?.incidentId);
+        }
+      }
+    } finally {
+      this.rechecking = false;
+    }
   }
 
   private ping(): void {
@@ -123,9 +186,11 @@ export class CollabServer {
   /** Closes every socket (1001) and stores every pending edit. */
   async close(): Promise<void> {
     clearInterval(this.pingTimer);
+    clearInterval(this.recheckTimer);
     for (const connection of this.connections) connection.close(CloseCode.GOING_AWAY, 'server shutting down');
     await this.registry.close();
     this.deps.relay?.close();
+    await this.presence.close();
     await new Promise<void>((resolve) => this.wss.close(() => resolve()));
   }
 }

@@ -14,9 +14,9 @@ export class IncidentDocumentResolver {
     return loaders.storedDocuments.load(incident.id);
   }
 
-  @FieldResolver(() => [User], { description: 'Users with an open editing connection to the live document.' })
+  @FieldResolver(() => [User], { description: 'Users with an open editing connection to the live document, on any instance.' })
   async activeEditors(@Root() incident: Incident, @Ctx() { services, loaders }: GraphQLContext): Promise<User[]> {
-    const users = await loaders.users.loadMany(services.collab.activeEditorIds(incident.id));
+    const users = await loaders.users.loadMany(await services.collab.activeEditorIds(incident.id));
     return users.filter((u): u is User => u instanceof User);
   }
 }

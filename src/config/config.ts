@@ -66,6 +66,18 @@ export interface CollabConfig {
   compactAfterUpdates: number;
   /** How long a document stays loaded after its last client leaves. @default 5_000 // 5 seconds */
   unloadDelayMs: number;
+  /**
+   * How often each open socket's token and role are checked again: an expired or
+   * revoked token, or a deleted user, closes it with 4401; a user who may no
+   * longer edit (now a VIEWER) goes on read-only. @default 60_000 // 1 minute
+   */
+  recheckIntervalMs: number;
+  /**
+   * With REDIS_URL: how long an instance's entry in the shared editor presence
+   * (`Incident.activeEditors`) outlives its last refresh (refreshed every third
+   * of it), i.e. how long a crashed instance's editors still show. @default 30_000 // 30 seconds
+   */
+  presenceTtlMs: number;
 }
 
 /** A configuration problem, reported at start-up with the variable named. */
@@ -158,6 +170,8 @@ export function loadConfig(env: Env = process.env): Config {
       flushIntervalMs: int(env, 'COLLAB_FLUSH_INTERVAL_MS', 200, 1, 60_000),
       compactAfterUpdates: int(env, 'COLLAB_COMPACT_AFTER_UPDATES', 500, 1, 10_000_000),
       unloadDelayMs: int(env, 'COLLAB_UNLOAD_DELAY_MS', 5_000, 0, 3_600_000),
+      recheckIntervalMs: int(env, 'COLLAB_RECHECK_INTERVAL_MS', 60_000, 100, 86_400_000),
+      presenceTtlMs: int(env, 'COLLAB_PRESENCE_TTL_MS', 30_000, 300, 3_600_000),
     },
     alertSeverityMap: parseSeverityMap(
       'ALERT_SEVERITY_MAP',

@@ -9,7 +9,11 @@ export enum Topic {
 
 /** The payload type of each topic. */
 export interface TopicPayloads {
-  [Topic.IncidentChanged]: { kind: IncidentChangeKind; incidentId: string };
+  /**
+   * `postmortemId` is set when the change is that postmortem's own and the same
+   * commit publishes PostmortemChanged too (postmortemUpdated delivers it once).
+   */
+  [Topic.IncidentChanged]: { kind: IncidentChangeKind; incidentId: string; postmortemId?: string };
   [Topic.TimelineEventAdded]: { incidentId: string; eventId: string };
   [Topic.PostmortemChanged]: { postmortemId: string; incidentId: string };
 }

@@ -1,12 +1,11 @@
 import { Arg, Ctx, FieldResolver, ID, Mutation, Query, Resolver, Root, Subscription } from 'type-graphql';
 import { notFound } from '../common/errors';
 import { parseId } from '../common/ids';
-import { Topic } from '../events/topics';
 import type { GraphQLContext } from '../graphql/context';
-import { eventsOf } from '../graphql/subscriptions';
 import { Incident } from '../incidents/incident.entity';
 import { Postmortem } from './postmortem.entity';
 import { PostmortemStatus } from './postmortem.enums';
+import { postmortemEvents } from './postmortem-events';
 import { UpdatePostmortemInput } from './update-postmortem.input';
 
 /** Postmortem queries, mutations and the postmortemUpdated subscription. */
@@ -46,12 +45,13 @@ export class PostmortemResolver {
   }
 
   @Subscription(() => Postmortem, {
-    description: 'Every change to one postmortem: sections, status, action items.',
+    description: 'Every change to one postmortem: sections, status, action items, and its incident (timeline, triggers, markdown).',
     subscribe: async ({ args, context }) => {
       const ctx = context as GraphQLContext;
       const id = parseId(args.id as string, 'postmortem id');
-      if (!(await ctx.services.postmortems.get(ctx.caller, id))) throw notFound('postmortem', id);
-      return eventsOf(ctx, Topic.PostmortemChanged, (p) => p.postmortemId === id);
+      const postmortem = await ctx.services.postmortems.get(ctx.caller, id);
+      if (!postmortem) throw notFound('postmortem', id);
+      return postmortemEvents(ctx, postmortem);
     },
   })
   async postmortemUpdated(

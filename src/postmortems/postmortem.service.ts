@@ -104,7 +104,7 @@ export class PostmortemService {
         occurredAt: now,
       });
       tx.publish(Topic.PostmortemChanged, { postmortemId: postmortem.id, incidentId: incident.id });
-      tx.publish(Topic.IncidentChanged, { kind: IncidentChangeKind.UPDATED, incidentId: incident.id });
+      tx.publish(Topic.IncidentChanged, { kind: IncidentChangeKind.UPDATED, incidentId: incident.id, postmortemId: postmortem.id });
       return postmortem;
     });
   }
@@ -171,7 +171,7 @@ export class PostmortemService {
       const saved = await tx.manager.getRepository(Postmortem).save(postmortem);
       tx.publish(Topic.PostmortemChanged, { postmortemId: postmortem.id, incidentId: postmortem.incidentId });
       // Whether a postmortem is still owed for the incident may have changed.
-      tx.publish(Topic.IncidentChanged, { kind: IncidentChangeKind.UPDATED, incidentId: postmortem.incidentId });
+      tx.publish(Topic.IncidentChanged, { kind: IncidentChangeKind.UPDATED, incidentId: postmortem.incidentId, postmortemId: postmortem.id });
       return saved;
     });
   }

@@ -7,6 +7,7 @@ import { AuthService } from '../auth/auth.service';
 import { TokenService } from '../auth/token.service';
 import { CollabServer } from '../collab/collab-server';
 import { DocumentRelay } from '../collab/document-relay';
+import { RedisEditorPresence } from '../collab/editor-presence';
 import { documentSeeder } from '../collab/document-seeder';
 import { DocumentStore } from '../collab/document-store';
 import type { Config } from '../config/config';
@@ -77,7 +78,8 @@ export function createServices(deps: {
   const documents = new DocumentStore(dataSource);
   incidents.onDeclare(documentSeeder(documents, roles));
   const relay = config.redisUrl ? new DocumentRelay(config.redisUrl, log) : undefined;
-  const collab = new CollabServer({ config: config.collab, auth, dataSource, store: documents, metrics, log, relay });
+  const presence = config.redisUrl ? new RedisEditorPresence(config.redisUrl, config.redisPrefix, config.collab.presenceTtlMs, log) : undefined;
+  const collab = new CollabServer({ config: config.collab, auth, dataSource, store: documents, metrics, log, relay, presence });
   // The postmortem's Markdown includes the live document: the in-memory copy when loaded, else the stored one.
   const documentText: DocumentTextSource = {
     markdown: async (incidentId) => {

@@ -158,6 +158,48 @@ describe('POST /webhooks/alertmanager', () => {
     expect(i.timeline.map((e: any) => e.body)).toContain('1 alert firing again: Flapping on b');
   });
 
+  it('updates the annotations, summary and generatorURL a later delivery changes, publishes it, and then takes the repeat as unchanged', async () => {
+    const startsAt = new Date(Date.now() - 120_000);
+    const labels = { alertname: 'Reworded', team: 'payments', instance: 'api-1' };
+    const first = amAlert(labels, { startsAt, annotations: { summary: 'p99 above 1s' } });
+    const route = { route: '{}/reworded' };
+    const created = await postAlertmanager(t.url, token, amNotification([first], route));
+    const id = created.body.incidentId;
+    const timelineBefore = (await incident(id)).timeline;
+
+    const sub = collect(t.wsClient(alice.token), `subscription($id: ID!) { incidentUpdated(id: $id) { alerts { summary generatorURL } } }`, { id });
+    await sub.settle();
+    const reworded = { ...first, annotations: { summary: 'p99 above 2s', runbook_url: 'https://runbooks.example/latency' }, generatorURL: 'http://prometheus.example:9090/graph?g0.expr=new' };
+    const res = await postAlertmanager(t.url, token, amNotification([reworded], route));
+    expect(res.body).toMatchObject({ outcome: 'updated', incidentId: id });
+    const [event] = await sub.next(1);
+    expect(event.data.incidentUpdated.alerts).toEqual([{ summary: 'p99 above 2s', generatorURL: reworded.generatorURL }]);
+
+    const i = await incident(id);
+    expect(i.alerts).toEqual([expect.objectContaining({ status: 'FIRING', summary: 'p99 above 2s', generatorURL: reworded.generatorURL })]);
+    const stored = await db.query(`SELECT annotations FROM alerts WHERE incident_id = $1`, [id]);
+    expect(stored.rows[0].annotations).toEqual(reworded.annotations);
+    // Details describe the alert; they are not events of the incident.
+    expect(i.timeline).toEqual(timelineBefore);
+
+    // The new details are now the repeat: one read, no publish.
+    expect((await postAlertmanager(t.url, token, amNotification([reworded], route))).body.outcome).toBe('unchanged');
+    await sub.settle(300);
+    expect(sub.values).toHaveLength(1);
+  });
+
+  it('updates labels that change under an explicit fingerprint', async () => {
+    const startsAt = new Date(Date.now() - 120_000);
+    const first = amAlert({ alertname: 'Relabelled', team: 'payments', instance: 'api-1' }, { startsAt });
+    const route = { route: '{}/relabelled' };
+    const created = await postAlertmanager(t.url, token, amNotification([first], route));
+    const relabelled = { ...first, labels: { ...first.labels, owner: 'checkout' } };
+    expect((await postAlertmanager(t.url, token, amNotification([relabelled], route))).body).toMatchObject({ outcome: 'updated', incidentId: created.body.incidentId });
+    const [alert] = (await incident(created.body.incidentId)).alerts;
+    expect(alert.fingerprint).toBe(first.fingerprint);
+    expect(alert.labels).toContainEqual({ name: 'owner', value: 'checkout' });
+  });
+
   it('opens a new incident linking to the resolved one when the group fires again', async () => {
     const labels = { alertname: 'PaymentsDown', team: 'payments', severity: 'critical' };
     const first = await postAlertmanager(t.url, token, amNotification([amAlert(labels)], { route: '{}/refire' }));

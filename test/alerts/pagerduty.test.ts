@@ -75,8 +75,26 @@ describe('POST /webhooks/pagerduty/v2/enqueue', () => {
     i = await incident(i.id);
     expect(i.alerts[0].status).toBe('RESOLVED');
     expect(i.alerts[0].endsAt).not.toBeNull();
+    // A resolve names the alert without describing it: what the trigger said stays.
+    expect(i.alerts[0]).toMatchObject({ summary: 'Disk full on db-1', generatorURL: 'https://datadog.example/monitors/1' });
     expect(i.status).toBe('INVESTIGATING');
     expect(i.timeline.map((e: any) => e.body)).toContain('The only alert of the group is resolved; the incident stays open until a person resolves it');
+  });
+
+  it('updates the labels and summary a later trigger of the same dedup_key changes', async () => {
+    const trigger = (summary: string, component: string, timestamp: string) => ({
+      routing_key: routingKey,
+      event_action: 'trigger',
+      dedup_key: 'replica-lag',
+      payload: { summary, source: 'db-2.prod', severity: 'warning', component, timestamp },
+    });
+    await postPagerDuty(t.url, trigger('Replica lag 30s', 'postgres', '2026-11-26T10:00:00.000+0000'));
+    const [opened] = await incidentOf('replica-lag');
+    await postPagerDuty(t.url, trigger('Replica lag 90s', 'pgbouncer', '2026-11-26T10:05:00.000+0000'));
+    const [alert] = (await incident(opened.id)).alerts;
+    expect(alert.summary).toBe('Replica lag 90s');
+    expect(alert.labels).toContainEqual({ name: 'component', value: 'pgbouncer' });
+    expect(await incidentOf('replica-lag')).toHaveLength(1);
   });
 
   it('generates a dedup_key for a trigger without one, and ignores a resolve for an unknown key', async () => {

@@ -6,6 +6,7 @@ import { startTestServer, type TestServer, type TestUser } from '../support/test
 
 const DECLARE = `mutation($input: DeclareIncidentInput!) { declareIncident(input: $input) { id } }`;
 const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
+const EDITORS = `query($id: ID!) { incident(id: $id) { activeEditors { id } } }`;
 
 describe('live incident document across instances (Redis relay)', () => {
   let t: TestServer;
@@ -52,6 +53,32 @@ describe('live incident document across instances (Redis relay)', () => {
     expect(text.split('# Two regions').length - 1).toBe(1);
     a.provider.awareness.setLocalStateField('user', { name: 'Alice' });
     await waitFor(() => (b.provider.awareness.getStates().get(a.doc.clientID) as { user?: { name: string } } | undefined)?.user?.name === 'Alice');
+  });
+
+  it('reports an editor connected to either instance as active on both, and neither once they leave', async () => {
+    const id = await declare();
+    const editorsOn = async (url: string) => {
+      const response = await fetch(`${url}/graphql`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', authorization: `Bearer ${alice.token}` },
+        body: JSON.stringify({ query: EDITORS, variables: { id } }),
+      });
+      const { data } = (await response.json()) as { data: { incident: { activeEditors: Array<{ id: string }> } } };
+      return data.incident.activeEditors.map((u) => u.id).sort();
+    };
+    const a = editor(t.url, id, alice);
+    const b = editor(other.url, id, bob);
+    await Promise.all([a.synced(), b.synced()]);
+    const both = [alice.id, bob.id].sort();
+    expect(await editorsOn(t.url)).toEqual(both);
+    expect(await editorsOn(other.url)).toEqual(both);
+
+    b.destroy();
+    await waitFor(async () => (await editorsOn(t.url)).join() === alice.id);
+    expect(await editorsOn(other.url)).toEqual([alice.id]);
+    a.destroy();
+    await waitFor(async () => (await editorsOn(other.url)).length === 0);
+    expect(await editorsOn(t.url)).toEqual([]);
   });
 
   it("gives an instance that loads the document later the other instance's unflushed edits", async () => {

@@ -254,6 +254,33 @@ describe('postmortems: start, sections, action items, workflow', () => {
     expect(sub.values).toHaveLength(3);
   });
 
+  it('delivers postmortemUpdated once per change of its incident\'s timeline or fields, with the new timeline, triggers and markdown', async () => {
+    const { incidentId, postmortemId } = await declareWithPostmortem(t, alice, { title: 'Queue stall' });
+    const other = await declare(t, alice);
+    const sub = collect(
+      t.wsClient(viewer.token),
+      `subscription($id: ID!) { postmortemUpdated(id: $id) { id triggers markdown timeline { kind body } } }`,
+      { id: postmortemId },
+    );
+    await sub.settle();
+    const note = `mutation($id: ID!, $body: String!) { addTimelineEvent(incidentId: $id, kind: NOTE, body: $body) { id } }`;
+    await t.ok(note, { id: other, body: 'not this incident' }, alice.token);
+    await t.ok(note, { id: incidentId, body: 'Drained the stuck consumer' }, alice.token);
+    const [noted] = await sub.next(1);
+    expect(noted.data!.postmortemUpdated.id).toBe(postmortemId);
+    expect(noted.data!.postmortemUpdated.timeline).toContainEqual({ kind: 'NOTE', body: 'Drained the stuck consumer' });
+    expect(noted.data!.postmortemUpdated.markdown).toContain('Drained the stuck consumer');
+
+    await t.ok(`mutation($id: ID!) { updateIncident(id: $id, input: { dataLoss: true }) { id } }`, { id: incidentId }, alice.token);
+    const [flagged] = (await sub.next(2)).slice(1);
+    expect(flagged.data!.postmortemUpdated.triggers).toContain('DATA_LOSS');
+    // The postmortem's own status change touches the incident too; it still arrives once.
+    await t.ok(SET_STATUS, { id: postmortemId, status: 'IN_REVIEW' }, alice.token);
+    await sub.next(3);
+    await sub.settle(300);
+    expect(sub.values).toHaveLength(3);
+  });
+
   it('refuses a postmortemUpdated subscription to an unknown postmortem with NOT_FOUND', async () => {
     const sub = collect(t.wsClient(viewer.token), `subscription($id: ID!) { postmortemUpdated(id: $id) { id } }`, {
       id: '00000000-0000-4000-8000-000000000000',

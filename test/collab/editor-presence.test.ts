@@ -1,0 +1,50 @@
+import crypto from 'node:crypto';
+import Redis from 'ioredis';
+import { RedisEditorPresence } from '../../src/collab/editor-presence';
+import { createLogger } from '../../src/observability/logger';
+
+const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
+
+describe('editor presence shared through Redis', () => {
+  const prefix = `sitrep-test-${crypto.randomUUID()}:`;
+  const log = createLogger('silent');
+  let redis: Redis;
+  const presences: RedisEditorPresence[] = [];
+  const presence = (ttlMs: number) => {
+    const p = new RedisEditorPresence(REDIS_URL, prefix, ttlMs, log);
+    presences.push(p);
+    return p;
+  };
+
+  beforeAll(() => {
+    redis = new Redis(REDIS_URL);
+  });
+  afterAll(async () => {
+    await Promise.all(presences.map((p) => p.close()));
+    const keys = await redis.keys(`${prefix}*`);
+    if (keys.length) await redis.del(...keys);
+    redis.disconnect();
+  });
+
+  it("keeps an instance's editors while it refreshes them, and drops those of an instance that stopped (crashed) after the TTL", async () => {
+    const incidentId = crypto.randomUUID();
+    const live = presence(600);
+    const reader = presence(600);
+    live.set(incidentId, ['alice']);
+    // What a crashed instance leaves behind: an entry nobody refreshes any more.
+    await redis.zadd(`${prefix}collab:editors:${incidentId}`, Date.now() + 600, 'deadbeefdeadbeef:bob');
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    expect((await reader.editors(incidentId, [])).sort()).toEqual(['alice', 'bob']);
+    await new Promise((resolve) => setTimeout(resolve, 1_000));
+    expect(await reader.editors(incidentId, ['carol'])).toEqual(['carol', 'alice']);
+    live.set(incidentId, []);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    expect(await reader.editors(incidentId, [])).toEqual([]);
+  });
+
+  it('answers with the local editors when Redis cannot be reached', async () => {
+    const unreachable = new RedisEditorPresence('redis://127.0.0.1:1', prefix, 1_000, log);
+    presences.push(unreachable);
+    expect(await unreachable.editors(crypto.randomUUID(), ['alice'])).toEqual(['alice']);
+  });
+});
