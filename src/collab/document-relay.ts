@@ -5,8 +5,6 @@ import type { Logger } from '../observability/logger';
 /** How long a document load waits for its Redis subscription before going on without it. @default 2_000 */
 const SUBSCRIBE_TIMEOUT_MS = 2_000;
 
-const channelOf = (incidentId: string) => `sitrep:collab:${incidentId}`;
-
 /**
  * Relays y-websocket messages of loaded documents between Sitrep instances
  * over Redis pub/sub (one channel per document), so that editors connected
@@ -18,18 +16,22 @@ export class DocumentRelay {
   private readonly pub: Redis;
   private readonly sub: Redis;
   private readonly handlers = new Map<string, (message: Uint8Array) => void>();
+  /** `<REDIS_PREFIX>collab:`; a channel per document follows it. */
+  private readonly channelPrefix: string;
 
   constructor(
     url: string,
     private readonly log: Logger,
+    redisPrefix = 'sitrep:',
   ) {
+    this.channelPrefix = `${redisPrefix}collab:`;
     // Lazy: nothing connects until a document is loaded (wiring the services does no I/O).
     this.pub = new Redis(url, { lazyConnect: true });
     this.sub = new Redis(url, { lazyConnect: true });
     for (const client of [this.pub, this.sub]) client.on('error', (error) => log.warn({ err: error }, 'collaboration relay: redis error'));
     this.sub.on('messageBuffer', (channel: Buffer, message: Buffer) => {
       if (message.length < 16 || message.subarray(0, 16).equals(this.instanceId)) return;
-      const handler = this.handlers.get(channel.toString().slice('sitrep:collab:'.length));
+      const handler = this.handlers.get(channel.toString().slice(this.channelPrefix.length));
       handler?.(new Uint8Array(message.buffer, message.byteOffset + 16, message.length - 16));
     });
   }
@@ -44,7 +46,7 @@ export class DocumentRelay {
     const timeout = new Promise<'timeout'>((resolve) => {
       timer = setTimeout(() => resolve('timeout'), SUBSCRIBE_TIMEOUT_MS);
     });
-    const outcome = await Promise.race([this.sub.subscribe(channelOf(incidentId)).catch(() => 'failed' as const), timeout]);
+    const outcome = await Promise.race([this.sub.subscribe(this.channelOf(incidentId)).catch(() => 'failed' as const), timeout]);
     clearTimeout(timer);
     if (outcome === 'timeout' || outcome === 'failed') this.log.warn({ incidentId }, 'collaboration relay unavailable; the document is live on this instance only');
   }
@@ -52,12 +54,12 @@ export class DocumentRelay {
   /** Stops receiving a document's messages. */
   leave(incidentId: string): void {
     this.handlers.delete(incidentId);
-    this.sub.unsubscribe(channelOf(incidentId)).catch(() => undefined);
+    this.sub.unsubscribe(this.channelOf(incidentId)).catch(() => undefined);
   }
 
   /** Sends a y-websocket message to the other instances holding the document. */
   publish(incidentId: string, message: Uint8Array): void {
-    this.pub.publish(channelOf(incidentId), Buffer.concat([this.instanceId, message])).catch((error) => {
+    this.pub.publish(this.channelOf(incidentId), Buffer.concat([this.instanceId, message])).catch((error) => {
       this.log.warn({ err: error, incidentId }, 'collaboration relay: publish failed');
     });
   }
@@ -67,5 +69,9 @@ export class DocumentRelay {
     this.handlers.clear();
     this.pub.disconnect();
     this.sub.disconnect();
+  }
+
+  private channelOf(incidentId: string): string {
+    return this.channelPrefix + incidentId;
   }
 }
