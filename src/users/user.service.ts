@@ -134,14 +134,13 @@ export class UserService {
   }
 
   /**
-   * People, by name. Deactivated people only when asked for; integration
-   * users never (they are listed by `apiTokens`), though timelines still
-   * show their names.
+   * Active or deactivated people, by name. Never integration users (they
+   * are listed by `apiTokens`), though timelines still show their names.
    */
-  async list(caller: Caller | null, includeDeactivated = false): Promise<User[]> {
+  async list(caller: Caller | null, which: { deactivated: boolean }): Promise<User[]> {
     authorize(caller, Action.Read);
     const qb = this.dataSource.getRepository(User).createQueryBuilder('u').where('NOT u.is_integration');
-    if (!includeDeactivated) qb.andWhere('u.deactivated_at IS NULL');
+    qb.andWhere(which.deactivated ? 'u.deactivated_at IS NOT NULL' : 'u.deactivated_at IS NULL');
     return qb.orderBy('u.name', 'ASC').addOrderBy('u.id', 'ASC').getMany();
   }
 
