@@ -60,6 +60,7 @@ describe('updateUser and deactivation', () => {
       const [row] = await sql(t, `SELECT id FROM users WHERE role = 'ADMIN' AND deactivated_at IS NULL`);
       expect(row.id).toBe(second.id);
       await t.ok(UPDATE_USER, { id: t.admin.id, input: { role: 'ADMIN' } }, second.token);
+      await t.ok(UPDATE_USER, { id: second.id, input: { role: 'RESPONDER' } }, t.admin.token);
     }
     expect((await t.ok(ME, {}, t.admin.token)).me.role).toBe('ADMIN');
   });
