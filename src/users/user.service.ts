@@ -61,8 +61,7 @@ export class UserService {
     newPassword: string,
     clientIp: string | undefined,
   ): Promise<{ token: string; user: User }> {
-    const me = authorize(caller, Action.Read);
-    if (me.via !== 'login') throw badInput('an API token has no password to change');
+    const me = authorize(caller, Action.ChangeOwnPassword);
     const user = await this.dataSource.getRepository(User).findOneOrFail({ where: { id: me.userId } });
     if (!user.passwordHash) throw badInput('this user has no password to change');
     await this.throttle.attempt(user.email, clientIp);

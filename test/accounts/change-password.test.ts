@@ -46,7 +46,7 @@ describe('changePassword', () => {
     expect(codes(await t.gql(ME, {}, user.token))).toEqual([]);
   });
 
-  it('applies createUser’s length rules, refuses the same password, and needs a login', async () => {
+  it('applies createUser’s length rules, refuses the same password, and needs a login, not an API token', async () => {
     const user = await t.createUser('VIEWER');
     const short = await t.gql(CHANGE, { c: TEST_PASSWORD, n: 'short' }, user.token);
     expect(codes(short)).toEqual(['BAD_USER_INPUT']);
@@ -55,7 +55,7 @@ describe('changePassword', () => {
     expect(codes(await t.gql(CHANGE, { c: TEST_PASSWORD, n: TEST_PASSWORD }, user.token))).toEqual(['BAD_USER_INPUT']);
     expect(codes(await t.gql(CHANGE, { c: TEST_PASSWORD, n: 'long-enough-pw' }))).toEqual(['UNAUTHENTICATED']);
     const { createApiToken } = await t.ok(`mutation { createApiToken(name: "CI", role: RESPONDER) { token } }`, {}, t.admin.token);
-    expect(codes(await t.gql(CHANGE, { c: 'anything', n: 'long-enough-pw' }, createApiToken.token))).toEqual(['BAD_USER_INPUT']);
+    expect(codes(await t.gql(CHANGE, { c: 'anything', n: 'long-enough-pw' }, createApiToken.token))).toEqual(['FORBIDDEN']);
     expect(codes(await t.gql(ME, {}, user.token))).toEqual([]);
   });
 });
