@@ -149,6 +149,15 @@ describe('updateUser and deactivation', () => {
     const [{ n }] = await sql(t, `SELECT count(*)::int AS n FROM users WHERE is_integration`);
     expect(n).toBeGreaterThan(0);
   });
+
+  it('keeps an integration’s name in the timelines it wrote though users does not list it', async () => {
+    const { createApiToken } = await t.ok(`mutation { createApiToken(name: "Status Bot", role: RESPONDER) { token } }`, {}, t.admin.token);
+    const declared = await t.ok(`mutation { declareIncident(input: { title: "From a bot", severity: SEV4, trigger: AUTOMATED_ALERT }) { id } }`, {}, createApiToken.token);
+    const read = await t.ok(`query($id: ID!) { incident(id: $id) { timeline { actor { name isIntegration } } } }`, { id: declared.declareIncident.id }, t.admin.token);
+    expect(read.incident.timeline[0].actor).toEqual({ name: 'Status Bot', isIntegration: true });
+    const listed = (await t.ok(`{ users { name } }`, {}, t.admin.token)).users;
+    expect(listed.map((u: { name: string }) => u.name)).not.toContain('Status Bot');
+  });
 });
 
 /** Resolves with the code of the next close of a graphql-ws client. */
