@@ -20,7 +20,11 @@ export class LoginThrottle {
   private readonly byIp: RateLimiterAbstract;
   private readonly redis?: Redis;
 
-  constructor(config: LoginLimitsConfig, redisUrl: string | undefined, log: Logger) {
+  constructor(
+    config: LoginLimitsConfig,
+    redisUrl: string | undefined,
+    private readonly log: Logger,
+  ) {
     const limiter = (name: string, points: number): RateLimiterAbstract => {
       const options = { keyPrefix: `${config.keyPrefix}${name}`, points, duration: config.windowSeconds };
       if (!this.redis) return new RateLimiterMemory(options);
@@ -40,19 +44,27 @@ export class LoginThrottle {
    * Throws FORBIDDEN with `retryAfterSeconds` when either is spent.
    */
   async attempt(email: string, ip: string | undefined): Promise<void> {
-    try {
-      await this.byIp.consume(ipKey(ip));
-      await this.byEmail.consume(emailKey(email));
-    } catch (rejection) {
-      if (!(rejection instanceof RateLimiterRes)) throw rejection;
-      const seconds = Math.max(1, Math.ceil(rejection.msBeforeNext / 1000));
-      throw forbidden(`too many failed logins; try again in ${seconds} seconds`, { retryAfterSeconds: seconds });
-    }
+    await this.take(this.byIp, ipKey(ip), { ip: ipKey(ip) });
+    await this.take(this.byEmail, emailKey(email), { email: emailKey(email), ip: ipKey(ip) });
   }
 
   /** The password was right: the email's failures are forgotten and the address's point returned. */
   async succeeded(email: string, ip: string | undefined): Promise<void> {
     await Promise.all([this.byEmail.delete(emailKey(email)), this.byIp.reward(ipKey(ip), 1)]);
+  }
+
+  private async take(limiter: RateLimiterAbstract, key: string, context: Record<string, string>): Promise<void> {
+    try {
+      await limiter.consume(key);
+    } catch (rejection) {
+      if (!(rejection instanceof RateLimiterRes)) throw rejection;
+      const seconds = Math.max(1, Math.ceil(rejection.msBeforeNext / 1000));
+      // Logged at the first refusal of a window only: enough to spot a guessing campaign without a line per guess.
+      if (rejection.consumedPoints === limiter.points + 1) {
+        this.log.warn({ ...context, limit: limiter.points, retryAfterSeconds: seconds }, 'login locked out: too many failed logins');
+      }
+      throw forbidden(`too many failed logins; try again in ${seconds} seconds`, { retryAfterSeconds: seconds });
+    }
   }
 
   /** Closes the Redis connection, if any. */
