@@ -7,18 +7,16 @@ import { expressMiddleware } from '@as-integrations/express5';
 import express from 'express';
 import { GraphQLError, parse } from 'graphql';
 import { useServer } from 'graphql-ws/use/ws';
-import { WebSocketServer, type WebSocket } from 'ws';
+import { WebSocketServer } from 'ws';
 import { webhooksRouter } from '../alerts/webhooks.router';
 import type { Caller } from '../auth/caller';
 import { resolveJwtSecret } from '../auth/token.service';
-import { CloseCode } from '../collab/close-codes';
 import type { Config } from '../config/config';
 import { openDatabase, type DatabaseHandle } from '../db/database';
 import { createDataSource } from '../db/data-source';
 import { QueryLogger } from '../db/query-logger';
 import { InProcessPubSub, type PubSub } from '../events/pubsub';
 import { RedisPubSub } from '../events/redis-pubsub';
-import { Topic } from '../events/topics';
 import type { GraphQLContext } from '../graphql/context';
 import { formatError } from '../graphql/format-error';
 import { createLoaders } from '../graphql/loaders';
@@ -29,6 +27,7 @@ import { clientAddress, type TrustProxyFn } from './client-address';
 import { httpErrorHandler } from './http-errors';
 import { createServices, type Services } from './services';
 import { UpgradeRouter } from './upgrade-router';
+import { followUserChanges, UserSockets } from './user-sockets';
 
 /** A started Sitrep server. */
 export interface RunningServer {
@@ -85,7 +84,7 @@ export async function startServer(config: Config, log: Logger = createLogger(con
   const includeStack = config.nodeEnv === 'development';
   const format = (e: GraphQLError) => formatError(e.toJSON(), e, { log, includeStack });
   // Open graphql-ws sockets by user, so that a deactivation or password change closes them at once.
-  const graphqlSockets = new Map<string, Set<WebSocket>>();
+  const graphqlSockets = new UserSockets();
   const wsServer = useServer<Record<string, unknown> | undefined, { caller?: Caller; header?: string }>(
     {
       schema,
@@ -96,13 +95,7 @@ export async function startServer(config: Config, log: Logger = createLogger(con
         if (!result?.ok) return false;
         ctx.extra.caller = result.caller;
         ctx.extra.header = header;
-        const userId = result.caller.userId;
-        const sockets = graphqlSockets.get(userId) ?? new Set<WebSocket>();
-        graphqlSockets.set(userId, sockets.add(ctx.extra.socket));
-        ctx.extra.socket.once('close', () => {
-          sockets.delete(ctx.extra.socket);
-          if (sockets.size === 0 && graphqlSockets.get(userId) === sockets) graphqlSockets.delete(userId);
-        });
+        graphqlSockets.add(result.caller.userId, ctx.extra.socket);
         return true;
       },
       // graphql-ws parses outside its error handling: a syntax error closed the whole socket with
@@ -164,19 +157,8 @@ export async function startServer(config: Config, log: Logger = createLogger(con
   });
   await apollo.start();
 
-  // Sockets follow user changes on every instance (the event comes through the shared pub/sub).
   const userChanges = new AbortController();
-  void (async () => {
-    for await (const change of pubsub.subscribe(Topic.UserChanged, userChanges.signal)) {
-      if (change.sessionsEnded) {
-        const reason = 'session ended: the account was deactivated or its password changed';
-        for (const socket of graphqlSockets.get(change.userId) ?? []) socket.close(4401, reason);
-        services.collab.disconnectUser(change.userId, CloseCode.UNAUTHENTICATED, reason);
-      } else if (change.roleChanged) {
-        services.collab.disconnectUser(change.userId, CloseCode.RIGHTS_CHANGED, 'role changed; reconnect');
-      }
-    }
-  })().catch((error) => log.error({ err: error }, 'following user changes failed'));
+  followUserChanges(pubsub, graphqlSockets, services.collab, log, userChanges.signal);
 
   app.get('/healthz', (_req, res) => {
     res.json({ status: 'ok' });
