@@ -44,6 +44,23 @@ describe('login limits, in memory, without a proxy', () => {
     expect(code(await login(t, user.email, TEST_PASSWORD))).toBe('OK');
   });
 
+  it('counts guesses sent over a graphql-ws connection like those over HTTP', async () => {
+    const target = await t.createUser('ADMIN');
+    const insider = await t.createUser('VIEWER');
+    const client = t.wsClient(insider.token);
+    const overSocket = () =>
+      new Promise<string>((resolve, reject) => {
+        let outcome = 'OK';
+        client.subscribe(
+          { query: LOGIN, variables: { e: target.email, p: 'wrong-password' } },
+          { next: (r) => (outcome = String(r.errors?.[0]?.extensions?.code ?? 'OK')), error: reject, complete: () => resolve(outcome) },
+        );
+      });
+    for (let i = 0; i < 3; i += 1) expect(await overSocket()).toBe('UNAUTHENTICATED');
+    expect(await overSocket()).toBe('FORBIDDEN');
+    expect(code(await login(t, target.email, TEST_PASSWORD))).toBe('FORBIDDEN');
+  });
+
   it('checks at most the allowed number of guesses sent at the same moment', async () => {
     const user = await t.createUser('VIEWER');
     const results = await Promise.all(Array.from({ length: 6 }, () => login(t, user.email, 'wrong-password')));
