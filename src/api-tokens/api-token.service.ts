@@ -118,6 +118,8 @@ export class ApiTokenService {
       role: row.role,
       passwordHash: null,
       isIntegration: row.is_integration,
+      deactivatedAt: null,
+      sessionGeneration: 0,
       createdAt: row.created_at,
     });
     const result = { ok: true as const, caller: { userId: user.id, role: row.token_role, via: 'api-token' as const }, user };

@@ -36,14 +36,20 @@ export class AuthService {
   /** A login JWT, or an API token acting as its integration user with the token's role. */
   async fromToken(token: string): Promise<Authentication> {
     if (this.apiTokens && looksLikeApiToken(token)) return this.apiTokens.authenticate(token);
-    let userId: string;
+    let claims: { userId: string; generation: number };
     try {
-      userId = await this.tokens.verify(token);
+      claims = await this.tokens.verify(token);
     } catch (error) {
       return { ok: false, reason: error instanceof TokenError ? error.message : 'invalid token' };
     }
-    const user = await this.dataSource.getRepository(User).findOne({ where: { id: userId } });
+    const user = await this.dataSource.getRepository(User).findOne({ where: { id: claims.userId } });
     if (!user) return { ok: false, reason: 'the token belongs to no user' };
+    // Read here, on every request and socket, so that deactivating a user or changing a password ends
+    // their sessions at once rather than when the tokens expire.
+    if (user.deactivatedAt) return { ok: false, reason: 'this account has been deactivated' };
+    if (claims.generation !== user.sessionGeneration) {
+      return { ok: false, reason: 'the password was changed since this token was issued; log in again' };
+    }
     return { ok: true, caller: { userId: user.id, role: user.role, via: 'login' }, user };
   }
 }

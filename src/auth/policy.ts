@@ -25,6 +25,8 @@ export enum Action {
   IngestAlerts = 'ingest-alerts',
   /** Take command of an incident an alert opened: a person (RESPONDER+), not an integration. */
   AcknowledgeIncident = 'acknowledge-incident',
+  /** Change one's own password: anyone logged in with a password, not an API token. */
+  ChangeOwnPassword = 'change-own-password',
 }
 
 /** What the policy may need to know about the thing acted on. */
@@ -49,6 +51,7 @@ const MINIMUM_ROLE: Record<Action, UserRole> = {
   [Action.ManageApiTokens]: UserRole.ADMIN,
   [Action.IngestAlerts]: UserRole.RESPONDER,
   [Action.AcknowledgeIncident]: UserRole.RESPONDER,
+  [Action.ChangeOwnPassword]: UserRole.VIEWER,
 };
 
 const DESCRIPTION: Record<Action, string> = {
@@ -63,6 +66,7 @@ const DESCRIPTION: Record<Action, string> = {
   [Action.ManageApiTokens]: 'manage API tokens',
   [Action.IngestAlerts]: 'send alerts',
   [Action.AcknowledgeIncident]: 'acknowledge incidents',
+  [Action.ChangeOwnPassword]: 'change their password',
 };
 
 /** Why `caller` may not do `action`, or null when it may. */
@@ -78,6 +82,9 @@ export function denial(caller: Caller | null, action: Action, resource: PolicyRe
   }
   if (action === Action.AcknowledgeIncident && caller.via === 'api-token') {
     return 'an integration cannot acknowledge an incident; a person takes command';
+  }
+  if (action === Action.ChangeOwnPassword && caller.via === 'api-token') {
+    return 'an API token has no password to change; revoke it and create another instead';
   }
   if (caller.role === UserRole.ADMIN) return null;
   switch (action) {

@@ -23,8 +23,9 @@ export class TokenService {
     this.key = new TextEncoder().encode(secret);
   }
 
-  async sign(userId: string): Promise<string> {
-    return new SignJWT({})
+  /** A login token for `userId`, valid while the user's session generation stays `generation`. */
+  async sign(userId: string, generation: number): Promise<string> {
+    return new SignJWT({ gen: generation })
       .setProtectedHeader({ alg: 'HS256', typ: 'JWT' })
       .setSubject(userId)
       .setIssuer(ISSUER)
@@ -34,12 +35,15 @@ export class TokenService {
       .sign(this.key);
   }
 
-  /** Returns the user id of a valid token; throws TokenError otherwise. */
-  async verify(token: string): Promise<string> {
+  /** Returns the user id and session generation of a valid token; throws TokenError otherwise. */
+  async verify(token: string): Promise<{ userId: string; generation: number }> {
     try {
       const { payload } = await jwtVerify(token, this.key, { issuer: ISSUER, algorithms: ['HS256'] });
       if (!payload.sub) throw new TokenError('token has no subject');
-      return payload.sub;
+      // Tokens signed before session generations existed count as generation 0.
+      const generation = payload.gen ?? 0;
+      if (typeof generation !== 'number') throw new TokenError('invalid token');
+      return { userId: payload.sub, generation };
     } catch (error) {
       if (error instanceof TokenError) throw error;
       if (error instanceof joseErrors.JWTExpired) throw new TokenError('token expired');

@@ -9,9 +9,11 @@ export const CloseCode = {
   MESSAGE_TOO_BIG: 1009,
   /** The client does not read fast enough; it reconnects and resyncs. */
   TRY_AGAIN_LATER: 1013,
+  /** The user's role changed: the client reconnects and is admitted with its new rights. */
+  RIGHTS_CHANGED: 4000,
   /** A frame that is not a valid y-websocket message. */
   MALFORMED: 4400,
-  /** Missing, expired, revoked or invalid token: at connect time, or when re-checked every `collab.recheckIntervalMs`. */
+  /** Missing, expired, revoked or invalid token: at connect time, when re-checked every `collab.recheckIntervalMs`, or when the user is deactivated. */
   UNAUTHENTICATED: 4401,
   /** The caller may not read this incident (at connect time, or when re-checked). */
   FORBIDDEN: 4403,

@@ -84,6 +84,17 @@ export class CollabServer {
     if (incidentId) this.presence.set(incidentId, this.localEditorIds(incidentId));
   }
 
+  /**
+   * Closes every document socket of one user on this instance: 4401 when their
+   * sessions ended (deactivated, password changed), RIGHTS_CHANGED when their
+   * role changed, so that the reconnect is admitted with the new rights.
+   */
+  disconnectUser(userId: string, code: number, reason: string): void {
+    for (const connection of this.connections) {
+      if (connection.identity?.userId === userId) connection.close(code, reason);
+    }
+  }
+
   private onSocket(ws: WebSocket, req: IncomingMessage): void {
     const { config, metrics, log } = this.deps;
     const connection = new CollabConnection(ws, config, this.collabMetrics, log);

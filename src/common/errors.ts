@@ -25,7 +25,8 @@ export class DomainError extends Error {
 
 export const unauthenticated = (message = 'Authentication required: log in and send "Authorization: Bearer <token>"') =>
   new DomainError(ErrorCode.UNAUTHENTICATED, message);
-export const forbidden = (message: string) => new DomainError(ErrorCode.FORBIDDEN, message);
+export const forbidden = (message: string, details?: Record<string, unknown>) =>
+  new DomainError(ErrorCode.FORBIDDEN, message, details);
 export const notFound = (what: string, id: string) => new DomainError(ErrorCode.NOT_FOUND, `${what} ${id} not found`);
 export const badInput = (message: string, details?: Record<string, unknown>) =>
   new DomainError(ErrorCode.BAD_USER_INPUT, message, details);

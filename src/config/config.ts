@@ -48,6 +48,27 @@ export interface Config {
    * this time. 0 turns the cache off. @default 5
    */
   apiTokenCacheSeconds: number;
+  /** Brute-force protection of `login` (and of `changePassword`'s current password). */
+  loginLimits: LoginLimitsConfig;
+  /**
+   * Express `trust proxy`: whether (and which) reverse proxies' X-Forwarded-For is believed when
+   * taking the client address. false (the default) uses the socket's address; true trusts every
+   * hop; a number trusts that many hops; a string is a comma-separated list of proxy addresses or
+   * subnets (`loopback`, `10.0.0.0/8`). @default false
+   */
+  trustProxy: boolean | number | string;
+}
+
+/** Limits on failed logins, counted in memory, or in Redis when REDIS_URL is set (shared by instances). */
+export interface LoginLimitsConfig {
+  /** Failed logins per email address per window; the next attempt is refused. @default 5 */
+  maxFailuresPerEmail: number;
+  /** Failed logins per client address per window. @default 50 */
+  maxFailuresPerIp: number;
+  /** The window, in seconds, and how long a lockout lasts at most. @default 900 // 15 minutes */
+  windowSeconds: number;
+  /** Prefix of the counters' Redis keys. @default `${redisPrefix}login:` // 'sitrep:login:' */
+  keyPrefix: string;
 }
 
 /** Settings of the collaboration server (`/collab/<incidentId>`). */
@@ -125,6 +146,18 @@ export function parseSeverityMap(name: string, raw: string): Record<string, Seve
   return map;
 }
 
+/** Parses TRUST_PROXY into what express's `trust proxy` setting accepts. */
+export function parseTrustProxy(name: string, raw: string | undefined): boolean | number | string {
+  const value = (raw ?? '').trim();
+  if (value === '' || value === 'false') return false;
+  if (value === 'true') return true;
+  if (/^\d+$/.test(value)) return Number(value);
+  if (!/^[\w.:/,\s]+$/.test(value)) {
+    throw new ConfigError(`${name} must be true, false, a number of hops or a list of proxy addresses/subnets, got "${raw}"`);
+  }
+  return value;
+}
+
 /** Reads the configuration from `env` (the process environment by default). */
 export function loadConfig(env: Env = process.env): Config {
   const databaseUrl = env.DATABASE_URL || undefined;
@@ -142,6 +175,7 @@ export function loadConfig(env: Env = process.env): Config {
   if (bootstrapAdminPassword !== undefined && bootstrapAdminPassword.length < 8) {
     throw new ConfigError('BOOTSTRAP_ADMIN_PASSWORD must be at least 8 characters');
   }
+  const redisPrefix = env.REDIS_PREFIX || 'sitrep:';
   return {
     port: int(env, 'PORT', 4000, 0, 65535),
     host: env.HOST || '0.0.0.0',
@@ -153,7 +187,7 @@ export function loadConfig(env: Env = process.env): Config {
     bootstrapAdminEmail: (env.BOOTSTRAP_ADMIN_EMAIL || 'admin@sitrep.local').toLowerCase(),
     bootstrapAdminPassword,
     redisUrl: env.REDIS_URL || undefined,
-    redisPrefix: env.REDIS_PREFIX || 'sitrep:',
+    redisPrefix,
     resolutionLimits: {
       SEV1: duration(env, 'RESOLUTION_LIMIT_SEV1', 3600),
       SEV2: duration(env, 'RESOLUTION_LIMIT_SEV2', 4 * 3600),
@@ -179,5 +213,12 @@ export function loadConfig(env: Env = process.env): Config {
     ),
     alertSeverityLabel: env.ALERT_SEVERITY_LABEL || 'severity',
     apiTokenCacheSeconds: int(env, 'API_TOKEN_CACHE_SECONDS', 5, 0, 300),
+    loginLimits: {
+      maxFailuresPerEmail: int(env, 'LOGIN_MAX_FAILURES_PER_EMAIL', 5, 1, 1_000_000),
+      maxFailuresPerIp: int(env, 'LOGIN_MAX_FAILURES_PER_IP', 50, 1, 1_000_000),
+      windowSeconds: duration(env, 'LOGIN_FAILURE_WINDOW', 15 * 60),
+      keyPrefix: env.LOGIN_LIMIT_KEY_PREFIX || `${redisPrefix}login:`,
+    },
+    trustProxy: parseTrustProxy('TRUST_PROXY', env.TRUST_PROXY),
   };
 }

@@ -5,6 +5,8 @@ export enum Topic {
   IncidentChanged = 'incident.changed',
   TimelineEventAdded = 'timeline.event-added',
   PostmortemChanged = 'postmortem.changed',
+  /** A user was deactivated, changed role or changed password: open sockets must follow. */
+  UserChanged = 'user.changed',
 }
 
 /** The payload type of each topic. */
@@ -16,6 +18,8 @@ export interface TopicPayloads {
   [Topic.IncidentChanged]: { kind: IncidentChangeKind; incidentId: string; postmortemId?: string };
   [Topic.TimelineEventAdded]: { incidentId: string; eventId: string };
   [Topic.PostmortemChanged]: { postmortemId: string; incidentId: string };
+  /** `sessionsEnded`: the user's tokens no longer work (deactivated, or password changed). */
+  [Topic.UserChanged]: { userId: string; sessionsEnded: boolean; roleChanged: boolean };
 }
 
 export type EventOf<T extends Topic> = { topic: T; payload: TopicPayloads[T] };

@@ -8,4 +8,6 @@ export interface GraphQLContext {
   services: Services;
   /** Replaced before each subscription event, so events never share a cache. */
   loaders: Loaders;
+  /** The client's address (X-Forwarded-For honoured only as TRUST_PROXY allows), for login limits. */
+  clientIp?: string;
 }

@@ -76,6 +76,7 @@ export class RoleService {
       const actor = authorize(caller, Action.AssignRole, { commanderId: incident.commanderId });
       const assignee = await tx.manager.getRepository(User).findOne({ where: { id: assigneeId } });
       if (!assignee) throw notFound('user', userId);
+      if (assignee.deactivatedAt) throw badInput(`${assignee.name} is deactivated and cannot hold an incident role`);
       if (assignee.role === UserRole.VIEWER) {
         throw badInput(`${assignee.name} is a VIEWER and cannot hold an incident role`);
       }

@@ -23,9 +23,11 @@ import { createLoaders } from '../graphql/loaders';
 import { buildSitrepSchema } from '../graphql/schema';
 import { createLogger, type Logger } from '../observability/logger';
 import { Metrics } from '../observability/metrics';
+import { clientAddress, type TrustProxyFn } from './client-address';
 import { httpErrorHandler } from './http-errors';
 import { createServices, type Services } from './services';
 import { UpgradeRouter } from './upgrade-router';
+import { followUserChanges, UserSockets } from './user-sockets';
 
 /** A started Sitrep server. */
 export interface RunningServer {
@@ -61,6 +63,9 @@ export async function startServer(config: Config, log: Logger = createLogger(con
   const schema = await buildSitrepSchema();
   const app = express();
   app.disable('x-powered-by');
+  // Off by default: behind no proxy, a client could otherwise pick its own address for the login limits.
+  app.set('trust proxy', config.trustProxy);
+  const trustProxy = app.get('trust proxy fn') as TrustProxyFn;
   const httpServer = http.createServer(app);
   const upgrades = new UpgradeRouter(log);
   httpServer.on('upgrade', (req, socket, head) => upgrades.route(req, socket as Socket, head));
@@ -78,19 +83,33 @@ export async function startServer(config: Config, log: Logger = createLogger(con
   });
   const includeStack = config.nodeEnv === 'development';
   const format = (e: GraphQLError) => formatError(e.toJSON(), e, { log, includeStack });
-  const wsServer = useServer<Record<string, unknown> | undefined, { caller?: Caller }>(
+  // Open graphql-ws sockets by user, so that a deactivation or password change closes them at once.
+  const graphqlSockets = new UserSockets();
+  const wsServer = useServer<Record<string, unknown> | undefined, { caller?: Caller; header?: string }>(
     {
       schema,
       onConnect: async (ctx) => {
-        const header = ctx.connectionParams?.authorization ?? ctx.connectionParams?.Authorization;
-        const result = await services.auth.fromHeader(typeof header === 'string' ? header : undefined);
+        const param = ctx.connectionParams?.authorization ?? ctx.connectionParams?.Authorization;
+        const header = typeof param === 'string' ? param : undefined;
+        const result = await services.auth.fromHeader(header);
         if (!result?.ok) return false;
         ctx.extra.caller = result.caller;
+        ctx.extra.header = header;
+        graphqlSockets.add(result.caller.userId, ctx.extra.socket);
         return true;
       },
       // graphql-ws parses outside its error handling: a syntax error closed the whole socket with
       // 4500, ending every other subscription of that client. Answer it as this operation's error.
-      onSubscribe: (_ctx, _id, payload) => {
+      onSubscribe: async (ctx, _id, payload) => {
+        // The caller is read again for each operation, as over HTTP: a role changed since the socket
+        // opened applies to its next operation.
+        const result = await services.auth.fromHeader(ctx.extra.header);
+        if (!result?.ok) {
+          const reason = result?.reason ?? 'unauthenticated';
+          ctx.extra.socket.close(4401, reason.slice(0, 120));
+          return [new GraphQLError(reason, { extensions: { code: 'UNAUTHENTICATED' } })];
+        }
+        ctx.extra.caller = result.caller;
         try {
           parse(payload.query);
         } catch (error) {
@@ -103,6 +122,7 @@ export async function startServer(config: Config, log: Logger = createLogger(con
         caller: ctx.extra.caller ?? null,
         services,
         loaders: createLoaders(dataSource),
+        clientIp: clientAddress(ctx.extra.request, trustProxy),
       }),
       onNext: (_ctx, _id, _payload, _args, result) =>
         result.errors ? { ...result, errors: result.errors.map((e) => format(e as GraphQLError)) } : undefined,
@@ -137,6 +157,9 @@ export async function startServer(config: Config, log: Logger = createLogger(con
   });
   await apollo.start();
 
+  const userChanges = new AbortController();
+  followUserChanges(pubsub, graphqlSockets, services.collab, log, userChanges.signal);
+
   app.get('/healthz', (_req, res) => {
     res.json({ status: 'ok' });
   });
@@ -167,7 +190,7 @@ export async function startServer(config: Config, log: Logger = createLogger(con
           throw new GraphQLError(result.reason, { extensions: { code: 'UNAUTHENTICATED', http: { status: 401 } } });
         }
         if (result?.ok) loaders.prime(result.user);
-        return { caller: result?.ok ? result.caller : null, services, loaders };
+        return { caller: result?.ok ? result.caller : null, services, loaders, clientIp: req.ip };
       },
     }),
   );
@@ -191,12 +214,14 @@ export async function startServer(config: Config, log: Logger = createLogger(con
     (closing ??= (async () => {
       log.info('shutting down');
       upgrades.stopAccepting();
+      userChanges.abort();
       // graphql-ws closes each client with 1001 Going Away.
       await step('graphql-ws', () => wsServer.dispose());
       // Closes every document socket with 1001 and stores every pending edit before the pool goes.
       await step('collaboration', () => services.collab.close());
       await step('http drain', () => apollo.stop());
       await step('pubsub', () => pubsub.close());
+      await step('login limits', () => services.loginThrottle.close());
       await step('database pool', () => dataSource.destroy());
       await step('database', () => database.stop());
       log.info('stopped');

@@ -4,6 +4,7 @@ import { AcknowledgementService } from '../alerts/acknowledgement.service';
 import { RepeatCheck } from '../alerts/repeat-check';
 import { ApiTokenService } from '../api-tokens/api-token.service';
 import { AuthService } from '../auth/auth.service';
+import { LoginThrottle } from '../auth/login-throttle';
 import { TokenService } from '../auth/token.service';
 import { CollabServer } from '../collab/collab-server';
 import { DocumentRelay } from '../collab/document-relay';
@@ -36,6 +37,8 @@ export interface Services {
   tokens: TokenService;
   auth: AuthService;
   users: UserService;
+  /** Failed-login limits (closed with the server: it may hold a Redis connection). */
+  loginThrottle: LoginThrottle;
   timeline: TimelineService;
   roles: RoleService;
   incidents: IncidentService;
@@ -67,7 +70,8 @@ export function createServices(deps: {
   const tokens = new TokenService(deps.jwtSecret, config.jwtTtlSeconds);
   const apiTokens = new ApiTokenService(dataSource, uow, config.apiTokenCacheSeconds);
   const auth = new AuthService(dataSource, tokens, apiTokens);
-  const users = new UserService(dataSource, tokens, log);
+  const loginThrottle = new LoginThrottle(config.loginLimits, config.redisUrl, log);
+  const users = new UserService(dataSource, uow, tokens, loginThrottle, log);
   const timeline = new TimelineService(dataSource, uow);
   const roles = new RoleService(uow, timeline);
   const incidents = new IncidentService(dataSource, uow, roles, timeline);
@@ -101,6 +105,7 @@ export function createServices(deps: {
     tokens,
     auth,
     users,
+    loginThrottle,
     timeline,
     roles,
     incidents,

@@ -32,6 +32,14 @@ export class User {
   @Column({ name: 'is_integration', type: 'boolean', default: false })
   isIntegration!: boolean;
 
+  @Field(() => Date, { nullable: true, description: 'When an admin deactivated this user; null while active. Deactivated users cannot log in.' })
+  @Column({ name: 'deactivated_at', type: 'timestamptz', nullable: true })
+  deactivatedAt!: Date | null;
+
+  /** Carried in login tokens; changing the password increments it, so every older token stops working. */
+  @Column({ name: 'session_generation', type: 'integer', default: 0 })
+  sessionGeneration!: number;
+
   @Field()
   @CreateDateColumn({ name: 'created_at', type: 'timestamptz' })
   createdAt!: Date;

@@ -1,35 +1,87 @@
 import crypto from 'node:crypto';
 import type { DataSource } from 'typeorm';
 import { type Caller } from '../auth/caller';
+import type { LoginThrottle } from '../auth/login-throttle';
 import { hashPassword, verifyPassword } from '../auth/password';
 import { Action, authorize } from '../auth/policy';
 import type { TokenService } from '../auth/token.service';
 import { badInput, conflict, unauthenticated } from '../common/errors';
+import type { UnitOfWork } from '../db/unit-of-work';
+import { Topic } from '../events/topics';
 import type { Logger } from '../observability/logger';
 import type { CreateUserInput } from './create-user.input';
+import { lockUserForChange } from './user-lock';
 import { UserRole } from './user-role.enum';
 import { User } from './user.entity';
+import type { UpdateUserInput } from './update-user.input';
 
 // Compared against when the email is unknown, so that a login takes as long either way.
 const DUMMY_HASH = 'scrypt$32768$8$1$AAAAAAAAAAAAAAAAAAAAAA==$AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=';
 
-/** People and integrations: creating them, logging in, the first admin. */
+/** People and integrations: creating and changing them, logging in, passwords, the first admin. */
 export class UserService {
   constructor(
     private readonly dataSource: DataSource,
+    private readonly uow: UnitOfWork,
     private readonly tokens: TokenService,
+    private readonly throttle: LoginThrottle,
     private readonly log: Logger,
   ) {}
 
-  async login(email: string, password: string): Promise<{ token: string; user: User }> {
+  /**
+   * Checks a password and issues a login token. Failures are limited per
+   * email and per client address (`LoginThrottle`); a deactivated account is
+   * refused even with the right password, and that counts as a failure.
+   */
+  async login(email: string, password: string, clientIp: string | undefined): Promise<{ token: string; user: User }> {
+    await this.throttle.attempt(email, clientIp);
     const user = await this.dataSource
       .getRepository(User)
       .createQueryBuilder('u')
-      .where('lower(u.email) = lower(:email)', { email })
+      .where('lower(u.email) = lower(:email)', { email: email.trim() })
       .getOne();
     const ok = await verifyPassword(password, user?.passwordHash ?? DUMMY_HASH);
     if (!user || !user.passwordHash || !ok) throw unauthenticated('Invalid email or password');
-    return { token: await this.tokens.sign(user.id), user };
+    // Said only to someone who knows the password, so it reveals nothing to a guesser.
+    if (user.deactivatedAt) throw unauthenticated('this account has been deactivated; ask an admin to reactivate it');
+    await this.throttle.succeeded(email, clientIp);
+    return { token: await this.tokens.sign(user.id, user.sessionGeneration), user };
+  }
+
+  /**
+   * Changes the caller's own password and ends every other session: tokens
+   * carry the user's session generation, which this increments. Returns a
+   * fresh token. A wrong current password is BAD_USER_INPUT (not
+   * UNAUTHENTICATED: the session itself is fine, and clients log out on
+   * UNAUTHENTICATED) and counts as a failed login for the throttle.
+   */
+  async changePassword(
+    caller: Caller | null,
+    currentPassword: string,
+    newPassword: string,
+    clientIp: string | undefined,
+  ): Promise<{ token: string; user: User }> {
+    const me = authorize(caller, Action.ChangeOwnPassword);
+    const user = await this.dataSource.getRepository(User).findOneOrFail({ where: { id: me.userId } });
+    if (!user.passwordHash) throw badInput('this user has no password to change');
+    await this.throttle.attempt(user.email, clientIp);
+    if (!(await verifyPassword(currentPassword, user.passwordHash))) throw badInput('currentPassword is incorrect');
+    await this.throttle.succeeded(user.email, clientIp);
+    if (newPassword === currentPassword) throw badInput('newPassword must differ from the current password');
+    const passwordHash = await hashPassword(newPassword);
+    const updated = await this.uow.run(async (tx) => {
+      await tx.manager
+        .getRepository(User)
+        .createQueryBuilder()
+        .update()
+        .set({ passwordHash, sessionGeneration: () => 'session_generation + 1' })
+        .where('id = :id', { id: user.id })
+        .execute();
+      tx.publish(Topic.UserChanged, { userId: user.id, sessionsEnded: true, roleChanged: false });
+      return tx.manager.getRepository(User).findOneOrFail({ where: { id: user.id } });
+    });
+    this.log.info({ userId: user.id }, 'password changed; other sessions ended');
+    return { token: await this.tokens.sign(updated.id, updated.sessionGeneration), user: updated };
   }
 
   async createUser(caller: Caller | null, input: CreateUserInput): Promise<User> {
@@ -37,9 +89,58 @@ export class UserService {
     return this.insert({ ...input, email: input.email.trim(), name: input.name.trim() });
   }
 
-  async list(caller: Caller | null): Promise<User[]> {
+  /**
+   * An admin changes a person's name or role, or deactivates or reactivates
+   * them. There is always an active admin left, and nobody deactivates
+   * themself. Deactivation ends the user's sessions everywhere (see
+   * AuthService.fromToken and Topic.UserChanged); reactivation does not bring
+   * old tokens back.
+   */
+  async updateUser(caller: Caller | null, id: string, input: UpdateUserInput): Promise<User> {
+    const admin = authorize(caller, Action.ManageUsers);
+    const name = input.name?.trim();
+    if (input.name != null && !name) throw badInput('name must not be empty');
+    return this.uow.run(async (tx) => {
+      const { user, activeAdmins } = await lockUserForChange(tx.manager, id);
+      if (user.isIntegration) {
+        throw badInput(`${user.name} is the service user of an API token; manage it with createApiToken and revokeApiToken`);
+      }
+      const deactivate = input.deactivated === true && !user.deactivatedAt;
+      const reactivate = input.deactivated === false && !!user.deactivatedAt;
+      const role = input.role ?? user.role;
+      if (deactivate && user.id === admin.userId) throw badInput('you cannot deactivate yourself; ask another admin');
+      const wasActiveAdmin = user.role === UserRole.ADMIN && !user.deactivatedAt;
+      if (wasActiveAdmin && (role !== UserRole.ADMIN || deactivate) && activeAdmins <= 1) {
+        throw conflict(`${user.name} is the last active admin; make someone else ADMIN first`);
+      }
+      const roleChanged = role !== user.role;
+      if (!name && !roleChanged && !deactivate && !reactivate) return user;
+      await tx.manager
+        .getRepository(User)
+        .createQueryBuilder()
+        .update()
+        .set({
+          ...(name ? { name } : {}),
+          role,
+          ...(deactivate ? { deactivatedAt: () => 'now()', sessionGeneration: () => 'session_generation + 1' } : {}),
+          ...(reactivate ? { deactivatedAt: null } : {}),
+        })
+        .where('id = :id', { id: user.id })
+        .execute();
+      if (deactivate || roleChanged) tx.publish(Topic.UserChanged, { userId: user.id, sessionsEnded: deactivate, roleChanged });
+      return tx.manager.getRepository(User).findOneOrFail({ where: { id: user.id } });
+    });
+  }
+
+  /**
+   * Active or deactivated people, by name. Never integration users (they
+   * are listed by `apiTokens`), though timelines still show their names.
+   */
+  async list(caller: Caller | null, which: { deactivated: boolean }): Promise<User[]> {
     authorize(caller, Action.Read);
-    return this.dataSource.getRepository(User).find({ order: { name: 'ASC', id: 'ASC' } });
+    const qb = this.dataSource.getRepository(User).createQueryBuilder('u').where('NOT u.is_integration');
+    qb.andWhere(which.deactivated ? 'u.deactivated_at IS NOT NULL' : 'u.deactivated_at IS NULL');
+    return qb.orderBy('u.name', 'ASC').addOrderBy('u.id', 'ASC').getMany();
   }
 
   /**

@@ -40,7 +40,7 @@ describe('collaboration sockets re-check their caller', () => {
   it('closes a socket whose login token expires with 4401, while others with valid tokens stay', async () => {
     const id = await declare();
     // A real login token of Alice's, signed with the server's secret, that lives one second.
-    const shortLived = await new TokenService(t.server.services.config.jwtSecret!, 1).sign(alice.id);
+    const shortLived = await new TokenService(t.server.services.config.jwtSecret!, 1).sign(alice.id, 0);
     const expiring = editor(id, shortLived);
     const lasting = editor(id, bob.token);
     await Promise.all([expiring.synced(), lasting.synced()]);

@@ -1,0 +1,48 @@
+import type { WebSocket } from 'ws';
+import { CloseCode } from '../collab/close-codes';
+import type { CollabServer } from '../collab/collab-server';
+import type { PubSub } from '../events/pubsub';
+import { Topic } from '../events/topics';
+import type { Logger } from '../observability/logger';
+
+/** The open graphql-ws sockets of each user on this instance. */
+export class UserSockets {
+  private readonly byUser = new Map<string, Set<WebSocket>>();
+
+  /** Remembers `socket` as `userId`'s until it closes. */
+  add(userId: string, socket: WebSocket): void {
+    const sockets = this.byUser.get(userId) ?? new Set<WebSocket>();
+    this.byUser.set(userId, sockets.add(socket));
+    socket.once('close', () => {
+      sockets.delete(socket);
+      if (sockets.size === 0 && this.byUser.get(userId) === sockets) this.byUser.delete(userId);
+    });
+  }
+
+  /** Closes every graphql-ws socket of `userId` (graphql-ws clients do not retry 4401). */
+  close(userId: string, code: number, reason: string): void {
+    for (const socket of this.byUser.get(userId) ?? []) socket.close(code, reason);
+  }
+}
+
+/**
+ * Makes open sockets follow Topic.UserChanged, on every instance (the event
+ * comes through the shared pub/sub): when a user's sessions end their
+ * graphql-ws and document sockets close with 4401; when their role changes
+ * their document sockets reconnect (4000) to be admitted with the new rights.
+ * graphql-ws sockets need nothing for a role change: each operation reads
+ * the caller again. Stops when `signal` aborts.
+ */
+export function followUserChanges(pubsub: PubSub, graphql: UserSockets, collab: CollabServer, log: Logger, signal: AbortSignal): void {
+  void (async () => {
+    for await (const change of pubsub.subscribe(Topic.UserChanged, signal)) {
+      if (change.sessionsEnded) {
+        const reason = 'session ended: the account was deactivated or its password changed';
+        graphql.close(change.userId, 4401, reason);
+        collab.disconnectUser(change.userId, CloseCode.UNAUTHENTICATED, reason);
+      } else if (change.roleChanged) {
+        collab.disconnectUser(change.userId, CloseCode.RIGHTS_CHANGED, 'role changed; reconnect');
+      }
+    }
+  })().catch((error) => log.error({ err: error }, 'following user changes failed'));
+}
