@@ -34,11 +34,11 @@ describe('a role change on open sockets', () => {
     const incident = await declare(t, responder);
     const editor = connectEditor(t.url, incident.id, responder.token);
     await editor.synced();
-    expect(t.server.services.collab.activeEditorIds(incident.id)).toContain(responder.id);
+    expect(await t.server.services.collab.activeEditorIds(incident.id)).toContain(responder.id);
     await t.ok(UPDATE_USER, { id: responder.id, input: { role: 'VIEWER' } }, t.admin.token);
     expect(await editor.closed()).toMatchObject({ code: 4000 });
     await waitFor(() => editor.provider.wsconnected && editor.provider.synced, 10_000, 'editor did not reconnect');
-    expect(t.server.services.collab.activeEditorIds(incident.id)).not.toContain(responder.id);
+    expect(await t.server.services.collab.activeEditorIds(incident.id)).not.toContain(responder.id);
     editor.destroy();
   });
 });
