@@ -26,6 +26,7 @@ import { Metrics } from '../observability/metrics';
 import { httpErrorHandler } from './http-errors';
 import { createServices, type Services } from './services';
 import { UpgradeRouter } from './upgrade-router';
+import { vendorRouter } from './vendor';
 
 /** A started Sitrep server. */
 export interface RunningServer {
@@ -172,6 +173,8 @@ export async function startServer(config: Config, log: Logger = createLogger(con
     }),
   );
   app.use('/webhooks', webhooksRouter(services));
+  // The console's collaborative editor: yjs, lib0, y-protocols and y-websocket as published, no bundler.
+  app.use('/vendor', vendorRouter());
   app.use('/', express.static(path.join(__dirname, '..', 'web'), { index: 'index.html' }));
   app.use(httpErrorHandler(log));
 

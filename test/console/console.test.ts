@@ -1,8 +1,11 @@
+import { createHash } from 'node:crypto';
 import fs from 'node:fs';
+import http from 'node:http';
 import path from 'node:path';
 import { buildSchema, parse, validate, type GraphQLSchema } from 'graphql';
 import WebSocket from 'ws';
 import { buildSitrepSchema } from '../../src/graphql/schema';
+import { browserExports, staticImports, VENDOR_PACKAGES } from '../../src/server/vendor';
 import { startTestServer, type TestServer } from '../support/test-server';
 
 /*
@@ -31,6 +34,9 @@ function loadBrowserModule(file: string, globals: Record<string, unknown> = {}):
   return new Function(...Object.keys(globals), body)(...Object.values(globals));
 }
 
+/** Bare specifiers ('yjs', 'lib0/encoding') resolve through the import map, not against the file. */
+const isBare = (ref: string) => !/^(\.{1,2}\/|\/|[a-z]+:)/.test(ref);
+
 function relativeRefs(file: string, text: string): string[] {
   const refs: string[] = [];
   if (file.endsWith('.html')) for (const m of text.matchAll(/\s(?:src|href)="([^"#][^"]*)"/g)) refs.push(m[1]);
@@ -40,7 +46,7 @@ function relativeRefs(file: string, text: string): string[] {
     for (const m of text.matchAll(/^export\s+[^'";]*?\sfrom\s*['"]([^'"]+)['"]/gm)) refs.push(m[1]);
   }
   if (file.endsWith('.css')) for (const m of text.matchAll(/url\(\s*["']?([^"')]+)["']?\s*\)/g)) refs.push(m[1]);
-  return refs.filter((r) => !r.startsWith('data:')).map((r) => path.posix.normalize(path.posix.join(path.posix.dirname(file), r)));
+  return refs.filter((r) => !r.startsWith('data:') && !(file.endsWith('.js') && isBare(r))).map((r) => path.posix.normalize(path.posix.join(path.posix.dirname(file), r)));
 }
 
 const EXPECTED_TYPES: Record<string, RegExp> = {
@@ -113,6 +119,129 @@ describe('web console', () => {
       if (!file.endsWith('.js')) continue;
       expect({ file, sinks: text.match(/\b(innerHTML|outerHTML|insertAdjacentHTML|document\.write)\b/g) ?? [] }).toEqual({ file, sinks: [] });
     }
+  });
+
+  describe('the collaborative editor\'s modules: /vendor and the import map', () => {
+    const page = () => served.get('index.html')!.text;
+    const importMapText = () => /<script type="importmap">([\s\S]*?)<\/script>/.exec(page())![1];
+    const importMap = () => JSON.parse(importMapText()).imports as Record<string, string>;
+
+    /** What a browser does with a specifier under this page's import map (exact key, else longest prefix key). */
+    function resolveSpecifier(specifier: string, parent: URL): URL {
+      if (!isBare(specifier)) return new URL(specifier, parent);
+      const imports = importMap();
+      if (imports[specifier]) return new URL(imports[specifier], t.url);
+      const prefix = Object.keys(imports)
+        .filter((key) => key.endsWith('/') && specifier.startsWith(key))
+        .sort((a, b) => b.length - a.length)[0];
+      if (!prefix) throw new Error(`bare import '${specifier}' in ${parent.pathname} is not in the import map`);
+      return new URL(imports[prefix] + specifier.slice(prefix.length), t.url);
+    }
+
+    /** Every module the page loads, by URL path: from app.js, through the console's views into the vendor files. */
+    const graph = new Map<string, { status: number; type: string; cache: string; imports: string[] }>();
+    beforeAll(async () => {
+      const queue = [new URL('/app.js', t.url)];
+      while (queue.length) {
+        const url = queue.shift()!;
+        if (graph.has(url.pathname)) continue;
+        const response = await fetch(url);
+        const text = await response.text();
+        const imports = staticImports(text);
+        graph.set(url.pathname, { status: response.status, type: response.headers.get('content-type') ?? '', cache: response.headers.get('cache-control') ?? '', imports });
+        if (response.ok) queue.push(...imports.map((specifier) => resolveSpecifier(specifier, url)));
+      }
+    });
+
+    /** GET with the path sent exactly as written (fetch would normalise `..` away). */
+    function rawGet(pathname: string): Promise<{ status: number; body: string }> {
+      return new Promise((resolve, reject) => {
+        http
+          .get({ host: '127.0.0.1', port: new URL(t.url).port, path: pathname }, (res) => {
+            let body = '';
+            res.on('data', (chunk) => (body += chunk));
+            res.on('end', () => resolve({ status: res.statusCode ?? 0, body }));
+          })
+          .on('error', reject);
+      });
+    }
+
+    it('maps yjs, lib0/, y-protocols/ and y-websocket to /vendor in an import map before the console\'s module script', () => {
+      expect(Object.keys(importMap())).toEqual(expect.arrayContaining(['lib0/', 'y-protocols/', 'y-websocket', 'yjs']));
+      for (const target of Object.values(importMap())) expect(target).toMatch(/^\/vendor\//);
+      expect(page().indexOf('type="importmap"')).toBeLessThan(page().indexOf('<script type="module"'));
+    });
+
+    it('maps each exact specifier to the file its package exports for browsers', () => {
+      const exported = new Map(VENDOR_PACKAGES.flatMap((name) => [...browserExports(name)].map(([specifier, file]) => [specifier, `/vendor/${name}/${file}`] as const)));
+      for (const [specifier, target] of Object.entries(importMap())) {
+        if (!specifier.endsWith('/')) expect({ specifier, target }).toEqual({ specifier, target: exported.get(specifier) });
+      }
+    });
+
+    it('allows the import map by its sha256 hash in the CSP, and no other inline script', () => {
+      // After editing the map, put this hash in the CSP of src/web/index.html.
+      const hash = createHash('sha256').update(importMapText(), 'utf8').digest('base64');
+      const csp = /http-equiv="Content-Security-Policy" content="([^"]*)"/.exec(page())![1];
+      const scriptSrc = csp.split(';').map((d) => d.trim()).find((d) => d.startsWith('script-src '));
+      expect(scriptSrc).toBe(`script-src 'self' 'sha256-${hash}'`);
+      expect(csp).not.toContain('unsafe-inline');
+      expect(page().match(/<script\b/g)).toHaveLength(2);
+    });
+
+    it('resolves every import of the console, bare ones through the import map, to a module served with a JavaScript type', () => {
+      const paths = [...graph.keys()];
+      expect(paths).toEqual(
+        expect.arrayContaining([
+          '/views/incident-document.js', '/textarea-binding.js', '/vendor/yjs/dist/yjs.mjs', '/vendor/y-websocket/src/y-websocket.js',
+          '/vendor/y-protocols/awareness', '/vendor/y-protocols/sync', '/vendor/lib0/encoding.js', '/vendor/lib0/logging.common.js',
+        ]),
+      );
+      for (const [pathname, { status, type }] of graph) {
+        expect({ pathname, status }).toEqual({ pathname, status: 200 });
+        expect({ pathname, type }).toEqual({ pathname, type: expect.stringMatching(/^(text|application)\/javascript/) });
+      }
+    });
+
+    it('loads no module twice under two URLs (lib0/map and ./map.js would be two instances of one module)', () => {
+      const twice = [...graph.keys()].filter((pathname) => graph.has(`${pathname}.js`));
+      // An entry is missing from the import map: add `"lib0/<name>": "/vendor/lib0/<name>.js"` for each of these.
+      expect(twice).toEqual([]);
+    });
+
+    it('loads every module from this server: no import leaves the origin', () => {
+      for (const [pathname, { imports }] of graph) {
+        for (const specifier of imports) expect({ pathname, specifier, origin: resolveSpecifier(specifier, new URL(pathname, t.url)).origin }).toEqual({ pathname, specifier, origin: new URL(t.url).origin });
+      }
+    });
+
+    it('lets browsers cache the vendor modules for a day', () => {
+      for (const [pathname, { cache }] of graph) if (pathname.startsWith('/vendor/')) expect({ pathname, cache }).toEqual({ pathname, cache: 'public, max-age=86400' });
+    });
+
+    it.each([
+      '/vendor/../package.json',
+      '/vendor/lib0/../../package.json',
+      '/vendor/lib0/%2e%2e/%2e%2e/package.json',
+      '/vendor/lib0/..%2f..%2fpackage.json',
+      '/vendor/express/index.js',
+      '/vendor/yjs/../express/index.js',
+      '/vendor/lib0/package.json',
+      '/vendor/lib0/',
+      '/vendor/lib0',
+      '/vendor/',
+      '/vendor/lib0/dist/encoding.cjs',
+      '/vendor/lib0/encoding.d.ts',
+      '/vendor/lib0/array.test.js',
+      '/vendor/lib0/bin/gendocs.js',
+      '/vendor/yjs/src/index.js',
+      '/vendor/yjs/dist/yjs.cjs',
+      '/vendor/y-websocket/src/server.js',
+    ])('refuses %s: only the published ES modules of the four packages are served', async (pathname) => {
+      const { status, body } = await rawGet(pathname);
+      expect(status).toBe(404);
+      expect(body).not.toMatch(/"dependencies"|module\.exports|exports\.|<ul|Index of/);
+    });
   });
 
   describe('GraphQL operations in queries.js', () => {
