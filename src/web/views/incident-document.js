@@ -6,7 +6,7 @@
  */
 import * as Y from 'yjs';
 import { WebsocketProvider } from 'y-websocket';
-import { announce, h, newId, replace, timeEl } from '../dom.js';
+import { announce, h, newId, replace } from '../dom.js';
 import { getToken } from '../session.js';
 import { bindTextarea } from '../textarea-binding.js';
 import { renderMarkdown } from './markdown.js';
@@ -63,7 +63,7 @@ export function documentEditor(ctx, id) {
     'aria-describedby': `${textareaId}-hint`,
   });
   const preview = h('div', { class: 'markdown doc-preview', id: previewId, hidden: true, tabindex: '0', 'aria-label': 'Document preview' });
-  const toggle = h('button', { type: 'button', class: 'btn btn-quiet', 'aria-controls': previewId, 'aria-expanded': 'false' }, 'Show preview');
+  const toggle = h('button', { type: 'button', class: 'btn btn-small', 'aria-controls': previewId, 'aria-expanded': 'false' }, 'Show preview');
   const hint = h(
     'p',
     { class: 'hint', id: `${textareaId}-hint` },
@@ -71,7 +71,6 @@ export function documentEditor(ctx, id) {
       ? 'You are a viewer: you follow the document as others write it, but cannot edit it.'
       : 'Markdown. Everyone on this incident edits it together; changes are saved as you type.',
   );
-  const updated = h('p', { class: 'muted small' });
   const el = h(
     'section',
     { class: 'panel live-doc', 'aria-labelledby': 'doc-title' },
@@ -82,7 +81,6 @@ export function documentEditor(ctx, id) {
     hint,
     textarea,
     preview,
-    updated,
   );
 
   let doc = null;
@@ -91,6 +89,8 @@ export function documentEditor(ctx, id) {
   let synced = false;
   let everLive = false;
   let activeEditors = [];
+  /** Awareness client id → user id, to know who left when a client's state goes. */
+  let clientUsers = new Map();
 
   function setState(state) {
     const [label, cls] = STATE_LABELS[state];
@@ -102,6 +102,16 @@ export function documentEditor(ctx, id) {
 
   function renderPreview() {
     if (!preview.hidden) replace(preview, renderMarkdown(doc?.getText('content').toString() ?? ''));
+  }
+
+  /** Someone whose last client left is gone, even if the server's polled list still names them. */
+  function onAwarenessChange({ removed }) {
+    const before = clientUsers;
+    clientUsers = new Map([...provider.awareness.getStates()].map(([clientId, state]) => [clientId, state?.user?.id]));
+    const stillHere = new Set(clientUsers.values());
+    const gone = removed.map((clientId) => before.get(clientId)).filter((userId) => userId && !stillHere.has(userId));
+    if (gone.length) activeEditors = activeEditors.filter((editor) => !gone.includes(editor.id));
+    renderPresence();
   }
 
   /** Who is here: everyone in the awareness (name, colour), and any other client the server counts. */
@@ -185,7 +195,8 @@ export function documentEditor(ctx, id) {
       if (provider?.shouldConnect) setState(everLive ? 'reconnecting' : 'connecting');
     });
     provider.on('closed', showClosed);
-    provider.awareness.on('change', renderPresence);
+    clientUsers = new Map();
+    provider.awareness.on('change', onAwarenessChange);
     setState('connecting');
     renderPresence();
   }
@@ -205,10 +216,6 @@ export function documentEditor(ctx, id) {
 
   return {
     el,
-    /** The incident as the page last loaded it: when the document was last stored. */
-    update(incident) {
-      replace(updated, incident.document?.updatedAt ? ['Last saved ', timeEl(incident.document.updatedAt)] : '');
-    },
     /** Every client the server counts in the document (`activeEditors`), including ones without presence. */
     setActiveEditors(editors) {
       activeEditors = editors;

@@ -118,7 +118,6 @@ export function mount(main, ctx, { id }) {
     postmortem.update(incident);
     roles.update(incident);
     updates.update(incident);
-    doc.update(incident);
   }
 
   async function load() {
