@@ -37,9 +37,8 @@ export function textChange(before, after) {
  * textarea, and would undo other people's text.
  * @param {Y.Text} ytext
  * @param {HTMLTextAreaElement} textarea
- * @param {{ onRemoteChange?: () => void }} [options] called after the textarea shows a remote change
  */
-export function bindTextarea(ytext, textarea, { onRemoteChange = () => {} } = {}) {
+export function bindTextarea(ytext, textarea) {
   const doc = ytext.doc;
   /** Marks this binding's own transactions, so that their echo is not rendered back. */
   const origin = { binding: 'textarea' };
@@ -78,7 +77,6 @@ export function bindTextarea(ytext, textarea, { onRemoteChange = () => {} } = {}
       return;
     }
     render();
-    onRemoteChange();
   };
   const onInput = () => {
     if (textarea.readOnly) return;
@@ -100,7 +98,6 @@ export function bindTextarea(ytext, textarea, { onRemoteChange = () => {} } = {}
       // Where the caret is now, against the text the textarea shows (after onInput, the shared text).
       beforeTransaction({ origin: null });
       render();
-      onRemoteChange();
     }
   };
   const onKeyDown = (event) => {

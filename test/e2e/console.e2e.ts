@@ -37,11 +37,14 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
 import 'reflect-metadata';
+import { loadConfig } from '../../src/config/config';
 import { ADMIN_EMAIL, ADMIN_PASSWORD, startTestServer, type TestServer } from '../support/test-server';
 
 const CHROMIUM = process.env.CHROMIUM ?? '/usr/bin/chromium';
 const SHOTS = process.env.SHOTS_DIR ?? '/tmp/sitrep-console-shots';
 const RESPONDER_PASSWORD = 'responder-pass-123';
+/** collab.maxDocumentBytes of the server this script starts. */
+const DOCUMENT_LIMIT = 64 * 1024;
 
 type Page = any;
 
@@ -104,7 +107,8 @@ async function main(): Promise<void> {
   let adminEmail = process.env.SITREP_ADMIN_EMAIL ?? 'admin@sitrep.local';
   let adminPassword = process.env.SITREP_ADMIN_PASSWORD ?? 'admin-pass-123';
   if (!base) {
-    server = await startTestServer();
+    // A small document limit, so that the editor's "too large" state can be reached by a paste.
+    server = await startTestServer({ collab: { ...loadConfig({}).collab, maxDocumentBytes: DOCUMENT_LIMIT } });
     base = server.url;
     adminEmail = ADMIN_EMAIL;
     adminPassword = ADMIN_PASSWORD;
@@ -297,6 +301,27 @@ async function main(): Promise<void> {
     await shot(admin, '06c-document-preview', false);
     await admin.getByRole('button', { name: 'Edit text' }).click();
     console.log('document: two browsers typed at once and converged on the text GraphQL serves');
+
+    // Past the size limit the server closes the socket (4413): the page says why and offers a fresh copy.
+    if (server) {
+      const before = await rileyDoc.inputValue();
+      await adminDoc.click();
+      await admin.keyboard.press('Control+End');
+      await admin.keyboard.insertText(`\n${'Pasted log line that makes the document too large.\n'.repeat(Math.ceil(DOCUMENT_LIMIT / 40))}`);
+      const closed = admin.locator('.doc-closed');
+      await closed.waitFor({ timeout: 5000 });
+      assert.match(await closed.innerText(), /4413[\s\S]*size limit/);
+      assert.equal(await adminDoc.getAttribute('readonly'), '', 'a closed document cannot be edited');
+      await admin.locator('.live-doc[data-state="closed"] .doc-state', { hasText: 'Closed' }).waitFor();
+      await closed.scrollIntoViewIfNeeded();
+      await shot(admin, '06d-document-too-large', false);
+      assert.equal(await rileyDoc.inputValue(), before, 'the refused paste reached nobody');
+      await admin.getByRole('button', { name: 'Reload the document' }).click();
+      await admin.locator('.live-doc[data-state="live"]').waitFor({ timeout: 5000 });
+      assert.equal(await adminDoc.inputValue(), before, 'the reloaded document is the stored one');
+      assert.equal(await closed.isHidden(), true);
+      console.log('document: a paste past the size limit was refused (4413) and the document reloaded');
+    }
 
     // Alert intake: an API token made through GraphQL, an Alertmanager delivery, and a person acknowledging.
     const alertToken = (
@@ -560,6 +585,9 @@ async function main(): Promise<void> {
     await phone.getByRole('link', { name: alertTitle }).click();
     await phone.getByRole('heading', { name: alertTitle, level: 1 }).waitFor();
     await shot(phone, '11-phone-incident', false);
+    await phone.locator('.live-doc[data-state="live"]').waitFor({ timeout: 5000 });
+    await phone.locator('.live-doc').scrollIntoViewIfNeeded();
+    await shot(phone, '11a-phone-document', false);
     await phone.goto(postmortemUrl);
     await phone.getByRole('heading', { name: /^Postmortem: / }).waitFor();
     await phone.locator('form.action-item').first().waitFor();

@@ -20,14 +20,15 @@ const CLOSE_REASONS = {
   4401: 'Your session has expired or was revoked, so your edits can no longer be saved. Sign in again to continue.',
   4403: 'You do not have access to this incident’s document.',
   4404: 'This incident has no live document: it does not exist (any more).',
-  4413: 'The document has reached its size limit, and your last change was not saved. Reload the document, then shorten it (for example the timeline) before adding more.',
+  4413: 'The document has reached its size limit, and your last change was not saved. It stays below until you reload, so that you can copy it; then shorten the document (for example the timeline) before adding more.',
 };
 
+/** Label, class and tooltip of each connection state. */
 const STATE_LABELS = {
-  connecting: ['Connecting…', 'live-pending'],
-  live: ['Live', 'live-ok'],
-  reconnecting: ['Reconnecting…', 'live-bad'],
-  closed: ['Closed', 'live-bad'],
+  connecting: ['Connecting…', 'live-pending', 'Loading the document from the server'],
+  live: ['Live', 'live-ok', 'Your edits are saved and everyone sees them as you type'],
+  reconnecting: ['Reconnecting…', 'live-bad', 'The connection dropped: keep writing, your edits are sent when it is back'],
+  closed: ['Closed', 'live-bad', 'The server closed the document'],
 };
 
 function colourOf(userId = '') {
@@ -93,9 +94,10 @@ export function documentEditor(ctx, id) {
   let clientUsers = new Map();
 
   function setState(state) {
-    const [label, cls] = STATE_LABELS[state];
+    const [label, cls, title] = STATE_LABELS[state];
     stateEl.className = `live doc-state ${cls}`;
     stateEl.textContent = label;
+    stateEl.title = title;
     textarea.readOnly = readOnly || state === 'closed' || !synced;
     el.dataset.state = state;
   }
@@ -150,6 +152,8 @@ export function documentEditor(ctx, id) {
           : null;
     replace(closedBox, h('strong', { class: 'error-code' }, String(code)), ' ', h('span', {}, message), action ? h('p', {}, action) : null);
     closedBox.hidden = false;
+    // Nobody is "in" a closed document with this person any more.
+    presence.hidden = true;
     setState('closed');
     announce('The live document was closed');
   }
@@ -168,20 +172,22 @@ export function documentEditor(ctx, id) {
     synced = false;
     everLive = false;
     closedBox.hidden = true;
+    presence.hidden = false;
     doc = new Y.Doc();
     const text = doc.getText('content');
-    provider = new WebsocketProvider(collabUrl(), id, doc, {
+    const current = new WebsocketProvider(collabUrl(), id, doc, {
       params: { token: getToken() ?? '' },
       // Tabs of one browser would otherwise exchange edits directly, around the server's access checks.
       disableBc: true,
     });
-    provider.awareness.setLocalStateField('user', { id: user.id, name: user.name ?? 'Someone', color: colourOf(user.id) });
-    binding = bindTextarea(text, textarea, { onRemoteChange: renderPreview });
+    provider = current;
+    current.awareness.setLocalStateField('user', { id: user.id, name: user.name ?? 'Someone', color: colourOf(user.id) });
+    binding = bindTextarea(text, textarea);
     text.observe(renderPreview);
-    provider.on('status', ({ status }) => {
+    current.on('status', ({ status }) => {
       if (status === 'connecting') setState(everLive ? 'reconnecting' : 'connecting');
     });
-    provider.on('sync', (isSynced) => {
+    current.on('sync', (isSynced) => {
       if (!isSynced) return;
       synced = true;
       everLive = true;
@@ -189,14 +195,14 @@ export function documentEditor(ctx, id) {
       setState('live');
       renderPreview();
     });
-    provider.on('connection-close', (event) => {
+    current.on('connection-close', (event) => {
       // Final codes (4400–4499) arrive as `closed` next; everything else is retried by the provider.
       if (event && event.code >= 4400 && event.code < 4500) return;
-      if (provider?.shouldConnect) setState(everLive ? 'reconnecting' : 'connecting');
+      if (current.shouldConnect) setState(everLive ? 'reconnecting' : 'connecting');
     });
-    provider.on('closed', showClosed);
+    current.on('closed', showClosed);
     clientUsers = new Map();
-    provider.awareness.on('change', onAwarenessChange);
+    current.awareness.on('change', onAwarenessChange);
     setState('connecting');
     renderPresence();
   }
