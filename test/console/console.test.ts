@@ -186,6 +186,11 @@ describe('web console', () => {
       }
     });
 
+    it('installs the four packages in production: they are dependencies, not devDependencies', () => {
+      const manifest = JSON.parse(fs.readFileSync(path.join(__dirname, '../../package.json'), 'utf8'));
+      for (const name of VENDOR_PACKAGES) expect({ name, dependency: name in manifest.dependencies }).toEqual({ name, dependency: true });
+    });
+
     it('allows the import map by its sha256 hash in the CSP, and no other inline script', () => {
       // After editing the map, put this hash in the CSP of src/web/index.html.
       const hash = createHash('sha256').update(importMapText(), 'utf8').digest('base64');

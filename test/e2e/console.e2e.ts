@@ -22,7 +22,11 @@
  * while a responder watches the board in a second browser, moves its status
  * with a note, adds a timeline note, toggles a postmortem flag, posts a
  * status update, hands command to the responder (who sees each change arrive
- * live), meets an API error shown next to the form; an Alertmanager delivery
+ * live), meets an API error shown next to the form; both type into the live
+ * document at once (opposite ends, then the same line), converge on the text
+ * GraphQL serves with each caret still after its own typing, undo only their
+ * own text, see each other in it, and a paste past the size limit is refused
+ * (4413) and the document reloaded; an Alertmanager delivery
  * (with an API token made through GraphQL) opens an incident that the
  * responder acknowledges; the admin resolves the first incident and writes its
  * postmortem (sections, blameless hint, lessons, action items, the server
@@ -30,7 +34,8 @@
  * still editable) while the responder follows it live, downloads the
  * Markdown, looks at the postmortems owed and the metrics, and creates and
  * revokes an API token in the admin page; then the wall mode, a phone-sized
- * board, and a hostile title that must stay text. It fails on any page
+ * board, a hostile title that must stay text, and a viewer who follows the
+ * document read-only and leaves it with the page. It fails on any page
  * error, console error, or request that leaves the server's origin.
  */
 import assert from 'node:assert/strict';

@@ -124,7 +124,8 @@ export function documentEditor(ctx, id) {
         const who = state?.user;
         if (!who || typeof who.name !== 'string') continue;
         const key = typeof who.id === 'string' ? who.id : `client-${clientId}`;
-        if (!people.has(key)) people.set(key, { name: who.name, colour: who.color, self: clientId === doc.clientID || key === user.id });
+        // Any client may publish any state: a name is text, cut to a sane length.
+        if (!people.has(key)) people.set(key, { name: who.name.slice(0, 80), colour: who.color, self: clientId === doc.clientID || key === user.id });
       }
     }
     // Clients without a presence (API scripts, other editors) still count as in the document.
@@ -212,8 +213,7 @@ export function documentEditor(ctx, id) {
     preview.hidden = !show;
     textarea.hidden = show;
     hint.hidden = show;
-    toggle.textContent = show ? 'Edit text' : 'Show preview';
-    if (readOnly) toggle.textContent = show ? 'Show text' : 'Show preview';
+    toggle.textContent = show ? (readOnly ? 'Show text' : 'Edit text') : 'Show preview';
     toggle.setAttribute('aria-expanded', String(show));
     renderPreview();
   });
