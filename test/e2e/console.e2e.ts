@@ -145,6 +145,10 @@ async function main(): Promise<void> {
       const url = new URL(request.url());
       if (url.protocol !== 'data:' && url.host !== origin) problems.push(`${who}: external request ${request.url()}`);
     });
+    page.on('response', (response: any) => {
+      // Every script the page loads, its own and /vendor's, must be there.
+      if (response.request().resourceType() === 'script' && response.status() >= 400) problems.push(`${who}: ${response.status()} for ${response.url()}`);
+    });
     page.on('websocket', (ws: any) => {
       if (new URL(ws.url()).host !== origin) problems.push(`${who}: external websocket ${ws.url()}`);
     });
