@@ -28,6 +28,7 @@ import { httpErrorHandler } from './http-errors';
 import { createServices, type Services } from './services';
 import { UpgradeRouter } from './upgrade-router';
 import { followUserChanges, UserSockets } from './user-sockets';
+import { vendorRouter } from './vendor';
 
 /** A started Sitrep server. */
 export interface RunningServer {
@@ -195,6 +196,8 @@ export async function startServer(config: Config, log: Logger = createLogger(con
     }),
   );
   app.use('/webhooks', webhooksRouter(services));
+  // The console's collaborative editor: yjs, lib0, y-protocols and y-websocket as published, no bundler.
+  app.use('/vendor', vendorRouter());
   app.use('/', express.static(path.join(__dirname, '..', 'web'), { index: 'index.html' }));
   app.use(httpErrorHandler(log));
 

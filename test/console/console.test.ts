@@ -1,8 +1,12 @@
+import { createHash } from 'node:crypto';
 import fs from 'node:fs';
+import http from 'node:http';
 import path from 'node:path';
 import { buildSchema, parse, validate, type GraphQLSchema } from 'graphql';
 import WebSocket from 'ws';
+import * as Y from 'yjs';
 import { buildSitrepSchema } from '../../src/graphql/schema';
+import { browserExports, staticImports, VENDOR_PACKAGES } from '../../src/server/vendor';
 import { startTestServer, type TestServer } from '../support/test-server';
 
 /*
@@ -19,17 +23,26 @@ const WEB = path.join(__dirname, '../../src/web');
 const SVG_NAMESPACE = 'xmlns="http://www.w3.org/2000/svg"';
 
 /**
- * Evaluates one of the console's browser modules that has no imports (its
- * exports become the returned object), so that Node runs the same code the
- * browser does.
+ * Evaluates one of the console's browser modules that imports nothing but
+ * the packages given in `modules` (its exports become the returned object),
+ * so that Node runs the same code the browser does.
  */
-function loadBrowserModule(file: string, globals: Record<string, unknown> = {}): Record<string, any> {
-  const source = fs.readFileSync(path.join(WEB, file), 'utf8');
+function loadBrowserModule(file: string, globals: Record<string, unknown> = {}, modules: Record<string, unknown> = {}): Record<string, any> {
+  let source = fs.readFileSync(path.join(WEB, file), 'utf8');
+  // `import * as Y from 'yjs'` with 'yjs' given in `modules`: the same package, loaded by Node.
+  source = source.replace(/^import \* as (\w+) from '([^']+)';$/gm, (line, name: string, specifier: string) => {
+    if (!(specifier in modules)) return line;
+    globals = { ...globals, [name]: modules[specifier] };
+    return '';
+  });
   if (/^\s*import\s/m.test(source)) throw new Error(`${file} imports other modules; it cannot be loaded here`);
   const names = [...source.matchAll(/^export (?:async )?(?:const|function|class) (\w+)/gm)].map((m) => m[1]);
   const body = `${source.replace(/^export /gm, '')}\nreturn { ${names.join(', ')} };`;
   return new Function(...Object.keys(globals), body)(...Object.values(globals));
 }
+
+/** Bare specifiers ('yjs', 'lib0/encoding') resolve through the import map, not against the file. */
+const isBare = (ref: string) => !/^(\.{1,2}\/|\/|[a-z]+:)/.test(ref);
 
 function relativeRefs(file: string, text: string): string[] {
   const refs: string[] = [];
@@ -40,7 +53,7 @@ function relativeRefs(file: string, text: string): string[] {
     for (const m of text.matchAll(/^export\s+[^'";]*?\sfrom\s*['"]([^'"]+)['"]/gm)) refs.push(m[1]);
   }
   if (file.endsWith('.css')) for (const m of text.matchAll(/url\(\s*["']?([^"')]+)["']?\s*\)/g)) refs.push(m[1]);
-  return refs.filter((r) => !r.startsWith('data:')).map((r) => path.posix.normalize(path.posix.join(path.posix.dirname(file), r)));
+  return refs.filter((r) => !r.startsWith('data:') && !(file.endsWith('.js') && isBare(r))).map((r) => path.posix.normalize(path.posix.join(path.posix.dirname(file), r)));
 }
 
 const EXPECTED_TYPES: Record<string, RegExp> = {
@@ -113,6 +126,253 @@ describe('web console', () => {
       if (!file.endsWith('.js')) continue;
       expect({ file, sinks: text.match(/\b(innerHTML|outerHTML|insertAdjacentHTML|document\.write)\b/g) ?? [] }).toEqual({ file, sinks: [] });
     }
+  });
+
+  describe('the collaborative editor\'s modules: /vendor and the import map', () => {
+    const page = () => served.get('index.html')!.text;
+    const importMapText = () => /<script type="importmap">([\s\S]*?)<\/script>/.exec(page())![1];
+    const importMap = () => JSON.parse(importMapText()).imports as Record<string, string>;
+
+    /** What a browser does with a specifier under this page's import map (exact key, else longest prefix key). */
+    function resolveSpecifier(specifier: string, parent: URL): URL {
+      if (!isBare(specifier)) return new URL(specifier, parent);
+      const imports = importMap();
+      if (imports[specifier]) return new URL(imports[specifier], t.url);
+      const prefix = Object.keys(imports)
+        .filter((key) => key.endsWith('/') && specifier.startsWith(key))
+        .sort((a, b) => b.length - a.length)[0];
+      if (!prefix) throw new Error(`bare import '${specifier}' in ${parent.pathname} is not in the import map`);
+      return new URL(imports[prefix] + specifier.slice(prefix.length), t.url);
+    }
+
+    /** Every module the page loads, by URL path: from app.js, through the console's views into the vendor files. */
+    const graph = new Map<string, { status: number; type: string; cache: string; imports: string[] }>();
+    beforeAll(async () => {
+      const queue = [new URL('/app.js', t.url)];
+      while (queue.length) {
+        const url = queue.shift()!;
+        if (graph.has(url.pathname)) continue;
+        const response = await fetch(url);
+        const text = await response.text();
+        const imports = staticImports(text);
+        graph.set(url.pathname, { status: response.status, type: response.headers.get('content-type') ?? '', cache: response.headers.get('cache-control') ?? '', imports });
+        if (response.ok) queue.push(...imports.map((specifier) => resolveSpecifier(specifier, url)));
+      }
+    });
+
+    /** GET with the path sent exactly as written (fetch would normalise `..` away). */
+    function rawGet(pathname: string): Promise<{ status: number; body: string }> {
+      return new Promise((resolve, reject) => {
+        http
+          .get({ host: '127.0.0.1', port: new URL(t.url).port, path: pathname }, (res) => {
+            let body = '';
+            res.on('data', (chunk) => (body += chunk));
+            res.on('end', () => resolve({ status: res.statusCode ?? 0, body }));
+          })
+          .on('error', reject);
+      });
+    }
+
+    it('maps yjs, lib0/, y-protocols/ and y-websocket to /vendor in an import map before the console\'s module script', () => {
+      expect(Object.keys(importMap())).toEqual(expect.arrayContaining(['lib0/', 'y-protocols/', 'y-websocket', 'yjs']));
+      for (const target of Object.values(importMap())) expect(target).toMatch(/^\/vendor\//);
+      expect(page().indexOf('type="importmap"')).toBeLessThan(page().indexOf('<script type="module"'));
+    });
+
+    it('maps each exact specifier to the file its package exports for browsers', () => {
+      const exported = new Map(VENDOR_PACKAGES.flatMap((name) => [...browserExports(name)].map(([specifier, file]) => [specifier, `/vendor/${name}/${file}`] as const)));
+      for (const [specifier, target] of Object.entries(importMap())) {
+        if (!specifier.endsWith('/')) expect({ specifier, target }).toEqual({ specifier, target: exported.get(specifier) });
+      }
+    });
+
+    it('installs the four packages in production: they are dependencies, not devDependencies', () => {
+      const manifest = JSON.parse(fs.readFileSync(path.join(__dirname, '../../package.json'), 'utf8'));
+      for (const name of VENDOR_PACKAGES) expect({ name, dependency: name in manifest.dependencies }).toEqual({ name, dependency: true });
+    });
+
+    it('allows the import map by its sha256 hash in the CSP, and no other inline script', () => {
+      // After editing the map, put this hash in the CSP of src/web/index.html.
+      const hash = createHash('sha256').update(importMapText(), 'utf8').digest('base64');
+      const csp = /http-equiv="Content-Security-Policy" content="([^"]*)"/.exec(page())![1];
+      const scriptSrc = csp.split(';').map((d) => d.trim()).find((d) => d.startsWith('script-src '));
+      expect(scriptSrc).toBe(`script-src 'self' 'sha256-${hash}'`);
+      expect(csp).not.toContain('unsafe-inline');
+      expect(page().match(/<script\b/g)).toHaveLength(2);
+    });
+
+    it('resolves every import of the console, bare ones through the import map, to a module served with a JavaScript type', () => {
+      const paths = [...graph.keys()];
+      expect(paths).toEqual(
+        expect.arrayContaining([
+          '/views/incident-document.js', '/textarea-binding.js', '/vendor/yjs/dist/yjs.mjs', '/vendor/y-websocket/src/y-websocket.js',
+          '/vendor/y-protocols/awareness', '/vendor/y-protocols/sync', '/vendor/lib0/encoding.js', '/vendor/lib0/logging.common.js',
+        ]),
+      );
+      for (const [pathname, { status, type }] of graph) {
+        expect({ pathname, status }).toEqual({ pathname, status: 200 });
+        expect({ pathname, type }).toEqual({ pathname, type: expect.stringMatching(/^(text|application)\/javascript/) });
+      }
+    });
+
+    it('loads no module twice under two URLs (lib0/map and ./map.js would be two instances of one module)', () => {
+      const twice = [...graph.keys()].filter((pathname) => graph.has(`${pathname}.js`));
+      // An entry is missing from the import map: add `"lib0/<name>": "/vendor/lib0/<name>.js"` for each of these.
+      expect(twice).toEqual([]);
+    });
+
+    it('loads every module from this server: no import leaves the origin', () => {
+      for (const [pathname, { imports }] of graph) {
+        for (const specifier of imports) expect({ pathname, specifier, origin: resolveSpecifier(specifier, new URL(pathname, t.url)).origin }).toEqual({ pathname, specifier, origin: new URL(t.url).origin });
+      }
+    });
+
+    it('lets browsers cache the vendor modules for a day', () => {
+      for (const [pathname, { cache }] of graph) if (pathname.startsWith('/vendor/')) expect({ pathname, cache }).toEqual({ pathname, cache: 'public, max-age=86400' });
+    });
+
+    it.each([
+      '/vendor/../package.json',
+      '/vendor/lib0/../../package.json',
+      '/vendor/lib0/%2e%2e/%2e%2e/package.json',
+      '/vendor/lib0/..%2f..%2fpackage.json',
+      '/vendor/express/index.js',
+      '/vendor/yjs/../express/index.js',
+      '/vendor/lib0/package.json',
+      '/vendor/lib0/',
+      '/vendor/lib0',
+      '/vendor/',
+      '/vendor/lib0/dist/encoding.cjs',
+      '/vendor/lib0/encoding.d.ts',
+      '/vendor/lib0/array.test.js',
+      '/vendor/lib0/bin/gendocs.js',
+      '/vendor/yjs/src/index.js',
+      '/vendor/yjs/dist/yjs.cjs',
+      '/vendor/y-websocket/src/server.js',
+    ])('refuses %s: only the published ES modules of the four packages are served', async (pathname) => {
+      const { status, body } = await rawGet(pathname);
+      expect(status).toBe(404);
+      expect(body).not.toMatch(/"dependencies"|module\.exports|exports\.|<ul|Index of/);
+    });
+  });
+
+  describe('the textarea binding of the live document', () => {
+    const { textChange, bindTextarea } = loadBrowserModule('textarea-binding.js', {}, { yjs: Y });
+
+    /** The parts of a <textarea> the binding uses; setting `value` puts the caret at the end, as browsers do. */
+    class Textarea extends EventTarget {
+      private text = '';
+      selectionStart = 0;
+      selectionEnd = 0;
+      selectionDirection = 'none';
+      readOnly = false;
+      scrollTop = 0;
+      get value() {
+        return this.text;
+      }
+      set value(text: string) {
+        this.text = text;
+        this.selectionStart = this.selectionEnd = text.length;
+      }
+      setSelectionRange(start: number, end: number, direction = 'none') {
+        [this.selectionStart, this.selectionEnd, this.selectionDirection] = [start, end, direction];
+      }
+      /** What typing does: the selection becomes `text`, the caret follows it, then `input`. */
+      type(text: string) {
+        const at = this.selectionStart + text.length;
+        this.text = this.text.slice(0, this.selectionStart) + text + this.text.slice(this.selectionEnd);
+        this.setSelectionRange(at, at);
+        this.dispatchEvent(new Event('input'));
+      }
+      key(key: string, modifiers: { shiftKey?: boolean } = {}) {
+        const event = Object.assign(new Event('keydown', { cancelable: true }), { key, ctrlKey: true, metaKey: false, altKey: false, shiftKey: false, ...modifiers });
+        this.dispatchEvent(event);
+        return event.defaultPrevented;
+      }
+    }
+
+    /** Two replicas wired to each other, as two browsers are through the server. */
+    function pair(initial: string) {
+      const [a, b] = [new Y.Doc(), new Y.Doc()];
+      a.on('update', (update: Uint8Array, origin: unknown) => origin !== 'peer' && Y.applyUpdate(b, update, 'peer'));
+      b.on('update', (update: Uint8Array, origin: unknown) => origin !== 'peer' && Y.applyUpdate(a, update, 'peer'));
+      a.getText('content').insert(0, initial);
+      const textarea = new Textarea();
+      const binding = bindTextarea(a.getText('content'), textarea);
+      return { local: a.getText('content'), remote: b.getText('content'), textarea, binding };
+    }
+
+    it('finds the single change between two texts from their common prefix and suffix', () => {
+      expect(textChange('hello world', 'hello brave world')).toEqual({ index: 6, remove: 0, insert: 'brave ' });
+      expect(textChange('hello brave world', 'hello world')).toEqual({ index: 6, remove: 6, insert: '' });
+      expect(textChange('aaa', 'aaaa')).toEqual({ index: 3, remove: 0, insert: 'a' });
+      expect(textChange('status: red', 'status: green')).toEqual({ index: 8, remove: 3, insert: 'green' });
+      expect(textChange('same', 'same')).toEqual({ index: 4, remove: 0, insert: '' });
+    });
+
+    it('never splits an emoji: a change that differs in the low half replaces the whole pair', () => {
+      // 😀 and 😃 share their high surrogate.
+      expect(textChange('a\u{1F600}b', 'a\u{1F603}b')).toEqual({ index: 1, remove: 2, insert: '\u{1F603}' });
+      expect(textChange('\u{1F600}\u{1F600}', '\u{1F600}x\u{1F600}')).toEqual({ index: 2, remove: 0, insert: 'x' });
+    });
+
+    it('turns typing into the minimal insert, in one transaction, seen by the other replica as such', () => {
+      const { textarea, remote, binding } = pair('## Status\n\nInvestigating.\n');
+      const deltas: unknown[] = [];
+      remote.observe((event: any) => deltas.push(event.delta));
+      textarea.setSelectionRange(11, 11);
+      textarea.type('Still ');
+      expect(remote.toString()).toBe('## Status\n\nStill Investigating.\n');
+      expect(deltas).toEqual([[{ retain: 11 }, { insert: 'Still ' }]]);
+      textarea.setSelectionRange(11, 17);
+      textarea.type('');
+      expect(deltas[1]).toEqual([{ retain: 11 }, { delete: 6 }]);
+      binding.destroy();
+    });
+
+    it('shows a remote edit and keeps the local caret and selection on the same text', () => {
+      const { textarea, remote, binding } = pair('Summary: gateway down\nStatus: investigating\n');
+      // "investigating" selected, backwards, while someone types above it.
+      const start = textarea.value.indexOf('investigating');
+      textarea.setSelectionRange(start, start + 'investigating'.length, 'backward');
+      remote.insert(0, 'SEV1. ');
+      remote.insert(remote.toString().indexOf('down'), 'partly ');
+      expect(textarea.value).toBe('SEV1. Summary: gateway partly down\nStatus: investigating\n');
+      expect(textarea.value.slice(textarea.selectionStart, textarea.selectionEnd)).toBe('investigating');
+      expect(textarea.selectionDirection).toBe('backward');
+      // An edit after the caret leaves it where it is.
+      textarea.setSelectionRange(4, 4);
+      remote.insert(remote.length, 'Exit criteria: none\n');
+      expect([textarea.selectionStart, textarea.selectionEnd]).toEqual([4, 4]);
+      binding.destroy();
+    });
+
+    it('undoes and redoes only this person\'s typing, never someone else\'s', () => {
+      const { textarea, remote, local, binding } = pair('Timeline:\n');
+      textarea.setSelectionRange(10, 10);
+      textarea.type('- 14:02 rollback\n');
+      remote.insert(0, '# Incident\n');
+      expect(textarea.key('z')).toBe(true);
+      expect(local.toString()).toBe('# Incident\nTimeline:\n');
+      expect(remote.toString()).toBe('# Incident\nTimeline:\n');
+      expect(textarea.value).toBe(local.toString());
+      textarea.key('z', { shiftKey: true });
+      expect(remote.toString()).toBe('# Incident\nTimeline:\n- 14:02 rollback\n');
+      binding.destroy();
+    });
+
+    it('sends nothing from a read-only textarea and stops syncing once destroyed', () => {
+      const { textarea, remote, binding } = pair('read me');
+      textarea.readOnly = true;
+      textarea.type(' and change me');
+      expect(remote.toString()).toBe('read me');
+      textarea.readOnly = false;
+      binding.destroy();
+      textarea.type('!');
+      remote.insert(0, '> ');
+      expect(remote.toString()).toBe('> read me');
+      expect(textarea.value).toBe('read me and change me!');
+    });
   });
 
   describe('GraphQL operations in queries.js', () => {

@@ -22,7 +22,11 @@
  * while a responder watches the board in a second browser, moves its status
  * with a note, adds a timeline note, toggles a postmortem flag, posts a
  * status update, hands command to the responder (who sees each change arrive
- * live), meets an API error shown next to the form; an Alertmanager delivery
+ * live), meets an API error shown next to the form; both type into the live
+ * document at once (opposite ends, then the same line), converge on the text
+ * GraphQL serves with each caret still after its own typing, undo only their
+ * own text, see each other in it, and a paste past the size limit is refused
+ * (4413) and the document reloaded; an Alertmanager delivery
  * (with an API token made through GraphQL) opens an incident that the
  * responder acknowledges; the admin resolves the first incident and writes its
  * postmortem (sections, blameless hint, lessons, action items, the server
@@ -30,18 +34,22 @@
  * still editable) while the responder follows it live, downloads the
  * Markdown, looks at the postmortems owed and the metrics, and creates and
  * revokes an API token in the admin page; then the wall mode, a phone-sized
- * board, and a hostile title that must stay text. It fails on any page
+ * board, a hostile title that must stay text, and a viewer who follows the
+ * document read-only and leaves it with the page. It fails on any page
  * error, console error, or request that leaves the server's origin.
  */
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
 import 'reflect-metadata';
+import { loadConfig } from '../../src/config/config';
 import { ADMIN_EMAIL, ADMIN_PASSWORD, startTestServer, type TestServer } from '../support/test-server';
 
 const CHROMIUM = process.env.CHROMIUM ?? '/usr/bin/chromium';
 const SHOTS = process.env.SHOTS_DIR ?? '/tmp/sitrep-console-shots';
 const RESPONDER_PASSWORD = 'responder-pass-123';
+/** collab.maxDocumentBytes of the server this script starts. */
+const DOCUMENT_LIMIT = 64 * 1024;
 
 type Page = any;
 
@@ -104,7 +112,8 @@ async function main(): Promise<void> {
   let adminEmail = process.env.SITREP_ADMIN_EMAIL ?? 'admin@sitrep.local';
   let adminPassword = process.env.SITREP_ADMIN_PASSWORD ?? 'admin-pass-123';
   if (!base) {
-    server = await startTestServer();
+    // A small document limit, so that the editor's "too large" state can be reached by a paste.
+    server = await startTestServer({ collab: { ...loadConfig({}).collab, maxDocumentBytes: DOCUMENT_LIMIT } });
     base = server.url;
     adminEmail = ADMIN_EMAIL;
     adminPassword = ADMIN_PASSWORD;
@@ -135,6 +144,10 @@ async function main(): Promise<void> {
     page.on('request', (request: any) => {
       const url = new URL(request.url());
       if (url.protocol !== 'data:' && url.host !== origin) problems.push(`${who}: external request ${request.url()}`);
+    });
+    page.on('response', (response: any) => {
+      // Every script the page loads, its own and /vendor's, must be there.
+      if (response.request().resourceType() === 'script' && response.status() >= 400) problems.push(`${who}: ${response.status()} for ${response.url()}`);
     });
     page.on('websocket', (ws: any) => {
       if (new URL(ws.url()).host !== origin) problems.push(`${who}: external websocket ${ws.url()}`);
@@ -171,7 +184,7 @@ async function main(): Promise<void> {
     assert.ok(await admin.evaluate(() => (globalThis as any).sessionStorage.getItem('sitrep.token')), 'the token is kept in sessionStorage');
 
     await signIn(riley, responderEmail, RESPONDER_PASSWORD);
-    await riley.locator('.live-ok').waitFor();
+    await riley.locator('#live-state.live-ok').waitFor();
 
     // Declare; the responder's board shows it without a reload.
     const title = `Checkout returns 500 for EU customers ${Date.now()}`;
@@ -189,7 +202,7 @@ async function main(): Promise<void> {
 
     await riley.getByRole('link', { name: title }).click();
     await riley.getByRole('heading', { name: title, level: 1 }).waitFor();
-    await riley.locator('.live-ok').waitFor();
+    await riley.locator('#live-state.live-ok').waitFor();
 
     // Sharpen the title as understanding improves; the responder sees it change.
     await admin.getByText('Edit title and summary').click();
@@ -242,6 +255,82 @@ async function main(): Promise<void> {
     await shot(admin, '06-incident-admin');
     await shot(riley, '07-incident-riley-commander');
     const incidentUrl = admin.url();
+
+    // The live document, co-edited: both type at once, at opposite ends, and converge on the same text.
+    const incidentId = decodeURIComponent(incidentUrl.split('/').pop()!);
+    const adminDoc = admin.locator('textarea.doc-editor');
+    const rileyDoc = riley.locator('textarea.doc-editor');
+    await admin.locator('.live-doc[data-state="live"]').waitFor({ timeout: 5000 });
+    await riley.locator('.live-doc[data-state="live"]').waitFor({ timeout: 5000 });
+    for (const [page, other] of [[admin, 'Riley Responder'], [riley, 'Administrator']] as const) {
+      await page.locator('.presence .presence-person', { hasText: other }).waitFor({ timeout: 5000 });
+    }
+    assert.match(await adminDoc.inputValue(), /Command Hierarchy/, 'the seeded document is shown');
+    assert.equal(await adminDoc.getAttribute('readonly'), null, 'responders and admins may edit');
+    const atEnd = '\nAdmin: rolled back the EU gateway config, watching the error ratio.';
+    const atStart = 'Riley: customers confirm checkout works again. ';
+    await adminDoc.click();
+    await admin.keyboard.press('Control+End');
+    await rileyDoc.click();
+    await riley.keyboard.press('Control+Home');
+    await Promise.all([admin.keyboard.type(atEnd, { delay: 15 }), riley.keyboard.type(atStart, { delay: 15 })]);
+    const converged = async () => {
+      const deadline = Date.now() + 5000;
+      for (;;) {
+        const [a, r] = [await adminDoc.inputValue(), await rileyDoc.inputValue()];
+        if (a === r && a.includes(atEnd) && a.includes(atStart)) return a;
+        if (Date.now() > deadline) throw new Error(`the documents did not converge:\n--- admin\n${a}\n--- riley\n${r}`);
+        await new Promise((r) => setTimeout(r, 100));
+      }
+    };
+    const text = await converged();
+    // Each person's caret followed their own typing while the other's text arrived: both runs are whole.
+    assert.ok(text.startsWith(atStart), 'the responder typed at the start');
+    assert.ok(text.endsWith(atEnd), 'the admin typed at the end');
+    const stored = (await gql(base, `query($id: ID!) { incident(id: $id) { document { markdown } } }`, { id: incidentId }, adminToken)).incident.document.markdown;
+    assert.equal(stored, text, 'GraphQL serves the text both browsers show');
+    // Concurrent edits in the same line: the caret stays where each person is typing.
+    await adminDoc.evaluate((el: any, at: number) => el.setSelectionRange(at, at), atStart.length + 20);
+    await rileyDoc.evaluate((el: any, at: number) => el.setSelectionRange(at, at), atStart.length + 10);
+    await Promise.all([admin.keyboard.type('[A]', { delay: 20 }), riley.keyboard.type('[R]', { delay: 20 })]);
+    const sameLine = await converged();
+    assert.ok(sameLine.includes('[A]') && sameLine.includes('[R]'), `both bracketed runs are whole: ${sameLine.slice(0, 120)}`);
+    assert.equal(await rileyDoc.evaluate((el: any) => el.selectionStart), sameLine.indexOf('[R]') + 3, "the responder's caret is after their own text");
+    assert.equal(await adminDoc.evaluate((el: any) => el.selectionStart), sameLine.indexOf('[A]') + 3, "the admin's caret is after their own text");
+    // Undo takes back this person's own typing only.
+    await riley.keyboard.press('Control+z');
+    const undone = await converged().catch(() => '');
+    assert.ok(!(await rileyDoc.inputValue()).includes('[R]') && (await rileyDoc.inputValue()).includes('[A]'), `undo removed only the responder's run: ${undone.slice(0, 120)}`);
+    await shot(admin, '06a-document-coedit-admin');
+    await rileyDoc.scrollIntoViewIfNeeded();
+    await shot(riley, '06b-document-coedit-riley', false);
+    await admin.getByRole('button', { name: 'Show preview' }).click();
+    await admin.locator('.doc-preview h4', { hasText: 'Summary' }).waitFor();
+    await admin.locator('.doc-preview').scrollIntoViewIfNeeded();
+    await shot(admin, '06c-document-preview', false);
+    await admin.getByRole('button', { name: 'Edit text' }).click();
+    console.log('document: two browsers typed at once and converged on the text GraphQL serves');
+
+    // Past the size limit the server closes the socket (4413): the page says why and offers a fresh copy.
+    if (server) {
+      const before = await rileyDoc.inputValue();
+      await adminDoc.click();
+      await admin.keyboard.press('Control+End');
+      await admin.keyboard.insertText(`\n${'Pasted log line that makes the document too large.\n'.repeat(Math.ceil(DOCUMENT_LIMIT / 40))}`);
+      const closed = admin.locator('.doc-closed');
+      await closed.waitFor({ timeout: 5000 });
+      assert.match(await closed.innerText(), /4413[\s\S]*size limit/);
+      assert.equal(await adminDoc.getAttribute('readonly'), '', 'a closed document cannot be edited');
+      await admin.locator('.live-doc[data-state="closed"] .doc-state', { hasText: 'Closed' }).waitFor();
+      await closed.scrollIntoViewIfNeeded();
+      await shot(admin, '06d-document-too-large', false);
+      assert.equal(await rileyDoc.inputValue(), before, 'the refused paste reached nobody');
+      await admin.getByRole('button', { name: 'Reload the document' }).click();
+      await admin.locator('.live-doc[data-state="live"]').waitFor({ timeout: 5000 });
+      assert.equal(await adminDoc.inputValue(), before, 'the reloaded document is the stored one');
+      assert.equal(await closed.isHidden(), true);
+      console.log('document: a paste past the size limit was refused (4413) and the document reloaded');
+    }
 
     // Alert intake: an API token made through GraphQL, an Alertmanager delivery, and a person acknowledging.
     const alertToken = (
@@ -505,6 +594,9 @@ async function main(): Promise<void> {
     await phone.getByRole('link', { name: alertTitle }).click();
     await phone.getByRole('heading', { name: alertTitle, level: 1 }).waitFor();
     await shot(phone, '11-phone-incident', false);
+    await phone.locator('.live-doc[data-state="live"]').waitFor({ timeout: 5000 });
+    await phone.locator('.live-doc').scrollIntoViewIfNeeded();
+    await shot(phone, '11a-phone-document', false);
     await phone.goto(postmortemUrl);
     await phone.getByRole('heading', { name: /^Postmortem: / }).waitFor();
     await phone.locator('form.action-item').first().waitFor();
@@ -523,9 +615,31 @@ async function main(): Promise<void> {
     assert.equal(await viewer.getByRole('link', { name: 'Declare incident' }).count(), 0, 'viewers are not offered declaring');
     await viewer.getByRole('link', { name: alertTitle }).click();
     await viewer.getByRole('heading', { name: alertTitle, level: 1 }).waitFor();
-    await viewer.getByText('You are a viewer').waitFor();
+    await viewer.getByText('You are a viewer').first().waitFor();
     assert.equal(await viewer.locator('main form').count(), 0, 'viewers get no forms');
     await shot(viewer, '12-viewer-dark');
+    // The co-edited document: the viewer follows it, cannot type into it, and is seen in it.
+    await riley.goto(incidentUrl);
+    await riley.locator('.live-doc[data-state="live"]').waitFor({ timeout: 5000 });
+    await viewer.goto(incidentUrl);
+    const viewerDoc = viewer.locator('textarea.doc-editor');
+    await viewer.locator('.live-doc[data-state="live"]').waitFor({ timeout: 5000 });
+    assert.equal(await viewerDoc.inputValue(), await rileyDoc.inputValue(), 'the viewer sees the same text');
+    assert.equal(await viewerDoc.getAttribute('readonly'), '', 'the document is read-only for viewers');
+    await viewer.locator('.live-doc', { hasText: 'You are a viewer: you follow the document' }).waitFor();
+    await viewerDoc.click();
+    await viewer.keyboard.type('viewer was here');
+    assert.ok(!(await viewerDoc.inputValue()).includes('viewer was here'), 'typing does nothing');
+    await riley.locator('.presence .presence-person', { hasText: 'Vera Viewer' }).waitFor({ timeout: 5000 });
+    await rileyDoc.click();
+    await riley.keyboard.press('Control+End');
+    await riley.keyboard.type('\nRiley: read by a viewer.', { delay: 10 });
+    await viewer.waitForFunction(() => (globalThis as any).document.querySelector('textarea.doc-editor')?.value.includes('read by a viewer'), undefined, { timeout: 5000 });
+    await viewerDoc.scrollIntoViewIfNeeded();
+    await shot(viewer, '12a-viewer-document-dark', false);
+    // Leaving the page leaves the document: the others see the viewer go.
+    await viewer.getByRole('link', { name: 'Incidents', exact: true }).click();
+    await riley.locator('.presence .presence-person', { hasText: 'Vera Viewer' }).waitFor({ state: 'detached', timeout: 5000 });
     await viewer.goto(postmortemUrl);
     await viewer.getByRole('heading', { name: /^Postmortem: / }).waitFor();
     await viewer.locator('form.action-item').first().waitFor();

@@ -13,8 +13,9 @@ const REFRESH_MS = 20_000;
 /**
  * @param {any} ctx
  * @param {string} id
+ * @param {{ onEditors?: (editors: Array<{ id: string, name: string }>) => void }} [options] who is in the live document, for a view that shows it itself
  */
-export function incidentContext(ctx, id) {
+export function incidentContext(ctx, id, { onEditors } = {}) {
   const previous = h('p', { class: 'notice previous', hidden: true });
   const editors = h('p', { class: 'editors muted small', hidden: true });
   const history = h('ol', { class: 'stints' });
@@ -35,7 +36,8 @@ export function incidentContext(ctx, id) {
     if (p) {
       replace(previous, 'This alert group fired before: ', h('a', { href: `#/incidents/${encodeURIComponent(p.id)}` }, p.title), ' ', statusBadge(p.status), ' declared ', timeEl(p.declaredAt), '.');
     }
-    editors.hidden = incident.activeEditors.length === 0;
+    if (onEditors) onEditors(incident.activeEditors);
+    editors.hidden = Boolean(onEditors) || incident.activeEditors.length === 0;
     editors.textContent = `In the live document now: ${incident.activeEditors.map((u) => u.name).join(', ')}`;
     historyCount.textContent = `(${incident.roleHistory.length})`;
     replace(

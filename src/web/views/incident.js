@@ -1,7 +1,7 @@
 /**
  * One incident, live: header, acknowledgement, status and severity, roles and
  * their history, timeline, status updates, alerts, postmortem flags, triggers
- * and the postmortem itself, and the live document (read-only).
+ * and the postmortem itself, and the live document, co-edited in the page.
  * Forms are built once and survive live updates, so typing is never lost
  * when someone else changes the incident.
  */
@@ -20,11 +20,11 @@ import {
 import { INCIDENT, INCIDENT_UPDATED, SET_INCIDENT_STATUS, TIMELINE_EVENT_ADDED, UPDATE_INCIDENT, USERS } from '../queries.js';
 import { acknowledgeBox, alertsPanel } from './incident-alerts.js';
 import { incidentContext } from './incident-context.js';
+import { documentEditor } from './incident-document.js';
 import { postmortemPanel } from './incident-postmortem.js';
 import { rolesPanel } from './incident-roles.js';
 import { timelinePanel } from './incident-timeline.js';
 import { updatesPanel } from './incident-updates.js';
-import { renderMarkdown } from './markdown.js';
 
 /**
  * @param {HTMLElement} main
@@ -53,12 +53,11 @@ export function mount(main, ctx, { id }) {
   const status = statusPanel(ctx, id, apply);
   const severity = severityPanel(ctx, id, apply);
   const postmortem = postmortemPanel(ctx, id, apply);
-  const doc = documentPanel();
+  const doc = documentEditor(ctx, id);
   const edit = editForm(ctx, id, apply);
   const ack = acknowledgeBox(ctx, id, apply);
   const alerts = alertsPanel();
-  const context = incidentContext(ctx, id);
-  doc.el.insertBefore(context.editors, doc.el.children[1]);
+  const context = incidentContext(ctx, id, { onEditors: (editors) => doc.setActiveEditors(editors) });
 
   const header = h('header', { class: 'incident-head' });
   const layout = h(
@@ -119,7 +118,6 @@ export function mount(main, ctx, { id }) {
     postmortem.update(incident);
     roles.update(incident);
     updates.update(incident);
-    doc.update(incident);
   }
 
   async function load() {
@@ -172,6 +170,7 @@ export function mount(main, ctx, { id }) {
     offReconnect();
     clearInterval(ticker);
     context.stop();
+    doc.stop();
   };
 }
 
@@ -259,25 +258,6 @@ function severityPanel(ctx, id, apply) {
     update(incident) {
       hint.textContent = SEVERITY_HINTS[incident.severity];
       if (!form.contains(document.activeElement)) choice.value = incident.severity;
-    },
-  };
-}
-
-/** The live incident document, read-only here (it is edited over the collaboration socket). */
-function documentPanel() {
-  const body = h('div', { class: 'markdown' });
-  const updated = h('p', { class: 'muted small' });
-  const el = h('section', { class: 'panel', 'aria-labelledby': 'doc-title', hidden: true }, h('h2', { id: 'doc-title' }, 'Live document'), updated, body);
-  let shown = null;
-  return {
-    el,
-    update(incident) {
-      const markdown = incident.document?.markdown ?? '';
-      el.hidden = !markdown.trim();
-      if (markdown === shown) return;
-      shown = markdown;
-      replace(body, renderMarkdown(markdown));
-      replace(updated, incident.document?.updatedAt ? ['Last edited ', timeEl(incident.document.updatedAt)] : '');
     },
   };
 }
