@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import http from 'node:http';
 import path from 'node:path';
+import zlib from 'node:zlib';
 import { buildSchema, parse, validate, type GraphQLSchema } from 'graphql';
 import WebSocket from 'ws';
 import * as Y from 'yjs';
@@ -229,6 +230,62 @@ describe('web console', () => {
 
     it('lets browsers cache the vendor modules for a day', () => {
       for (const [pathname, { cache }] of graph) if (pathname.startsWith('/vendor/')) expect({ pathname, cache }).toEqual({ pathname, cache: 'public, max-age=86400' });
+    });
+
+    /** The yjs module as installed (its package exports map hides dist/ from require.resolve). */
+    const yjsModule = () => fs.readFileSync(path.join(path.dirname(require.resolve('yjs/package.json')), 'dist/yjs.mjs'));
+
+    /** GET with the given accept-encoding, the body as it crossed the wire (fetch would decompress it). */
+    function wireGet(pathname: string, acceptEncoding: string): Promise<{ status: number; headers: http.IncomingHttpHeaders; raw: Buffer }> {
+      return new Promise((resolve, reject) => {
+        http
+          .get({ host: '127.0.0.1', port: new URL(t.url).port, path: pathname, headers: { 'accept-encoding': acceptEncoding } }, (res) => {
+            const chunks: Buffer[] = [];
+            res.on('data', (chunk: Buffer) => chunks.push(chunk));
+            res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, raw: Buffer.concat(chunks) }));
+          })
+          .on('error', reject);
+      });
+    }
+
+    it('sends a vendor module gzip-compressed to a client that accepts gzip, and the body unzips to the file', async () => {
+      const file = yjsModule();
+      const { status, headers, raw } = await wireGet('/vendor/yjs/dist/yjs.mjs', 'gzip');
+      expect(status).toBe(200);
+      expect(headers['content-encoding']).toBe('gzip');
+      expect(headers.vary).toMatch(/accept-encoding/i);
+      expect(headers['content-type']).toMatch(/javascript/);
+      expect(headers['cache-control']).toBe('public, max-age=86400');
+      expect(zlib.gunzipSync(raw).equals(file)).toBe(true);
+      expect(raw.length).toBeLessThan(file.length / 2);
+    });
+
+    it('sends the console\'s own modules compressed, and everything as is to a client that accepts no encoding', async () => {
+      const zipped = await wireGet('/views/incident.js', 'gzip');
+      expect(zipped.headers['content-encoding']).toBe('gzip');
+      expect(zlib.gunzipSync(zipped.raw).toString('utf8')).toBe(fs.readFileSync(path.join(WEB, 'views/incident.js'), 'utf8'));
+      const plain = await wireGet('/vendor/yjs/dist/yjs.mjs', 'identity');
+      expect(plain.headers['content-encoding']).toBeUndefined();
+      expect(plain.raw.equals(yjsModule())).toBe(true);
+    });
+
+    it('compresses GraphQL answers too, which still parse as the same JSON', async () => {
+      const query = JSON.stringify({ query: '{ __schema { types { name description } } }' });
+      const response = await new Promise<{ headers: http.IncomingHttpHeaders; raw: Buffer }>((resolve, reject) => {
+        const req = http.request(
+          { host: '127.0.0.1', port: new URL(t.url).port, path: '/graphql', method: 'POST', headers: { 'content-type': 'application/json', 'accept-encoding': 'gzip', authorization: `Bearer ${t.admin.token}` } },
+          (res) => {
+            const chunks: Buffer[] = [];
+            res.on('data', (chunk: Buffer) => chunks.push(chunk));
+            res.on('end', () => resolve({ headers: res.headers, raw: Buffer.concat(chunks) }));
+          },
+        );
+        req.on('error', reject);
+        req.end(query);
+      });
+      expect(response.headers['content-encoding']).toBe('gzip');
+      const body = JSON.parse(zlib.gunzipSync(response.raw).toString('utf8'));
+      expect(body.data.__schema.types.map((type: { name: string }) => type.name)).toContain('Incident');
     });
 
     it.each([
