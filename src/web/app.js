@@ -1,13 +1,15 @@
 /**
  * The Sitrep console: session, API clients, the top bar and a hash router.
  * Routes: `#/` board, `#/wall` wall mode, `#/declare`, `#/incidents/<id>`,
- * `#/postmortems` (owed and metrics), `#/postmortems/<id>`, `#/admin`.
+ * `#/postmortems` (owed and metrics), `#/postmortems/<id>`, `#/admin`,
+ * `#/account` (the signed-in person's own account).
  * Hash routing keeps the server a plain static file server.
  */
 import { announce, h, replace } from './dom.js';
 import { GraphQLWsClient, HttpClient } from './graphql-client.js';
 import { ME } from './queries.js';
-import { clearSession, getToken, getUser, saveUser } from './session.js';
+import { clearSession, getToken, getUser, saveSession, saveUser } from './session.js';
+import * as account from './views/account.js';
 import * as board from './views/board.js';
 import * as admin from './views/admin.js';
 import * as declare from './views/declare.js';
@@ -37,6 +39,15 @@ const ctx = {
     flash = undefined;
     startLive();
     render();
+  },
+  /**
+   * Keeps this tab signed in with the token changePassword returned: the
+   * server ended every older session, so live updates reconnect with it.
+   */
+  renewSession(token, user) {
+    saveSession(token, user);
+    startLive();
+    renderTopbar(currentRoute().path);
   },
   signOut,
 };
@@ -80,6 +91,7 @@ function resolve(path) {
   if (path === '/declare') return { view: declare, args: {} };
   if (path === '/postmortems') return { view: postmortems, args: {} };
   if (path === '/admin') return { view: admin, args: {} };
+  if (path === '/account') return { view: account, args: {} };
   const match = /^\/(incidents|postmortems)\/([^/]+)$/.exec(path);
   if (match) return { view: match[1] === 'incidents' ? incident : postmortem, args: { id: decodeURIComponent(match[2]) } };
   return null;
@@ -131,8 +143,13 @@ function renderTopbar(path) {
     h(
       'span',
       { class: 'who' },
-      h('span', { class: 'who-name' }, user?.name ?? ''),
-      h('span', { class: 'who-role' }, user?.role ?? ''),
+      h(
+        'a',
+        { class: 'who-link', href: '#/account', title: 'My account', 'aria-current': path === '/account' ? 'page' : undefined },
+        h('span', { class: 'who-name' }, user?.name ?? ''),
+        h('span', { class: 'who-role' }, user?.role ?? ''),
+        h('span', { class: 'visually-hidden' }, ' (my account)'),
+      ),
       h('button', { type: 'button', class: 'btn btn-quiet', onclick: () => { announce('Signed out'); signOut(); } }, 'Log out'),
     ),
   );

@@ -165,3 +165,55 @@ export function announce(text) {
   // A fresh text node after a tick, so that the same message twice is read twice.
   setTimeout(() => (region.textContent = text), 50);
 }
+
+/**
+ * How long the server asks to wait before trying again (FORBIDDEN after too
+ * many failed logins or password checks, `extensions.retryAfterSeconds`), or
+ * null when the error is not such a lockout.
+ */
+export function retryAfterSeconds(error) {
+  if (error?.code !== 'FORBIDDEN') return null;
+  const seconds = error.errors?.find((e) => Number.isFinite(e.extensions?.retryAfterSeconds))?.extensions.retryAfterSeconds;
+  return seconds === undefined ? null : Math.max(1, Math.ceil(seconds));
+}
+
+/** A wait in words: "45 seconds", "4 min 05 s", "1 h 02 min". */
+export function waitLabel(seconds) {
+  const s = Math.max(0, Math.ceil(seconds));
+  if (s < 60) return `${s} second${s === 1 ? '' : 's'}`;
+  const m = Math.floor(s / 60);
+  if (m < 60) return `${m} min ${String(s % 60).padStart(2, '0')} s`;
+  return `${Math.floor(m / 60)} h ${String(m % 60).padStart(2, '0')} min`;
+}
+
+/**
+ * A lockout notice under a form: "try again in 4 min 05 s", counting down
+ * each second while `button` stays disabled, then enabling it again.
+ * Returns a function that ends it early (when the page goes away).
+ * @param {HTMLElement} notice where the countdown is shown (emptied at the end)
+ * @param {HTMLButtonElement} button the submit button, disabled meanwhile
+ * @param {number} seconds from retryAfterSeconds()
+ * @param {string} what what is locked, e.g. "Too many failed sign-ins"
+ */
+export function lockout(notice, button, seconds, what) {
+  const until = Date.now() + seconds * 1000;
+  const tick = () => {
+    const left = (until - Date.now()) / 1000;
+    if (left <= 0) {
+      stop();
+      replace(notice, 'You can try again now.');
+      announce('You can try again now');
+      return;
+    }
+    button.disabled = true;
+    replace(notice, h('strong', {}, `${what}.`), ' Try again in ', h('span', { class: 'countdown' }, waitLabel(left)), '.');
+  };
+  const timer = setInterval(tick, 1000);
+  notice.hidden = false;
+  tick();
+  function stop() {
+    clearInterval(timer);
+    button.disabled = false;
+  }
+  return stop;
+}

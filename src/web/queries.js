@@ -117,6 +117,19 @@ export const CREATE_USER = `mutation CreateUser($input: CreateUserInput!) {
 /** Beyond the contract: integration users are marked. */
 export const ADMIN_USERS = `query AdminUsers { users { ${USER_FIELDS} createdAt isIntegration } }`;
 
+/** Beyond the contract: people an admin deactivated, for reactivating them. */
+export const DEACTIVATED_USERS = `query DeactivatedUsers { deactivatedUsers { ${USER_FIELDS} createdAt deactivatedAt } }`;
+
+/** Beyond the contract: rename, change role, deactivate (ends their sessions) or reactivate. */
+export const UPDATE_USER = `mutation UpdateUser($id: ID!, $input: UpdateUserInput!) {
+  updateUser(id: $id, input: $input) { ${USER_FIELDS} createdAt isIntegration deactivatedAt }
+}`;
+
+/** Beyond the contract: a new token for this tab; the server ends every other session. */
+export const CHANGE_PASSWORD = `mutation ChangePassword($currentPassword: String!, $newPassword: String!) {
+  changePassword(currentPassword: $currentPassword, newPassword: $newPassword) { token user { ${USER_FIELDS} } }
+}`;
+
 /** Beyond the contract: the token list and revocation. */
 export const API_TOKENS = `query ApiTokens($includeRevoked: Boolean!) {
   apiTokens(includeRevoked: $includeRevoked) { id name role createdAt revokedAt }

@@ -8,7 +8,7 @@ import WebSocket from 'ws';
 import * as Y from 'yjs';
 import { buildSitrepSchema } from '../../src/graphql/schema';
 import { browserExports, staticImports, VENDOR_PACKAGES } from '../../src/server/vendor';
-import { startTestServer, type TestServer } from '../support/test-server';
+import { startTestServer, TEST_PASSWORD, type TestServer } from '../support/test-server';
 
 /*
  * The console (src/web/) runs in browsers, which CI does not have; the
@@ -449,8 +449,8 @@ describe('web console', () => {
      * that the console works against any server that implements it.
      */
     const BEYOND_CONTRACT = [
-      'ADMIN_USERS', 'API_TOKENS', 'INCIDENT_CONTEXT', 'INCIDENT_METRICS', 'POSTMORTEM', 'POSTMORTEMS_OWED', 'POSTMORTEM_UPDATED',
-      'REVOKE_API_TOKEN', 'SET_POSTMORTEM_STATUS', 'UPDATE_POSTMORTEM',
+      'ADMIN_USERS', 'API_TOKENS', 'CHANGE_PASSWORD', 'DEACTIVATED_USERS', 'INCIDENT_CONTEXT', 'INCIDENT_METRICS', 'POSTMORTEM', 'POSTMORTEMS_OWED',
+      'POSTMORTEM_UPDATED', 'REVOKE_API_TOKEN', 'SET_POSTMORTEM_STATUS', 'UPDATE_POSTMORTEM', 'UPDATE_USER',
     ];
 
     it('covers every call the console makes', () => {
@@ -574,6 +574,57 @@ describe('web console', () => {
       expect(failures).toBe(1);
       expect(client.state).toBe('failed');
       expect(client.socket).toBeNull();
+    });
+
+    describe('the account operations', () => {
+      const { retryAfterSeconds, waitLabel } = loadBrowserModule('dom.js');
+      const api = (token: string | null) => new HttpClient({ url: `${t.url}/graphql`, getToken: () => token });
+
+      it('changes the password: the returned token works, the old one is refused, a wrong current password is BAD_USER_INPUT', async () => {
+        const user = await t.createUser('RESPONDER');
+        await expect(api(user.token).request(queries.CHANGE_PASSWORD, { currentPassword: 'not-my-password', newPassword: 'a-new-password-1' })).rejects.toMatchObject({ code: 'BAD_USER_INPUT' });
+        const { changePassword } = await api(user.token).request(queries.CHANGE_PASSWORD, { currentPassword: TEST_PASSWORD, newPassword: 'a-new-password-1' });
+        expect(changePassword.user).toMatchObject({ id: user.id, email: user.email });
+        expect((await api(changePassword.token).request(queries.ME)).me.id).toBe(user.id);
+        await expect(api(user.token).request(queries.ME)).rejects.toMatchObject({ code: 'UNAUTHENTICATED' });
+      });
+
+      it('renames, changes the role, deactivates (listed in deactivatedUsers, signed out) and reactivates a person', async () => {
+        const user = await t.createUser('VIEWER');
+        const admin = api(t.admin.token);
+        const { updateUser } = await admin.request(queries.UPDATE_USER, { id: user.id, input: { name: 'Renamed Person', role: 'RESPONDER' } });
+        expect(updateUser).toMatchObject({ name: 'Renamed Person', role: 'RESPONDER', deactivatedAt: null });
+        await admin.request(queries.UPDATE_USER, { id: user.id, input: { deactivated: true } });
+        expect((await admin.request(queries.DEACTIVATED_USERS)).deactivatedUsers.map((u: { id: string }) => u.id)).toContain(user.id);
+        expect((await admin.request(queries.ADMIN_USERS)).users.map((u: { id: string }) => u.id)).not.toContain(user.id);
+        await expect(api(user.token).request(queries.ME)).rejects.toMatchObject({ code: 'UNAUTHENTICATED' });
+        await admin.request(queries.UPDATE_USER, { id: user.id, input: { deactivated: false } });
+        expect((await admin.request(queries.DEACTIVATED_USERS)).deactivatedUsers.map((u: { id: string }) => u.id)).not.toContain(user.id);
+      });
+
+      it('reports the server\'s refusals with their codes: the last active admin (CONFLICT), deactivating yourself (BAD_USER_INPUT)', async () => {
+        const admin = api(t.admin.token);
+        await expect(admin.request(queries.UPDATE_USER, { id: t.admin.id, input: { role: 'VIEWER' } })).rejects.toMatchObject({ code: 'CONFLICT', message: expect.stringContaining('last active admin') });
+        await expect(admin.request(queries.UPDATE_USER, { id: t.admin.id, input: { deactivated: true } })).rejects.toMatchObject({ code: 'BAD_USER_INPUT', message: expect.stringContaining('yourself') });
+      });
+
+      it('reads how long to wait from the login lockout, for the login form\'s countdown', async () => {
+        const user = await t.createUser('VIEWER');
+        let refusal: any;
+        for (let attempt = 0; attempt < 10 && !refusal; attempt += 1) {
+          try {
+            await api(null).request(queries.LOGIN, { email: user.email, password: 'wrong-password' });
+          } catch (error: any) {
+            if (error.code === 'FORBIDDEN') refusal = error;
+          }
+        }
+        expect(refusal).toBeDefined();
+        const seconds = retryAfterSeconds(refusal);
+        expect(seconds).toBeGreaterThan(0);
+        expect(seconds).toBeLessThanOrEqual(15 * 60);
+        expect(retryAfterSeconds({ code: 'BAD_USER_INPUT', errors: [] })).toBeNull();
+        expect([waitLabel(1), waitLabel(45), waitLabel(245), waitLabel(3720)]).toEqual(['1 second', '45 seconds', '4 min 05 s', '1 h 02 min']);
+      });
     });
 
     it('backs off exponentially with jitter up to 30 seconds', () => {

@@ -1,5 +1,8 @@
-/** The sign-in page: email and password through the `login` mutation. */
-import { busy, errorBox, field, h, replace } from '../dom.js';
+/**
+ * The sign-in page: email and password through the `login` mutation. Past
+ * the server's limit of failed logins it says how long to wait, counting down.
+ */
+import { busy, errorBox, field, h, lockout, replace, retryAfterSeconds } from '../dom.js';
 import { LOGIN } from '../queries.js';
 import { saveSession } from '../session.js';
 
@@ -10,6 +13,8 @@ import { saveSession } from '../session.js';
  */
 export function mount(main, ctx, { message } = {}) {
   const errors = errorBox();
+  const wait = h('p', { class: 'notice lockout', role: 'status', hidden: true });
+  let endLockout = () => {};
   const email = h('input', { type: 'email', name: 'email', autocomplete: 'username', required: true, autocapitalize: 'off', spellcheck: 'false' });
   const password = h('input', { type: 'password', name: 'password', autocomplete: 'current-password', required: true });
   const form = h(
@@ -18,20 +23,32 @@ export function mount(main, ctx, { message } = {}) {
     field('Email', email),
     field('Password', password),
     errors.el,
+    wait,
     h('button', { type: 'submit', class: 'btn btn-primary btn-block' }, 'Sign in'),
   );
+  const submit = form.querySelector('button[type="submit"]');
   form.addEventListener('submit', async (event) => {
     event.preventDefault();
     let session;
+    let failure;
+    endLockout();
+    wait.hidden = true;
     const ok = await busy(form, errors, async () => {
-      session = (await ctx.api.request(LOGIN, { email: email.value.trim(), password: password.value })).login;
+      try {
+        session = (await ctx.api.request(LOGIN, { email: email.value.trim(), password: password.value })).login;
+      } catch (error) {
+        failure = error;
+        throw error;
+      }
     });
     if (ok) {
       saveSession(session.token, session.user);
       ctx.signedIn();
-    } else {
-      password.select();
+      return;
     }
+    const seconds = retryAfterSeconds(failure);
+    if (seconds) endLockout = lockout(wait, submit, seconds, 'Too many failed sign-ins for this account or from this address');
+    password.select();
   });
   replace(
     main,
@@ -45,4 +62,5 @@ export function mount(main, ctx, { message } = {}) {
     ),
   );
   queueMicrotask(() => email.focus());
+  return () => endLockout();
 }
