@@ -62,7 +62,7 @@ function startLive() {
   ctx.ws = new GraphQLWsClient({
     url: wsUrl,
     getToken,
-    onAuthFailure: () => signOut('The server refused your session for live updates. Please sign in again.'),
+    onAuthFailure: () => signOut('Your session has ended: it expired, your password was changed, or an admin deactivated your account. Please sign in again.'),
   });
   liveState();
   liveState = ctx.ws.onState(renderLiveState);

@@ -187,10 +187,12 @@ export function waitLabel(seconds) {
 }
 
 /**
- * A lockout notice under a form: "try again in 4 min 05 s", counting down
- * each second while `button` stays disabled, then enabling it again.
+ * A lockout notice under a form, in place of the server's error: FORBIDDEN,
+ * what happened, and "try again in 4 min 05 s", counting down each second
+ * while `button` stays disabled, then enabling it again. The notice is no
+ * live region (it would be read every second): the wait is announced once.
  * Returns a function that ends it early (when the page goes away).
- * @param {HTMLElement} notice where the countdown is shown (emptied at the end)
+ * @param {HTMLElement} notice where the countdown is shown
  * @param {HTMLButtonElement} button the submit button, disabled meanwhile
  * @param {number} seconds from retryAfterSeconds()
  * @param {string} what what is locked, e.g. "Too many failed sign-ins"
@@ -201,16 +203,18 @@ export function lockout(notice, button, seconds, what) {
     const left = (until - Date.now()) / 1000;
     if (left <= 0) {
       stop();
-      replace(notice, 'You can try again now.');
+      notice.hidden = true;
+      notice.replaceChildren();
       announce('You can try again now');
       return;
     }
     button.disabled = true;
-    replace(notice, h('strong', {}, `${what}.`), ' Try again in ', h('span', { class: 'countdown' }, waitLabel(left)), '.');
+    replace(notice, h('strong', { class: 'error-code' }, 'FORBIDDEN'), ' ', h('strong', {}, `${what}.`), ' Try again in ', h('span', { class: 'countdown' }, waitLabel(left)), '.');
   };
   const timer = setInterval(tick, 1000);
   notice.hidden = false;
   tick();
+  announce(`${what}. Try again in ${waitLabel(seconds)}.`);
   function stop() {
     clearInterval(timer);
     button.disabled = false;

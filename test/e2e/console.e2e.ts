@@ -33,7 +33,11 @@
  * refusing an early publish, review, publish, frozen sections, action items
  * still editable) while the responder follows it live, downloads the
  * Markdown, looks at the postmortems owed and the metrics, and creates and
- * revokes an API token in the admin page; then the wall mode, a phone-sized
+ * revokes an API token in the admin page, changes a user's name and role,
+ * meets the last-admin and deactivate-yourself refusals, deactivates a user
+ * whose open page is signed out at once and reactivates them; that user
+ * changes their password (their other session is signed out) and is locked
+ * out after too many failed sign-ins; then the wall mode, a phone-sized
  * board, a hostile title that must stay text, and a viewer who follows the
  * document read-only and leaves it with the page. It fails on any page
  * error, console error, or request that leaves the server's origin.
@@ -547,6 +551,96 @@ async function main(): Promise<void> {
     await shot(admin, '21-admin');
     console.log('admin: token created, used, revoked and refused; user created');
 
+    // Accounts: Pat (a viewer) signs in; the admin makes Pat a responder, meets the server's refusals
+    // on their own row, deactivates Pat (whose open page is signed out at once), and reactivates Pat.
+    const patEmail = `pat-${run}@example.test`;
+    const pat = await (await browser.newContext({ viewport: { width: 1280, height: 900 } })).newPage();
+    watch(pat, 'pat');
+    await signIn(pat, patEmail, 'planner-pass-123');
+    await pat.locator('#live-state.live-ok').waitFor();
+    const patRow = admin.locator('table.users-table tr', { hasText: patEmail });
+    await patRow.getByRole('button', { name: 'Edit…' }).click();
+    await patRow.getByLabel('Name of Pat Planner').fill('Pat Planner-Ortiz');
+    await patRow.getByLabel('Role of Pat Planner').selectOption('RESPONDER');
+    await shot(admin, '22-admin-edit-user');
+    await patRow.getByRole('button', { name: 'Save' }).click();
+    await admin.locator('table.users-table tr', { hasText: 'Pat Planner-Ortiz' }).locator('.who-role', { hasText: 'RESPONDER' }).waitFor();
+    const adminRow = admin.locator('table.users-table tr', { hasText: adminEmail });
+    await adminRow.getByRole('button', { name: 'Edit…' }).click();
+    await adminRow.getByRole('combobox').selectOption('VIEWER');
+    await adminRow.getByRole('button', { name: 'Save' }).click();
+    await adminRow.locator('.error-box', { hasText: 'CONFLICT' }).waitFor();
+    await adminRow.locator('.error-box', { hasText: 'last active admin' }).waitFor();
+    await shot(admin, '23-admin-last-admin-conflict', false);
+    await adminRow.getByRole('button', { name: 'Cancel' }).click();
+    await adminRow.getByRole('button', { name: 'Deactivate…' }).click();
+    await adminRow.getByRole('button', { name: 'Deactivate now' }).click();
+    await adminRow.locator('.error-box', { hasText: 'BAD_USER_INPUT' }).waitFor();
+    await adminRow.getByRole('button', { name: 'Cancel' }).click();
+    await patRow.getByRole('button', { name: 'Deactivate…' }).click();
+    await patRow.getByText('signed out at once').waitFor();
+    await shot(admin, '24-admin-deactivate-confirm', false);
+    await patRow.getByRole('button', { name: 'Deactivate now' }).click();
+    const patGone = admin.locator('section.deactivated tr', { hasText: patEmail });
+    await patGone.waitFor();
+    await pat.getByRole('button', { name: 'Sign in' }).waitFor({ timeout: 5000 });
+    await pat.locator('.notice', { hasText: 'deactivated your account' }).waitFor();
+    assert.equal(await pat.evaluate(() => (globalThis as any).sessionStorage.getItem('sitrep.token')), null, 'the deactivated session is forgotten');
+    await shot(pat, '25-deactivated-signed-out');
+    await shot(admin, '26-admin-deactivated-list');
+    await patGone.getByRole('button', { name: 'Reactivate…' }).click();
+    await patGone.getByRole('button', { name: 'Reactivate now' }).click();
+    await patGone.waitFor({ state: 'detached' });
+    await admin.locator('section.deactivated').waitFor({ state: 'hidden' });
+    await patRow.waitFor();
+    console.log('admin: role changed, refusals shown, user deactivated (signed out at once) and reactivated');
+
+    // My account: Pat changes their password; another tab of Pat's is signed out, this one stays.
+    await signIn(pat, patEmail, 'planner-pass-123');
+    const patOther = await (await browser.newContext({ viewport: { width: 1280, height: 900 } })).newPage();
+    watch(patOther, 'pat, second browser');
+    await signIn(patOther, patEmail, 'planner-pass-123');
+    await patOther.locator('#live-state.live-ok').waitFor();
+    await pat.getByRole('link', { name: /Pat Planner-Ortiz/ }).click();
+    await pat.getByRole('heading', { name: 'My account', level: 1 }).waitFor();
+    await pat.getByLabel('Current password').fill('not-the-password');
+    await pat.getByLabel('New password', { exact: true }).fill('planner-pass-456');
+    await pat.getByLabel('New password again').fill('planner-pass-45');
+    await pat.getByText('Does not match the new password yet.').waitFor();
+    await pat.getByLabel('New password again').fill('planner-pass-456');
+    await pat.getByRole('button', { name: 'Change password' }).click();
+    await pat.locator('.error-box', { hasText: 'BAD_USER_INPUT' }).waitFor();
+    await shot(pat, '27-account-wrong-password');
+    await pat.getByLabel('Current password').fill('planner-pass-123');
+    await pat.getByRole('button', { name: 'Change password' }).click();
+    await pat.locator('.notice.success', { hasText: 'Password changed' }).waitFor();
+    await shot(pat, '28-account-password-changed');
+    await patOther.getByRole('button', { name: 'Sign in' }).waitFor({ timeout: 5000 });
+    await patOther.locator('.notice', { hasText: 'your password was changed' }).waitFor();
+    // This tab carries on with the new token, live updates included.
+    await pat.getByRole('link', { name: 'Incidents', exact: true }).click();
+    await pat.locator('#live-state.live-ok').waitFor();
+    assert.equal(await pat.getByRole('button', { name: 'Log out' }).count(), 1, 'still signed in');
+    await signIn(patOther, patEmail, 'planner-pass-456');
+    console.log('account: password changed, the other session signed out, this one kept');
+
+    // Too many failed sign-ins: the login form says how long to wait and keeps the button disabled.
+    await patOther.getByRole('button', { name: 'Log out' }).click();
+    for (let attempt = 0; attempt < 10; attempt += 1) {
+      await patOther.getByLabel('Email').fill(patEmail);
+      await patOther.getByLabel('Password').fill('wrong-password');
+      await patOther.getByRole('button', { name: 'Sign in' }).click();
+      await patOther.locator('.error-box:not([hidden])').waitFor();
+      if (await patOther.locator('.error-box', { hasText: 'FORBIDDEN' }).count()) break;
+    }
+    await patOther.locator('.error-box.lockout', { hasText: /FORBIDDEN Too many failed sign-ins.*Try again in \d+ min \d+ s/ }).waitFor();
+    assert.equal(await patOther.locator('.error-box:visible').count(), 1, 'the countdown replaces the server\'s message');
+    assert.equal(await patOther.getByRole('button', { name: 'Sign in' }).isDisabled(), true, 'no sign-in during the lockout');
+    await shot(patOther, '29-login-locked-out');
+    await pat.context().close();
+    await patOther.context().close();
+    console.log('login: lockout with the time to wait');
+
     // More incidents for the board and the wall, including a hostile title.
     const hostile = `<img src=x onerror="window.__xss=1"> & "quotes"`;
     const resolvedId = (await gql(base, `mutation($i: DeclareIncidentInput!) { declareIncident(input: $i) { id } }`, { i: { title: 'Stale CDN cache on docs site', severity: 'SEV3', trigger: 'USER_REPORT' } }, adminToken)).declareIncident.id;
@@ -605,6 +699,9 @@ async function main(): Promise<void> {
     await phone.locator('.metrics-table').waitFor();
     await phone.locator('table.owed').waitFor();
     await shot(phone, '11c-phone-postmortems');
+    await phone.getByRole('link', { name: /my account/ }).click();
+    await phone.getByRole('heading', { name: 'My account', level: 1 }).waitFor();
+    await shot(phone, '11d-phone-account');
 
     // A viewer, in the dark theme: everything visible, nothing to change.
     const viewerEmail = `vera-${Date.now()}@example.test`;

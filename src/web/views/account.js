@@ -54,7 +54,7 @@ export function mount(main, ctx) {
 
 function passwordPanel(ctx) {
   const errors = errorBox();
-  const wait = h('p', { class: 'notice lockout', role: 'status', hidden: true });
+  const wait = h('p', { class: 'error-box lockout', hidden: true });
   const done = h('p', { class: 'notice success', role: 'status', hidden: true });
   let endLockout = () => {};
   const current = h('input', { type: 'password', name: 'currentPassword', autocomplete: 'current-password', required: true });
@@ -108,7 +108,11 @@ function passwordPanel(ctx) {
       return;
     }
     const seconds = retryAfterSeconds(failure);
-    if (seconds) endLockout = lockout(wait, submit, seconds, 'Too many wrong current passwords');
+    if (seconds) {
+      // The countdown says it all; the server's 'in 899 seconds' would go stale beside it.
+      errors.clear();
+      endLockout = lockout(wait, submit, seconds, 'Too many failed password checks for this account or from this address');
+    }
     if (failure?.code === 'BAD_USER_INPUT' && /currentPassword/.test(failure.message)) current.select();
   });
 
@@ -117,7 +121,7 @@ function passwordPanel(ctx) {
       'section',
       { class: 'panel', 'aria-labelledby': 'password-title' },
       h('h2', { id: 'password-title' }, 'Change password'),
-      h('p', { class: 'hint' }, 'Changing it signs you out everywhere else: other browsers, tabs and devices need the new password.'),
+      h('p', { class: 'hint intro' }, 'Changing it signs you out everywhere else: other browsers, tabs and devices need the new password.'),
       done,
       form,
     ),

@@ -13,7 +13,7 @@ import { saveSession } from '../session.js';
  */
 export function mount(main, ctx, { message } = {}) {
   const errors = errorBox();
-  const wait = h('p', { class: 'notice lockout', role: 'status', hidden: true });
+  const wait = h('p', { class: 'error-box lockout', hidden: true });
   let endLockout = () => {};
   const email = h('input', { type: 'email', name: 'email', autocomplete: 'username', required: true, autocapitalize: 'off', spellcheck: 'false' });
   const password = h('input', { type: 'password', name: 'password', autocomplete: 'current-password', required: true });
@@ -47,7 +47,11 @@ export function mount(main, ctx, { message } = {}) {
       return;
     }
     const seconds = retryAfterSeconds(failure);
-    if (seconds) endLockout = lockout(wait, submit, seconds, 'Too many failed sign-ins for this account or from this address');
+    if (seconds) {
+      // The countdown says it all; the server's 'in 899 seconds' would go stale beside it.
+      errors.clear();
+      endLockout = lockout(wait, submit, seconds, 'Too many failed sign-ins for this account or from this address');
+    }
     password.select();
   });
   replace(
