@@ -85,6 +85,14 @@ describe('webhook authentication and bad input', () => {
     expect(await writes()).toBe(before);
   });
 
+  it('answers 400 to a truncatedAlerts past what the database counts, writing nothing', async () => {
+    const before = await writes();
+    const res = await postAlertmanager(t.url, token, { ...valid(), truncatedAlerts: 2 ** 31 });
+    expect(res.status).toBe(400);
+    expect(res.body.errors).toEqual([expect.stringMatching(/^truncatedAlerts must be/)]);
+    expect(await writes()).toBe(before);
+  });
+
   it('answers 400 to a body over 1 MiB', async () => {
     const before = await writes();
     const huge = valid();
