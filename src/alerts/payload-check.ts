@@ -1,3 +1,6 @@
+/** PostgreSQL's largest `integer`. */
+const MAX_INTEGER = 2 ** 31 - 1;
+
 /**
  * A small validator for webhook bodies that collects every problem with its
  * JSON path ("alerts[2].startsAt must be an ISO 8601 timestamp"), so that a
@@ -75,10 +78,11 @@ export class PayloadCheck {
     return date;
   }
 
+  /** A count stored in an `integer` column: PostgreSQL refuses more than 2^31 - 1 (a 500 otherwise). */
   nonNegativeInteger(value: unknown, path: string): number {
     if (value === undefined || value === null) return 0;
-    if (typeof value !== 'number' || !Number.isInteger(value) || value < 0) {
-      this.fail(`${path} must be a non-negative integer, got ${JSON.stringify(value)}`);
+    if (typeof value !== 'number' || !Number.isInteger(value) || value < 0 || value > MAX_INTEGER) {
+      this.fail(`${path} must be a non-negative integer of at most ${MAX_INTEGER}, got ${JSON.stringify(value)}`);
       return 0;
     }
     return value;

@@ -1,6 +1,7 @@
 import express, { type NextFunction, type Request, type Response, type Router } from 'express';
 import { Counter } from 'prom-client';
 import { DomainError, ErrorCode } from '../common/errors';
+import { unstorableTextError } from '../db/unstorable-text';
 import type { Services } from '../server/services';
 import { AlertSource } from './alert-status.enum';
 import { parseAlertmanagerPayload } from './alertmanager.payload';
@@ -99,8 +100,9 @@ export function webhooksRouter(services: Services): Router {
     res.status(405).json({ status: 'error', message: `${req.method} is not allowed here; senders POST a JSON body` });
   });
 
-  router.use((error: unknown, _req: Request, res: Response, next: NextFunction) => {
-    if (res.headersSent) return next(error);
+  router.use((raised: unknown, _req: Request, res: Response, next: NextFunction) => {
+    if (res.headersSent) return next(raised);
+    const error = unstorableTextError(raised) ?? raised;
     const from: Dialect = res.locals.dialect ?? 'alertmanager';
     const parserError = error as { type?: string; status?: number; message?: string };
     if (error instanceof InvalidPagerDutyEvent) return sendError(res, 'pagerduty', 400, error.message, error.errors);

@@ -6,6 +6,7 @@ import { badInput, notFound } from '../common/errors';
 import { parseId } from '../common/ids';
 import { LIMITS } from '../common/limits';
 import type { UnitOfWork } from '../db/unit-of-work';
+import { Topic } from '../events/topics';
 import { UserRole } from '../users/user-role.enum';
 import { User } from '../users/user.entity';
 import { generateApiTokenSecret, hashApiTokenSecret, isWellFormedApiToken } from './api-token-secret';
@@ -79,13 +80,26 @@ export class ApiTokenService {
     return qb.getMany();
   }
 
-  /** Revokes a token at once; revoking a revoked token changes nothing and returns it. */
+  /**
+   * Revokes a token at once; revoking a revoked token changes nothing and
+   * returns it. The sockets opened with it (graphql-ws, live documents) close
+   * with 4401 on every instance, as a deactivated person's do: revocation
+   * ends the integration's sessions, not only its next request.
+   */
   async revoke(caller: Caller | null, id: string): Promise<ApiToken> {
     authorize(caller, Action.ManageApiTokens);
     const tokenId = parseId(id, 'API token id');
-    const repo = this.dataSource.getRepository(ApiToken);
-    await repo.createQueryBuilder().update().set({ revokedAt: () => 'now()' }).where('id = :tokenId AND revoked_at IS NULL', { tokenId }).execute();
-    const token = await repo.findOne({ where: { id: tokenId } });
+    const token = await this.uow.run(async (tx) => {
+      const repo = tx.manager.getRepository(ApiToken);
+      const revoked: Array<{ user_id: string }> = await tx.manager.query(
+        // Wrapped in a SELECT: TypeORM answers a bare UPDATE ... RETURNING with [rows, count].
+        `WITH revoked AS (UPDATE api_tokens SET revoked_at = now() WHERE id = $1 AND revoked_at IS NULL RETURNING user_id)
+         SELECT user_id FROM revoked`,
+        [tokenId],
+      );
+      if (revoked.length) tx.publish(Topic.UserChanged, { userId: revoked[0].user_id, sessionsEnded: true, roleChanged: false });
+      return repo.findOne({ where: { id: tokenId } });
+    });
     if (!token) throw notFound('API token', id);
     for (const [hash, entry] of this.cache) if (entry.tokenId === tokenId) this.cache.delete(hash);
     return token;

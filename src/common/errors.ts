@@ -23,12 +23,17 @@ export class DomainError extends Error {
   }
 }
 
+/** UNAUTHENTICATED: no credential, or one that no longer works. */
 export const unauthenticated = (message = 'Authentication required: log in and send "Authorization: Bearer <token>"') =>
   new DomainError(ErrorCode.UNAUTHENTICATED, message);
+/** FORBIDDEN: the caller is known but may not do this (the policy's reason as message). */
 export const forbidden = (message: string, details?: Record<string, unknown>) =>
   new DomainError(ErrorCode.FORBIDDEN, message, details);
+/** NOT_FOUND: `what` with `id` does not exist. */
 export const notFound = (what: string, id: string) => new DomainError(ErrorCode.NOT_FOUND, `${what} ${id} not found`);
+/** BAD_USER_INPUT: the request itself is wrong; the message says how. */
 export const badInput = (message: string, details?: Record<string, unknown>) =>
   new DomainError(ErrorCode.BAD_USER_INPUT, message, details);
+/** CONFLICT: valid input that clashes with the current state (a duplicate, a frozen record). */
 export const conflict = (message: string, details?: Record<string, unknown>) =>
   new DomainError(ErrorCode.CONFLICT, message, details);

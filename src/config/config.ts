@@ -158,6 +158,17 @@ export function parseTrustProxy(name: string, raw: string | undefined): boolean 
   return value;
 }
 
+const LOG_LEVELS = ['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent'] as const;
+
+/** Parses LOG_LEVEL; pino would otherwise refuse an unknown level with an error that names no variable. */
+function logLevel(env: Env, name: string): string {
+  const level = (env[name] || 'info').trim().toLowerCase();
+  if (!LOG_LEVELS.includes(level as (typeof LOG_LEVELS)[number])) {
+    throw new ConfigError(`${name} must be one of ${LOG_LEVELS.join(', ')}, got "${env[name]}"`);
+  }
+  return level;
+}
+
 /** Reads the configuration from `env` (the process environment by default). */
 export function loadConfig(env: Env = process.env): Config {
   const databaseUrl = env.DATABASE_URL || undefined;
@@ -194,7 +205,7 @@ export function loadConfig(env: Env = process.env): Config {
       SEV3: duration(env, 'RESOLUTION_LIMIT_SEV3', 24 * 3600),
       SEV4: duration(env, 'RESOLUTION_LIMIT_SEV4', 72 * 3600),
     },
-    logLevel: env.LOG_LEVEL || 'info',
+    logLevel: logLevel(env, 'LOG_LEVEL'),
     shutdownGraceMs: int(env, 'SHUTDOWN_GRACE_MS', 10_000, 0, 600_000),
     collab: {
       maxFrameBytes: int(env, 'COLLAB_MAX_FRAME_BYTES', 1024 * 1024, 1024, 64 * 1024 * 1024),

@@ -5,7 +5,7 @@ export enum Topic {
   IncidentChanged = 'incident.changed',
   TimelineEventAdded = 'timeline.event-added',
   PostmortemChanged = 'postmortem.changed',
-  /** A user was deactivated, changed role or changed password: open sockets must follow. */
+  /** A user was deactivated, changed role or changed password, or an API token was revoked: open sockets must follow. */
   UserChanged = 'user.changed',
 }
 
@@ -18,9 +18,6 @@ export interface TopicPayloads {
   [Topic.IncidentChanged]: { kind: IncidentChangeKind; incidentId: string; postmortemId?: string };
   [Topic.TimelineEventAdded]: { incidentId: string; eventId: string };
   [Topic.PostmortemChanged]: { postmortemId: string; incidentId: string };
-  /** `sessionsEnded`: the user's tokens no longer work (deactivated, or password changed). */
+  /** `sessionsEnded`: the user's tokens no longer work (deactivated, password changed, or its API token revoked). */
   [Topic.UserChanged]: { userId: string; sessionsEnded: boolean; roleChanged: boolean };
 }
-
-export type EventOf<T extends Topic> = { topic: T; payload: TopicPayloads[T] };
-export type AnyEvent = { [T in Topic]: EventOf<T> }[Topic];

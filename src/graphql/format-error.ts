@@ -2,6 +2,7 @@ import { unwrapResolverError } from '@apollo/server/errors';
 import { GraphQLError, type GraphQLFormattedError } from 'graphql';
 import { ArgumentValidationError } from 'type-graphql';
 import { DomainError, ErrorCode } from '../common/errors';
+import { unstorableTextError } from '../db/unstorable-text';
 import type { Logger } from '../observability/logger';
 
 /** Codes graphql-js and Apollo use for a request the client got wrong. */
@@ -31,7 +32,8 @@ export function formatError(
   error: unknown,
   options: { log: Logger; includeStack: boolean },
 ): GraphQLFormattedError {
-  const original = unwrapResolverError(error);
+  const unwrapped = unwrapResolverError(error);
+  const original = unstorableTextError(unwrapped) ?? unwrapped;
   const base = { message: formatted.message, locations: formatted.locations, path: formatted.path };
   const stack = options.includeStack && original instanceof Error ? { stacktrace: original.stack?.split('\n') } : {};
 

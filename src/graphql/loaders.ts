@@ -91,7 +91,6 @@ export function createLoaders(dataSource: DataSource) {
     documentStore.readMarkdown(incidentIds),
   );
 
-
   const alerts = new DataLoader<string, Alert[]>(async (incidentIds) => {
     const rows = await dataSource
       .getRepository(Alert)
@@ -115,8 +114,8 @@ export function createLoaders(dataSource: DataSource) {
     return incidentIds.map((id) => byId.get(id) ?? null);
   });
 
-
   return { users, prime, currentRoles, roleHistory, timeline, statusUpdates, postmortems, storedDocuments, alerts, previousIncident };
 }
 
+/** The loaders of one request or subscription event (GraphQLContext.loaders). */
 export type Loaders = ReturnType<typeof createLoaders>;

@@ -32,6 +32,7 @@ export interface NewIncident {
 /** Something to run inside a declaration's transaction (e.g. seeding the live document). */
 export type DeclarationHook = (tx: Tx, incident: Incident) => Promise<void>;
 
+/** One page of `list`, newest first. */
 export interface IncidentPage {
   incidents: Incident[];
   hasNextPage: boolean;

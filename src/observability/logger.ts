@@ -9,4 +9,5 @@ export function createLogger(level: string): pino.Logger {
   );
 }
 
+/** The logger every part of Sitrep takes (pino's). */
 export type Logger = pino.Logger;

@@ -11,6 +11,9 @@ export class UserSockets {
 
   /** Remembers `socket` as `userId`'s until it closes. */
   add(userId: string, socket: WebSocket): void {
+    // onConnect checks the token first: a client that hung up meanwhile has had its 'close' already,
+    // and registering it now would keep it here for the life of the process.
+    if (socket.readyState === socket.CLOSING || socket.readyState === socket.CLOSED) return;
     const sockets = this.byUser.get(userId) ?? new Set<WebSocket>();
     this.byUser.set(userId, sockets.add(socket));
     socket.once('close', () => {

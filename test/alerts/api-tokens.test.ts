@@ -1,6 +1,7 @@
 import crypto from 'node:crypto';
 import { Client } from 'pg';
-import { startTestServer, type TestServer, type TestUser } from '../support/test-server';
+import { connectEditor, waitFor } from '../support/collab-clients';
+import { collect, startTestServer, type TestServer, type TestUser } from '../support/test-server';
 import { CREATE_TOKEN } from './alertmanager-fixtures';
 
 describe('API tokens', () => {
@@ -62,6 +63,29 @@ describe('API tokens', () => {
     expect(user).toMatchObject({ is_integration: true, password_hash: null, role: 'ADMIN' });
     const login = await t.gql(`mutation($e: String!) { login(email: $e, password: "whatever-123") { token } }`, { e: user.email });
     expect(login.errors?.[0].extensions?.code).toBe('UNAUTHENTICATED');
+  });
+
+  it('closes the open graphql-ws and document sockets of a revoked token at once (4401)', async () => {
+    const { createApiToken } = await t.ok(CREATE_TOKEN, { name: 'Wallboard', role: 'RESPONDER' }, t.admin.token);
+    const { declareIncident } = await t.ok(
+      `mutation { declareIncident(input: { title: "Revoked token", severity: SEV3, trigger: USER_REPORT }) { id } }`,
+      {},
+      alice.token,
+    );
+    const client = t.wsClient(createApiToken.token);
+    const closes: number[] = [];
+    client.on('closed', (event) => closes.push((event as { code: number }).code));
+    const sub = collect(client, `subscription { incidentsChanged { kind } }`);
+    await sub.settle();
+    const editor = connectEditor(t.url, declareIncident.id, createApiToken.token);
+    await editor.synced();
+
+    await t.ok(`mutation($id: ID!) { revokeApiToken(id: $id) { id } }`, { id: createApiToken.apiToken.id }, t.admin.token);
+
+    await waitFor(() => closes.length > 0, 5000, 'the revoked token kept its graphql-ws socket');
+    expect(closes[0]).toBe(4401);
+    expect((await editor.closed()).code).toBe(4401);
+    editor.destroy();
   });
 
   it('lists tokens for admins and revokes them at once', async () => {

@@ -1,6 +1,6 @@
 import { Client } from 'pg';
 import { startTestServer, type TestServer } from '../support/test-server';
-import { amAlert, amNotification, CREATE_TOKEN, postAlertmanager } from './alertmanager-fixtures';
+import { amAlert, amNotification, CREATE_TOKEN, postAlertmanager, postPagerDuty } from './alertmanager-fixtures';
 
 describe('webhook authentication and bad input', () => {
   let t: TestServer;
@@ -64,6 +64,32 @@ describe('webhook authentication and bad input', () => {
 
     const notObject = await postAlertmanager(t.url, token, [valid()]);
     expect(notObject.status).toBe(400);
+    expect(await writes()).toBe(before);
+  });
+
+  it('answers 400 (not a 500 that senders retry forever) to a NUL character in a label or a dedup key, writing nothing', async () => {
+    const before = await writes();
+    const nul = valid();
+    nul.alerts[0].labels = { ...nul.alerts[0].labels, instance: 'db\u00001' };
+    const am = await postAlertmanager(t.url, token, nul);
+    expect(am.status).toBe(400);
+    expect(am.body.message).toMatch(/NUL/);
+    const pd = await postPagerDuty(t.url, {
+      routing_key: token,
+      event_action: 'trigger',
+      dedup_key: 'nul\u0000key',
+      payload: { summary: 'NUL', source: 'probe', severity: 'error' },
+    });
+    expect(pd.status).toBe(400);
+    expect(pd.body).toMatchObject({ status: 'invalid event' });
+    expect(await writes()).toBe(before);
+  });
+
+  it('answers 400 to a truncatedAlerts past what the database counts, writing nothing', async () => {
+    const before = await writes();
+    const res = await postAlertmanager(t.url, token, { ...valid(), truncatedAlerts: 2 ** 31 });
+    expect(res.status).toBe(400);
+    expect(res.body.errors).toEqual([expect.stringMatching(/^truncatedAlerts must be/)]);
     expect(await writes()).toBe(before);
   });
 

@@ -146,6 +146,17 @@ describe('error codes', () => {
       expect(codes(result)).toEqual(['BAD_USER_INPUT']);
     });
 
+    it.each([
+      ['declareIncident title', () => t.gql(DECLARE, { input: { title: 'disk\u0000full', severity: 'SEV2', trigger: 'USER_REPORT' } }, alice.token)],
+      ['addTimelineEvent body', () => t.gql(ADD_EVENT, { i: incidentId, k: 'NOTE', b: 'a\u0000b' }, alice.token)],
+      ['login email (anonymous)', () => t.gql(`mutation($e: String!) { login(email: $e, password: "whatever-123") { token } }`, { e: 'a\u0000@example.test' })],
+    ])('answers BAD_USER_INPUT (not a 500) for a NUL character, which PostgreSQL cannot store: %s', async (_name, call) => {
+      const result = await call();
+      expect(codes(result)).toEqual(['BAD_USER_INPUT']);
+      expect(result.errors![0].message).toMatch(/NUL/);
+      expectNoStack(result);
+    });
+
     it('answers BAD_USER_INPUT for an unknown enum value in variables', async () => {
       const result = await t.gql(SET_STATUS, { id: incidentId, status: 'PANICKING' }, alice.token);
       expect(codes(result)).toEqual(['BAD_USER_INPUT']);
