@@ -101,8 +101,12 @@ export class ActionItemService {
     });
   }
 
+  /** An owner is an active person: follow-up work given to a deactivated account or an integration is nobody's. */
   private async requireUser(manager: EntityManager, userId: string): Promise<void> {
-    if (!(await manager.getRepository(User).exists({ where: { id: userId } }))) throw notFound('user', userId);
+    const owner = await manager.getRepository(User).findOne({ where: { id: userId } });
+    if (!owner) throw notFound('user', userId);
+    if (owner.deactivatedAt) throw badInput(`${owner.name} is deactivated and cannot own an action item`);
+    if (owner.isIntegration) throw badInput(`${owner.name} is an integration and cannot own an action item`);
   }
 
   private async touch(tx: Tx, postmortem: Postmortem): Promise<void> {

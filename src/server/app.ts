@@ -179,7 +179,9 @@ export async function startServer(config: Config, log: Logger = createLogger(con
       }
       res.json({ status: 'ready' });
     } catch (error) {
-      res.status(503).json({ status: 'database unreachable', error: (error as Error).message });
+      // The detail goes to the log: /readyz is unauthenticated and the driver's message names hosts and users.
+      log.warn({ err: error }, 'readiness check: database unreachable');
+      res.status(503).json({ status: 'database unreachable' });
     }
   });
   app.get('/metrics', async (_req, res) => {

@@ -5,6 +5,7 @@ import type { LoginThrottle } from '../auth/login-throttle';
 import { hashPassword, verifyPassword } from '../auth/password';
 import { Action, authorize } from '../auth/policy';
 import type { TokenService } from '../auth/token.service';
+import { LIMITS } from '../common/limits';
 import { badInput, conflict, unauthenticated } from '../common/errors';
 import type { UnitOfWork } from '../db/unit-of-work';
 import { Topic } from '../events/topics';
@@ -40,7 +41,8 @@ export class UserService {
       .createQueryBuilder('u')
       .where('lower(u.email) = lower(:email)', { email: email.trim() })
       .getOne();
-    const ok = await verifyPassword(password, user?.passwordHash ?? DUMMY_HASH);
+    // No password is longer than createUser allows: refuse longer ones without feeding megabytes to scrypt.
+    const ok = password.length <= LIMITS.password.max && (await verifyPassword(password, user?.passwordHash ?? DUMMY_HASH));
     if (!user || !user.passwordHash || !ok) throw unauthenticated('Invalid email or password');
     // Said only to someone who knows the password, so it reveals nothing to a guesser.
     if (user.deactivatedAt) throw unauthenticated('this account has been deactivated; ask an admin to reactivate it');
@@ -65,7 +67,8 @@ export class UserService {
     const user = await this.dataSource.getRepository(User).findOneOrFail({ where: { id: me.userId } });
     if (!user.passwordHash) throw badInput('this user has no password to change');
     await this.throttle.attempt(user.email, clientIp);
-    if (!(await verifyPassword(currentPassword, user.passwordHash))) throw badInput('currentPassword is incorrect');
+    const correct = currentPassword.length <= LIMITS.password.max && (await verifyPassword(currentPassword, user.passwordHash));
+    if (!correct) throw badInput('currentPassword is incorrect');
     await this.throttle.succeeded(user.email, clientIp);
     if (newPassword === currentPassword) throw badInput('newPassword must differ from the current password');
     const passwordHash = await hashPassword(newPassword);

@@ -136,6 +136,22 @@ describe('updateUser and deactivation', () => {
     expect(assign.errors![0].message).toMatch(/deactivated/);
   });
 
+  it('refuses a deactivated person or an integration as the owner of an action item', async () => {
+    const owner = await t.createUser('RESPONDER', 'Departed Owner');
+    await t.ok(UPDATE_USER, { id: owner.id, input: { deactivated: true } }, t.admin.token);
+    const incident = await declare(t, t.admin);
+    const { startPostmortem } = await t.ok(`mutation($id: ID!) { startPostmortem(incidentId: $id) { id } }`, { id: incident.id }, t.admin.token);
+    const ADD = `mutation($id: ID!, $input: ActionItemInput!) { addActionItem(postmortemId: $id, input: $input) { id } }`;
+    const refused = await t.gql(ADD, { id: startPostmortem.id, input: { title: 'Add a canary', kind: 'PREVENT', priority: 'P1', ownerId: owner.id } }, t.admin.token);
+    expect(codes(refused)).toEqual(['BAD_USER_INPUT']);
+    expect(refused.errors![0].message).toBe('Departed Owner is deactivated and cannot own an action item');
+    const [integration] = await sql(t, `SELECT id FROM users WHERE is_integration LIMIT 1`);
+    const byBot = await t.gql(ADD, { id: startPostmortem.id, input: { title: 'Add a canary', kind: 'PREVENT', priority: 'P1', ownerId: integration.id } }, t.admin.token);
+    expect(codes(byBot)).toEqual(['BAD_USER_INPUT']);
+    const items = await t.ok(`query($id: ID!) { postmortem(id: $id) { actionItems { id } } }`, { id: startPostmortem.id }, t.admin.token);
+    expect(items.postmortem.actionItems).toEqual([]);
+  });
+
   it('lists active people in users, deactivated ones in deactivatedUsers, integration users in neither', async () => {
     const leaving = await t.createUser('VIEWER', 'Leaving Viewer');
     await t.ok(UPDATE_USER, { id: leaving.id, input: { deactivated: true } }, t.admin.token);
