@@ -1,7 +1,5 @@
 import { Arg, Ctx, FieldResolver, ID, Int, Mutation, Query, Resolver, Root, Subscription } from 'type-graphql';
 import { Action, authorize } from '../auth/policy';
-import { notFound } from '../common/errors';
-import { parseId } from '../common/ids';
 import { Topic } from '../events/topics';
 import type { GraphQLContext } from '../graphql/context';
 import { eventsOf } from '../graphql/subscriptions';
@@ -97,8 +95,7 @@ export class IncidentResolver {
   @Subscription(() => Incident, {
     subscribe: async ({ args, context }) => {
       const ctx = context as GraphQLContext;
-      const id = parseId(args.id as string, 'incident id');
-      if (!(await ctx.services.incidents.get(ctx.caller, id))) throw notFound('incident', id);
+      const { id } = await ctx.services.incidents.require(ctx.caller, args.id as string);
       return eventsOf(ctx, Topic.IncidentChanged, (p) => p.incidentId === id);
     },
   })

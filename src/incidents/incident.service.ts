@@ -1,7 +1,7 @@
 import type { DataSource } from 'typeorm';
 import type { Caller } from '../auth/caller';
 import { Action, authorize } from '../auth/policy';
-import { badInput } from '../common/errors';
+import { badInput, notFound } from '../common/errors';
 import { parseId } from '../common/ids';
 import { LIMITS } from '../common/limits';
 import type { Tx, UnitOfWork } from '../db/unit-of-work';
@@ -75,6 +75,13 @@ export class IncidentService {
   async get(caller: Caller | null, id: string): Promise<Incident | null> {
     authorize(caller, Action.Read);
     return this.dataSource.getRepository(Incident).findOne({ where: { id: parseId(id, 'incident id') } });
+  }
+
+  /** Like `get`, for callers that need the incident to exist (subscriptions): NOT_FOUND otherwise. */
+  async require(caller: Caller | null, id: string): Promise<Incident> {
+    const incident = await this.get(caller, id);
+    if (!incident) throw notFound('incident', id);
+    return incident;
   }
 
   /** A person declares an incident and becomes its commander. */

@@ -1,6 +1,4 @@
 import { Arg, Ctx, FieldResolver, ID, Mutation, Resolver, Root, Subscription } from 'type-graphql';
-import { notFound } from '../common/errors';
-import { parseId } from '../common/ids';
 import { Topic } from '../events/topics';
 import type { GraphQLContext } from '../graphql/context';
 import { eventsOf } from '../graphql/subscriptions';
@@ -30,8 +28,7 @@ export class TimelineResolver {
   @Subscription(() => TimelineEvent, {
     subscribe: async ({ args, context }) => {
       const ctx = context as GraphQLContext;
-      const id = parseId(args.incidentId as string, 'incident id');
-      if (!(await ctx.services.incidents.get(ctx.caller, id))) throw notFound('incident', id);
+      const { id } = await ctx.services.incidents.require(ctx.caller, args.incidentId as string);
       return eventsOf(ctx, Topic.TimelineEventAdded, (p) => p.incidentId === id);
     },
   })

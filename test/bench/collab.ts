@@ -5,7 +5,7 @@ import * as Y from 'yjs';
 import { DocumentStore } from '../../src/collab/document-store';
 import { createDataSource } from '../../src/db/data-source';
 import { startChildServer, type ChildServer } from '../support/child-server';
-import { connectEditor, waitFor, type Editor } from '../support/collab-clients';
+import { connectEditor, type Editor } from '../support/collab-clients';
 import { createTestDatabase } from '../support/test-db';
 
 /**

@@ -3,7 +3,7 @@ import * as Y from 'yjs';
 import { loadConfig, type Config } from '../../src/config/config';
 import { createLogger } from '../../src/observability/logger';
 import { startServer, type RunningServer } from '../../src/server/app';
-import { connectEditor, converged, waitFor, type Editor } from '../support/collab-clients';
+import { connectEditor, waitFor, type Editor } from '../support/collab-clients';
 import { startTestServer, type TestServer, type TestUser } from '../support/test-server';
 
 const DECLARE = `mutation($input: DeclareIncidentInput!) { declareIncident(input: $input) { id } }`;
