@@ -73,13 +73,17 @@ export class UserService {
     if (newPassword === currentPassword) throw badInput('newPassword must differ from the current password');
     const passwordHash = await hashPassword(newPassword);
     const updated = await this.uow.run(async (tx) => {
-      await tx.manager
+      const result = await tx.manager
         .getRepository(User)
         .createQueryBuilder()
         .update()
         .set({ passwordHash, sessionGeneration: () => 'session_generation + 1' })
         .where('id = :id', { id: user.id })
+        // Compare-and-set: the current password was checked outside the transaction, so a change
+        // that landed meanwhile must not be overwritten by a second one that checked the old password.
+        .andWhere('password_hash = :checked', { checked: user.passwordHash })
         .execute();
+      if (!result.affected) throw conflict('the password was changed by another request meanwhile; sign in again');
       tx.publish(Topic.UserChanged, { userId: user.id, sessionsEnded: true, roleChanged: false });
       return tx.manager.getRepository(User).findOneOrFail({ where: { id: user.id } });
     });

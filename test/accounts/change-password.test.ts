@@ -32,6 +32,22 @@ describe('changePassword', () => {
     expect(codes(await t.gql(LOGIN, { e: user.email, p: 'a-brand-new-passphrase' }))).toEqual([]);
   });
 
+  it('lets exactly one of two simultaneous changes win; the other is refused and the winner’s password works', async () => {
+    const user = await t.createUser('RESPONDER');
+    const [first, second] = await Promise.all([
+      t.gql(CHANGE, { c: TEST_PASSWORD, n: 'first-new-passphrase' }, user.token),
+      t.gql(CHANGE, { c: TEST_PASSWORD, n: 'second-new-passphrase' }, user.token),
+    ]);
+    const winners = [first, second].filter((r) => !r.errors);
+    expect(winners).toHaveLength(1);
+    const loser = [first, second].find((r) => r.errors)!;
+    expect(['CONFLICT', 'BAD_USER_INPUT', 'UNAUTHENTICATED']).toContain(codes(loser)[0]);
+    const winning = winners[0] === first ? 'first-new-passphrase' : 'second-new-passphrase';
+    const losing = winners[0] === first ? 'second-new-passphrase' : 'first-new-passphrase';
+    expect((await t.gql(LOGIN, { e: user.email, p: winning })).errors).toBeUndefined();
+    expect(codes(await t.gql(LOGIN, { e: user.email, p: losing }))).toEqual(['UNAUTHENTICATED']);
+  });
+
   it('answers a wrong current password with BAD_USER_INPUT and counts it against the login limit', async () => {
     const user = await t.createUser('VIEWER');
     for (let i = 0; i < 3; i += 1) {
