@@ -7,8 +7,3 @@ export interface DocumentTextSource {
   /** The document of `incidentId` as Markdown; null when the incident has none. */
   markdown(incidentId: string): Promise<string | null>;
 }
-
-/** Used until the collaboration server provides documents: there are none. */
-export const noDocumentText: DocumentTextSource = {
-  markdown: async () => null,
-};
