@@ -11,19 +11,82 @@ export interface ApiTokenAuthenticator {
 
 /** The outcome of reading a bearer credential. */
 export type Authentication =
-  | { ok: true; caller: Caller; user: User }
+  /** `cached`: served from the principal cache; `user` is then the row as read then, not now. */
+  | { ok: true; caller: Caller; user: User; cached?: boolean }
   | { ok: false; reason: string };
+
+/** How long, and how many, authenticated login tokens are remembered. */
+export interface PrincipalCacheOptions {
+  /** 0 turns the cache off. */
+  ttlMs: number;
+  maxEntries: number;
+}
+
+type Authenticated = Extract<Authentication, { ok: true }>;
 
 /**
  * Turns the bearer credential of an HTTP request, a graphql-ws connection or
  * a collaboration socket into a Caller. One place, so every transport agrees.
  */
 export class AuthService {
+  /** Token → its principal, oldest first (Map order), so that eviction drops the oldest. */
+  private readonly cache = new Map<string, { auth: Authenticated; expiresAt: number }>();
+  private readonly tokensOf = new Map<string, Set<string>>();
+  /** Bumped by every `forget`: a lookup that started before one must not be cached (it may be stale). */
+  private epoch = 0;
+
   constructor(
     private readonly dataSource: DataSource,
     private readonly tokens: TokenService,
     private readonly apiTokens?: ApiTokenAuthenticator,
+    private readonly cacheOptions: PrincipalCacheOptions = { ttlMs: 0, maxEntries: 0 },
   ) {}
+
+  /**
+   * Drops every cached principal of `userId`. Called for each Topic.UserChanged
+   * (deactivation, role or password change, API token revocation), which the
+   * pub/sub brings to every instance, so those take effect at once everywhere.
+   */
+  forget(userId: string): void {
+    this.epoch += 1;
+    for (const token of this.tokensOf.get(userId) ?? []) this.cache.delete(token);
+    this.tokensOf.delete(userId);
+  }
+
+  /** Principals in the cache (for tests and metrics). */
+  get cachedPrincipals(): number {
+    return this.cache.size;
+  }
+
+  private cached(token: string): Authenticated | undefined {
+    const entry = this.cache.get(token);
+    if (!entry) return undefined;
+    if (entry.expiresAt > Date.now()) return entry.auth;
+    this.drop(token, entry.auth.caller.userId);
+    return undefined;
+  }
+
+  private remember(token: string, auth: Authenticated, tokenExpiresAt: number | undefined): void {
+    const { ttlMs, maxEntries } = this.cacheOptions;
+    if (ttlMs <= 0 || maxEntries <= 0) return;
+    while (this.cache.size >= maxEntries) {
+      const [oldest, entry] = this.cache.entries().next().value as [string, { auth: Authenticated }];
+      this.drop(oldest, entry.auth.caller.userId);
+    }
+    // Never past the token's own expiry.
+    const expiresAt = Math.min(Date.now() + ttlMs, tokenExpiresAt ?? Infinity);
+    this.cache.set(token, { auth: { ...auth, cached: true }, expiresAt });
+    const userId = auth.caller.userId;
+    const tokens = this.tokensOf.get(userId) ?? new Set<string>();
+    this.tokensOf.set(userId, tokens.add(token));
+  }
+
+  private drop(token: string, userId: string): void {
+    this.cache.delete(token);
+    const tokens = this.tokensOf.get(userId);
+    tokens?.delete(token);
+    if (tokens?.size === 0) this.tokensOf.delete(userId);
+  }
 
   /** Reads `Authorization: Bearer <token>`; null when there is no header at all. */
   async fromHeader(header: string | undefined | null): Promise<Authentication | null> {
@@ -36,7 +99,10 @@ export class AuthService {
   /** A login JWT, or an API token acting as its integration user with the token's role. */
   async fromToken(token: string): Promise<Authentication> {
     if (this.apiTokens && looksLikeApiToken(token)) return this.apiTokens.authenticate(token);
-    let claims: { userId: string; generation: number };
+    const hit = this.cached(token);
+    if (hit) return hit;
+    const epoch = this.epoch;
+    let claims: { userId: string; generation: number; expiresAt?: number };
     try {
       claims = await this.tokens.verify(token);
     } catch (error) {
@@ -44,12 +110,14 @@ export class AuthService {
     }
     const user = await this.dataSource.getRepository(User).findOne({ where: { id: claims.userId } });
     if (!user) return { ok: false, reason: 'the token belongs to no user' };
-    // Read here, on every request and socket, so that deactivating a user or changing a password ends
-    // their sessions at once rather than when the tokens expire.
+    // Read here (or kept in the cache only until the next UserChanged), so that deactivating a user or
+    // changing a password ends their sessions at once rather than when the tokens expire.
     if (user.deactivatedAt) return { ok: false, reason: 'this account has been deactivated' };
     if (claims.generation !== user.sessionGeneration) {
       return { ok: false, reason: 'the password was changed since this token was issued; log in again' };
     }
-    return { ok: true, caller: { userId: user.id, role: user.role, via: 'login' }, user };
+    const auth: Authenticated = { ok: true, caller: { userId: user.id, role: user.role, via: 'login' }, user };
+    if (epoch === this.epoch) this.remember(token, auth, claims.expiresAt);
+    return auth;
   }
 }

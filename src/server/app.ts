@@ -6,9 +6,9 @@ import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHt
 import { expressMiddleware } from '@as-integrations/express5';
 import compression from 'compression';
 import express from 'express';
-import { GraphQLError, parse } from 'graphql';
+import { getOperationAST, GraphQLError, validate } from 'graphql';
 import { useServer } from 'graphql-ws/use/ws';
-import { WebSocketServer } from 'ws';
+import { WebSocketServer, type WebSocket } from 'ws';
 import { webhooksRouter } from '../alerts/webhooks.router';
 import type { Caller } from '../auth/caller';
 import { resolveJwtSecret } from '../auth/token.service';
@@ -21,11 +21,15 @@ import { RedisPubSub } from '../events/redis-pubsub';
 import type { GraphQLContext } from '../graphql/context';
 import { formatError } from '../graphql/format-error';
 import { createLoaders } from '../graphql/loaders';
+import { checkOperationLimits, limitError, operationLimitsPlugin, parseWithinLimits } from '../graphql/operation-limits';
 import { buildSitrepSchema } from '../graphql/schema';
+import { SharedSubscriptions, type SubscriberAddress } from '../graphql/shared-subscriptions';
 import { createLogger, type Logger } from '../observability/logger';
 import { Metrics } from '../observability/metrics';
 import { clientAddress, type TrustProxyFn } from './client-address';
 import { httpErrorHandler } from './http-errors';
+import { operationLimitsMiddleware } from './operation-limits-middleware';
+import { SubscriptionSlots } from './subscription-slots';
 import { createServices, type Services } from './services';
 import { UpgradeRouter } from './upgrade-router';
 import { followUserChanges, UserSockets } from './user-sockets';
@@ -91,6 +95,10 @@ export async function startServer(config: Config, log: Logger = createLogger(con
   const format = (e: GraphQLError) => formatError(e.toJSON(), e, { log, includeStack });
   // Open graphql-ws sockets by user, so that a deactivation or password change closes them at once.
   const graphqlSockets = new UserSockets();
+  const subscriptionSlots = new SubscriptionSlots<WebSocket>(config.subscriptionLimits);
+  const sharedSubscriptions = new SharedSubscriptions({ dataSource, format });
+  metrics.subscriptionFigures = () => sharedSubscriptions.size;
+  const subscribers = new WeakMap<GraphQLContext, SubscriberAddress>();
   const wsServer = useServer<Record<string, unknown> | undefined, { caller?: Caller; header?: string }>(
     {
       schema,
@@ -106,7 +114,7 @@ export async function startServer(config: Config, log: Logger = createLogger(con
       },
       // graphql-ws parses outside its error handling: a syntax error closed the whole socket with
       // 4500, ending every other subscription of that client. Answer it as this operation's error.
-      onSubscribe: async (ctx, _id, payload) => {
+      onSubscribe: async (ctx, id, payload) => {
         // The caller is read again for each operation, as over HTTP: a role changed since the socket
         // opened applies to its next operation.
         const result = await services.auth.fromHeader(ctx.extra.header);
@@ -116,23 +124,46 @@ export async function startServer(config: Config, log: Logger = createLogger(con
           return [new GraphQLError(reason, { extensions: { code: 'UNAUTHENTICATED' } })];
         }
         ctx.extra.caller = result.caller;
+        let parsed: ReturnType<typeof parseWithinLimits>;
         try {
-          parse(payload.query);
+          parsed = parseWithinLimits(payload.query, config.operationLimits);
         } catch (error) {
           if (error instanceof GraphQLError) return [error];
           throw error;
         }
-        return undefined;
+        if ('breach' in parsed) return [limitError(parsed.breach)];
+        const { document } = parsed;
+        // The limits come before graphql-js validation, which is itself costly on a hostile document.
+        const breach = checkOperationLimits(schema, document, config.operationLimits, payload.variables, payload.operationName);
+        if (breach) return [limitError(breach)];
+        const invalid = validate(schema, document);
+        if (invalid.length) return invalid;
+        if (getOperationAST(document, payload.operationName)?.operation === 'subscription') {
+          const refused = subscriptionSlots.take(ctx.extra.socket, result.caller.userId, id);
+          if (refused) return [refused];
+        }
+        return { schema, document, variableValues: payload.variables, operationName: payload.operationName };
       },
-      context: (ctx): GraphQLContext => ({
-        caller: ctx.extra.caller ?? null,
-        services,
-        loaders: createLoaders(dataSource),
-        clientIp: clientAddress(ctx.extra.request, trustProxy),
-      }),
+      onComplete: (ctx, id) => subscriptionSlots.release(ctx.extra.socket, id),
+      onClose: (ctx) => subscriptionSlots.releaseAll(ctx.extra.socket),
+      context: (ctx, id): GraphQLContext => {
+        const context: GraphQLContext = {
+          caller: ctx.extra.caller ?? null,
+          services,
+          loaders: createLoaders(dataSource),
+          clientIp: clientAddress(ctx.extra.request, trustProxy),
+        };
+        subscribers.set(context, { socket: ctx.extra.socket, id });
+        return context;
+      },
+      // Subscriptions only: one execution per event for every subscriber that would get the same result.
+      subscribe: (args) => sharedSubscriptions.subscribe(args, subscribers.get(args.contextValue as GraphQLContext)!),
       onNext: (_ctx, _id, _payload, _args, result) =>
         result.errors ? { ...result, errors: result.errors.map((e) => format(e as GraphQLError)) } : undefined,
-      onError: (_ctx, _id, _payload, errors) => errors.map((e) => format(e as GraphQLError)) as never,
+      onError: (ctx, id, _payload, errors) => {
+        subscriptionSlots.release(ctx.extra.socket, id);
+        return errors.map((e) => format(e as GraphQLError)) as never;
+      },
     },
     graphqlWss,
   );
@@ -143,10 +174,13 @@ export async function startServer(config: Config, log: Logger = createLogger(con
     // main.ts owns the signals and stops everything in order.
     stopOnTerminationSignals: false,
     introspection: true,
+    // As in the limits middleware, for what reaches Apollo without it (persisted queries).
+    parseOptions: { maxTokens: config.operationLimits.maxTokens },
     includeStacktraceInErrorResponses: includeStack,
     formatError: (formatted, error) => formatError(formatted, error, { log, includeStack }),
     plugins: [
       ApolloServerPluginDrainHttpServer({ httpServer, stopGracePeriodMillis: config.shutdownGraceMs }),
+      operationLimitsPlugin(config.operationLimits),
       {
         async requestDidStart() {
           const started = process.hrtime.bigint();
@@ -164,7 +198,7 @@ export async function startServer(config: Config, log: Logger = createLogger(con
   await apollo.start();
 
   const userChanges = new AbortController();
-  followUserChanges(pubsub, graphqlSockets, services.collab, log, userChanges.signal);
+  followUserChanges(pubsub, { graphql: graphqlSockets, collab: services.collab, auth: services.auth, subscriptions: sharedSubscriptions }, log, userChanges.signal);
 
   app.get('/healthz', (_req, res) => {
     res.json({ status: 'ok' });
@@ -190,6 +224,7 @@ export async function startServer(config: Config, log: Logger = createLogger(con
   app.use(
     '/graphql',
     express.json({ limit: '1mb' }),
+    operationLimitsMiddleware(schema, config.operationLimits, format),
     expressMiddleware(apollo, {
       context: async ({ req }): Promise<GraphQLContext> => {
         const loaders = createLoaders(dataSource);
@@ -197,7 +232,8 @@ export async function startServer(config: Config, log: Logger = createLogger(con
         if (result && !result.ok) {
           throw new GraphQLError(result.reason, { extensions: { code: 'UNAUTHENTICATED', http: { status: 401 } } });
         }
-        if (result?.ok) loaders.prime(result.user);
+        // A cached principal's row may be older than a rename: only a fresh one is good for `me`.
+        if (result?.ok && !result.cached) loaders.prime(result.user);
         return { caller: result?.ok ? result.caller : null, services, loaders, clientIp: req.ip };
       },
     }),
