@@ -2,11 +2,28 @@ import { DataSource, type Logger as OrmLogger } from 'typeorm';
 import { entities } from './entities';
 import { migrations } from './migrations';
 
+/** How long the pool waits for PostgreSQL; see `TimeoutsConfig`. */
+export interface PoolTimeouts {
+  /** Server-side `statement_timeout`, and (plus a margin) the client-side wait for any answer. */
+  statementMs: number;
+  /** Longest wait for a new connection, or for a free one from the pool. */
+  connectMs: number;
+}
+
+/** Margin between the server's statement_timeout and the client's own wait: the server's answer is the clearer one. */
+const CLIENT_MARGIN_MS = 1_000;
+
 /**
  * Builds the one DataSource of a Sitrep process. `synchronize` is never used:
  * the schema comes from the reviewed migrations in `src/db/migrations`.
+ *
+ * Every wait on PostgreSQL is bounded. `statement_timeout` stops a statement
+ * stuck on a lock or a runaway plan; but a frozen server (SIGSTOP, a network
+ * black hole, a full disk) enforces nothing, so node-postgres' own
+ * `query_timeout` and `connectionTimeoutMillis` make the request fail
+ * instead of hanging.
  */
-export function createDataSource(url: string, logger?: OrmLogger): DataSource {
+export function createDataSource(url: string, logger?: OrmLogger, timeouts: PoolTimeouts = { statementMs: 10_000, connectMs: 3_000 }): DataSource {
   return new DataSource({
     type: 'postgres',
     url,
@@ -18,6 +35,14 @@ export function createDataSource(url: string, logger?: OrmLogger): DataSource {
     logging: logger ? ['query', 'error', 'warn', 'migration'] : ['error', 'warn', 'migration'],
     logger: logger ?? 'simple-console',
     maxQueryExecutionTime: 500,
-    extra: { max: 20, application_name: 'sitrep' },
+    connectTimeoutMS: timeouts.connectMs,
+    extra: {
+      max: 20,
+      application_name: 'sitrep',
+      statement_timeout: timeouts.statementMs,
+      query_timeout: timeouts.statementMs + CLIENT_MARGIN_MS,
+      connectionTimeoutMillis: timeouts.connectMs,
+      keepAlive: true,
+    },
   });
 }
