@@ -4,14 +4,12 @@ import { migrations } from './migrations';
 
 /** How long the pool waits for PostgreSQL; see `TimeoutsConfig`. */
 export interface PoolTimeouts {
-  /** Server-side `statement_timeout`, and (plus a margin) the client-side wait for any answer. */
+  /** Server-side `statement_timeout`, and the client-side wait for any answer. */
   statementMs: number;
   /** Longest wait for a new connection, or for a free one from the pool. */
   connectMs: number;
 }
 
-/** Margin between the server's statement_timeout and the client's own wait: the server's answer is the clearer one. */
-const CLIENT_MARGIN_MS = 1_000;
 
 /**
  * Builds the one DataSource of a Sitrep process. `synchronize` is never used:
@@ -40,7 +38,7 @@ export function createDataSource(url: string, logger?: OrmLogger, timeouts: Pool
       max: 20,
       application_name: 'sitrep',
       statement_timeout: timeouts.statementMs,
-      query_timeout: timeouts.statementMs + CLIENT_MARGIN_MS,
+      query_timeout: timeouts.statementMs,
       connectionTimeoutMillis: timeouts.connectMs,
       keepAlive: true,
     },
