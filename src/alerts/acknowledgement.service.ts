@@ -6,9 +6,9 @@ import { Topic } from '../events/topics';
 import { lockIncident } from '../incidents/incident-lock';
 import { Incident } from '../incidents/incident.entity';
 import { IncidentChangeKind, IncidentStatus } from '../incidents/incident.enums';
-import type { RoleService } from '../roles/role.service';
-import { TimelineEventKind } from '../timeline/timeline-event-kind.enum';
-import type { TimelineService } from '../timeline/timeline.service';
+import type { RoleService } from '../incidents/roles/role.service';
+import { TimelineEventKind } from '../incidents/timeline/timeline-event-kind.enum';
+import type { TimelineService } from '../incidents/timeline/timeline.service';
 import { User } from '../users/user.entity';
 
 /**

@@ -1,9 +1,9 @@
 import * as Y from 'yjs';
 import type { Tx } from '../db/unit-of-work';
 import type { Incident } from '../incidents/incident.entity';
-import { IncidentRole } from '../roles/incident-role.enum';
-import { effectiveRoles, type RoleService } from '../roles/role.service';
-import { TimelineEvent } from '../timeline/timeline-event.entity';
+import { IncidentRole } from '../incidents/roles/incident-role.enum';
+import { effectiveRoles, type RoleService } from '../incidents/roles/role.service';
+import { TimelineEvent } from '../incidents/timeline/timeline-event.entity';
 import { User } from '../users/user.entity';
 import { CONTENT, type DocumentStore } from './document-store';
 import { renderIncidentDocument } from './incident-document-template';

@@ -5,9 +5,9 @@ import { DocumentStore } from '../collab/document-store';
 import { AlertGroup } from '../alerts/alert-group.entity';
 import { Alert } from '../alerts/alert.entity';
 import { Incident } from '../incidents/incident.entity';
-import { RoleAssignmentRecord } from '../roles/role-assignment.entity';
-import { StatusUpdate } from '../status-updates/status-update.entity';
-import { TimelineEvent } from '../timeline/timeline-event.entity';
+import { RoleAssignmentRecord } from '../incidents/roles/role-assignment.entity';
+import { StatusUpdate } from '../incidents/status-updates/status-update.entity';
+import { TimelineEvent } from '../incidents/timeline/timeline-event.entity';
 import { User } from '../users/user.entity';
 
 function groupBy<T>(rows: T[], key: (row: T) => string, ids: readonly string[]): T[][] {

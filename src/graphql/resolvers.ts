@@ -6,9 +6,9 @@ import { ActionItemResolver } from '../postmortems/action-item.resolver';
 import { IncidentMetricsResolver } from '../postmortems/incident-metrics.resolver';
 import { PostmortemFieldsResolver } from '../postmortems/postmortem-fields.resolver';
 import { IncidentPostmortemResolver, PostmortemResolver } from '../postmortems/postmortem.resolver';
-import { RoleResolver } from '../roles/role.resolver';
-import { IncidentStatusUpdatesResolver, StatusUpdateResolver } from '../status-updates/status-update.resolver';
-import { IncidentTimelineResolver, TimelineResolver } from '../timeline/timeline.resolver';
+import { RoleResolver } from '../incidents/roles/role.resolver';
+import { IncidentStatusUpdatesResolver, StatusUpdateResolver } from '../incidents/status-updates/status-update.resolver';
+import { IncidentTimelineResolver, TimelineResolver } from '../incidents/timeline/timeline.resolver';
 import { UserResolver } from '../users/user.resolver';
 
 /** Every resolver class of the schema. */

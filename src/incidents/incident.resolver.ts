@@ -3,7 +3,7 @@ import { Action, authorize } from '../auth/policy';
 import { Topic } from '../events/topics';
 import type { GraphQLContext } from '../graphql/context';
 import { eventsOf } from '../graphql/subscriptions';
-import { INTERVENTION_KINDS } from '../timeline/timeline-event-kind.enum';
+import { INTERVENTION_KINDS } from './timeline/timeline-event-kind.enum';
 import { User } from '../users/user.entity';
 import { DeclareIncidentInput } from './declare-incident.input';
 import { IncidentChange, IncidentConnection } from './incident-connection.type';

@@ -21,9 +21,9 @@ import { ActionItemService } from '../postmortems/action-item.service';
 import type { DocumentTextSource } from '../postmortems/document-text-source';
 import { IncidentMetricsService } from '../postmortems/incident-metrics.service';
 import { PostmortemService } from '../postmortems/postmortem.service';
-import { RoleService } from '../roles/role.service';
-import { StatusUpdateService } from '../status-updates/status-update.service';
-import { TimelineService } from '../timeline/timeline.service';
+import { RoleService } from '../incidents/roles/role.service';
+import { StatusUpdateService } from '../incidents/status-updates/status-update.service';
+import { TimelineService } from '../incidents/timeline/timeline.service';
 import { UserService } from '../users/user.service';
 
 /** Everything a server needs, wired once at start-up and shared by every transport. */

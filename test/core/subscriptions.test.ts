@@ -1,9 +1,9 @@
 import type { EventEmitter } from 'node:events';
-import { RoleAssignmentRecord } from '../../src/roles/role-assignment.entity';
-import { IncidentRole } from '../../src/roles/incident-role.enum';
+import { RoleAssignmentRecord } from '../../src/incidents/roles/role-assignment.entity';
+import { IncidentRole } from '../../src/incidents/roles/incident-role.enum';
 import { Topic } from '../../src/events/topics';
 import { IncidentChangeKind } from '../../src/incidents/incident.enums';
-import { TimelineEventKind } from '../../src/timeline/timeline-event-kind.enum';
+import { TimelineEventKind } from '../../src/incidents/timeline/timeline-event-kind.enum';
 import { collect, startTestServer, type TestServer, type TestUser } from '../support/test-server';
 import { ADD_EVENT, ASSIGN, DECLARE, POST_UPDATE, SET_STATUS, UPDATE, codes, declare, getIncident, quiet, sql } from './core-ops';
 

@@ -1,9 +1,9 @@
 import { Arg, Ctx, FieldResolver, ID, Mutation, Resolver, Root, Subscription } from 'type-graphql';
-import { Topic } from '../events/topics';
-import type { GraphQLContext } from '../graphql/context';
-import { eventsOf } from '../graphql/subscriptions';
-import { Incident } from '../incidents/incident.entity';
-import { User } from '../users/user.entity';
+import { Topic } from '../../events/topics';
+import type { GraphQLContext } from '../../graphql/context';
+import { eventsOf } from '../../graphql/subscriptions';
+import { Incident } from '../incident.entity';
+import { User } from '../../users/user.entity';
 import { TimelineEventKind } from './timeline-event-kind.enum';
 import { TimelineEvent } from './timeline-event.entity';
 

@@ -1,12 +1,12 @@
 import type { DataSource } from 'typeorm';
-import type { Caller } from '../auth/caller';
-import { Action, authorize } from '../auth/policy';
-import { badInput } from '../common/errors';
-import { LIMITS } from '../common/limits';
-import type { Tx, UnitOfWork } from '../db/unit-of-work';
-import { Topic } from '../events/topics';
-import { lockIncident } from '../incidents/incident-lock';
-import { IncidentChangeKind } from '../incidents/incident.enums';
+import type { Caller } from '../../auth/caller';
+import { Action, authorize } from '../../auth/policy';
+import { badInput } from '../../common/errors';
+import { LIMITS } from '../../common/limits';
+import type { Tx, UnitOfWork } from '../../db/unit-of-work';
+import { Topic } from '../../events/topics';
+import { lockIncident } from '../incident-lock';
+import { IncidentChangeKind } from '../incident.enums';
 import { MANUAL_TIMELINE_KINDS, TimelineEventKind } from './timeline-event-kind.enum';
 import { TimelineEvent } from './timeline-event.entity';
 
