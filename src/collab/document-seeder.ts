@@ -10,8 +10,8 @@ import { renderIncidentDocument } from './incident-document-template';
 
 /**
  * Seeds a new incident's document with the live incident document template,
- * inside the declaration's transaction (register with
- * `IncidentService.onDeclare`). Seeding happens here and nowhere else, so
+ * inside the declaration's transaction (IncidentService takes it as its
+ * `seedDocument`). Seeding happens here and nowhere else, so
  * reconnects, restarts and other instances can never add a second copy.
  */
 export function documentSeeder(store: DocumentStore, roles: RoleService) {

@@ -5,7 +5,7 @@ import { Action, authorize } from '../../auth/policy';
 import { badInput, notFound } from '../../common/errors';
 import { parseId } from '../../common/ids';
 import type { Tx, UnitOfWork } from '../../db/unit-of-work';
-import { Topic } from '../../events/topics';
+import { IncidentTopic } from '../incident.topics';
 import { lockIncident } from '../incident-lock';
 import { Incident } from '../incident.entity';
 import { IncidentChangeKind } from '../incident.enums';
@@ -97,7 +97,7 @@ export class RoleService {
             ? `${ROLE_LABELS[role]} taken back from ${names.get(holder.holderId)} by the commander, ${assignee.name}`
             : `${ROLE_LABELS[role]} assigned from ${names.get(holder.holderId)} to ${assignee.name}`;
       await this.timeline.record(tx, { incidentId: incident.id, kind: TimelineEventKind.ROLE_ASSIGNED, body, actorId: actor.userId });
-      tx.publish(Topic.IncidentChanged, { kind: IncidentChangeKind.UPDATED, incidentId: incident.id });
+      tx.publish(IncidentTopic.Changed, { kind: IncidentChangeKind.UPDATED, incidentId: incident.id });
       return incident;
     });
   }

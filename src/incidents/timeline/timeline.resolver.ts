@@ -1,5 +1,5 @@
 import { Arg, Ctx, FieldResolver, ID, Mutation, Resolver, Root, Subscription } from 'type-graphql';
-import { Topic } from '../../events/topics';
+import { IncidentTopic } from '../incident.topics';
 import type { GraphQLContext } from '../../graphql/context';
 import { eventsOf } from '../../graphql/subscriptions';
 import { Incident } from '../incident.entity';
@@ -29,7 +29,7 @@ export class TimelineResolver {
     subscribe: async ({ args, context }) => {
       const ctx = context as GraphQLContext;
       const { id } = await ctx.services.incidents.require(ctx.caller, args.incidentId as string);
-      return eventsOf(ctx, Topic.TimelineEventAdded, (p) => p.incidentId === id);
+      return eventsOf(ctx, IncidentTopic.TimelineEventAdded, (p) => p.incidentId === id);
     },
   })
   async timelineEventAdded(
