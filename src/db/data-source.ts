@@ -1,5 +1,4 @@
 import { DataSource, type Logger as OrmLogger } from 'typeorm';
-import { entities } from './entities';
 import { migrations } from './migrations';
 
 /** How long the pool waits for PostgreSQL; see `TimeoutsConfig`. */
@@ -10,10 +9,11 @@ export interface PoolTimeouts {
   connectMs: number;
 }
 
-
 /**
  * Builds the one DataSource of a Sitrep process. `synchronize` is never used:
  * the schema comes from the reviewed migrations in `src/db/migrations`.
+ * `entities` come from the domains' modules (src/server/modules.ts lists them);
+ * running migrations alone needs none.
  *
  * Every wait on PostgreSQL is bounded. `statement_timeout` stops a statement
  * stuck on a lock or a runaway plan; but a frozen server (SIGSTOP, a network
@@ -21,11 +21,16 @@ export interface PoolTimeouts {
  * `query_timeout` and `connectionTimeoutMillis` make the request fail
  * instead of hanging.
  */
-export function createDataSource(url: string, logger?: OrmLogger, timeouts: PoolTimeouts = { statementMs: 10_000, connectMs: 3_000 }): DataSource {
+export function createDataSource(
+  url: string,
+  entities: readonly Function[],
+  logger?: OrmLogger,
+  timeouts: PoolTimeouts = { statementMs: 10_000, connectMs: 3_000 },
+): DataSource {
   return new DataSource({
     type: 'postgres',
     url,
-    entities,
+    entities: [...entities],
     migrations,
     migrationsTableName: 'migrations',
     synchronize: false,
