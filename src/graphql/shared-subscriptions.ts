@@ -7,9 +7,7 @@ import {
   type GraphQLError,
   type GraphQLFormattedError,
 } from 'graphql';
-import type { DataSource } from 'typeorm';
-import type { GraphQLContext } from './context';
-import { createLoaders, type Loaders } from './loaders';
+import type { GraphQLContext, ResolverLoaders } from './context';
 
 /** What a subscriber's socket must offer: ws's `WebSocket`. */
 export interface SubscriberSocket {
@@ -36,7 +34,7 @@ interface Member extends SubscriberAddress {
 interface Group {
   key: string;
   args: ExecutionArgs;
-  /** A caller with the group's role, for the resolvers that ask (all of them for no more than the role). */
+  /** The first member's context: a caller of the group's scope, for the resolvers that ask. */
   context: GraphQLContext;
   members: Set<Member>;
   source: AsyncIterator<unknown>;
@@ -49,10 +47,10 @@ const FRAME_END = Buffer.from('}');
  * Runs graphql-ws subscriptions so that one event costs one execution per
  * group of subscribers that would get the same result, not one per
  * subscriber. A group is the same document, the same variables and the same
- * visibility scope. The scope is the caller's role: no field under a
- * subscription reads more of the caller than that (every one is readable by
- * every role today; a field that comes to depend on who asks must add the
- * user to `scopeOf`).
+ * visibility scope (`subscriberOf`; src/server gives the caller's role: no
+ * field under a subscription reads more of the caller than that, and every
+ * one is readable by every role today; a field that comes to depend on who
+ * asks must make the user part of the scope).
  *
  * Each event is executed once per group, with one set of loaders shared by
  * every group for that event; its result is serialized once and written to
@@ -65,12 +63,16 @@ export class SharedSubscriptions {
   private readonly groups = new Map<string, Group>();
   private readonly byUser = new Map<string, Set<Member>>();
   /** One set of loaders per event, shared by the groups that execute it. */
-  private readonly eventLoaders = new WeakMap<object, Loaders>();
+  private readonly eventLoaders = new WeakMap<object, ResolverLoaders>();
 
   constructor(
     private readonly deps: {
-      dataSource: DataSource;
       format: (error: GraphQLError) => GraphQLFormattedError;
+      /**
+       * Who subscribes, and their visibility scope: subscriptions of the same document and variables
+       * share an execution when their scopes are equal. Null: no caller (never shared).
+       */
+      subscriberOf: (context: GraphQLContext) => { userId: string; scope: string } | null;
       /** Members written to between two yields to the event loop. @default 256 */
       chunkSize?: number;
     },
@@ -91,14 +93,14 @@ export class SharedSubscriptions {
    */
   async subscribe(args: ExecutionArgs, address: SubscriberAddress): Promise<AsyncIterableIterator<never> | ExecutionResult> {
     const context = args.contextValue as GraphQLContext;
-    const caller = context.caller;
+    const subscriber = this.deps.subscriberOf(context);
     const source = await createSourceEventStream(args);
     if (!isAsyncIterable(source)) return source as ExecutionResult;
-    if (!caller) {
+    if (!subscriber) {
       await source.return?.();
       throw new Error('a subscription without a caller reached the shared executor');
     }
-    const key = JSON.stringify([scopeOf(caller), args.operationName ?? null, args.variableValues ?? null, print(args.document)]);
+    const key = JSON.stringify([subscriber.scope, args.operationName ?? null, args.variableValues ?? null, print(args.document)]);
     let group = this.groups.get(key);
     if (group && !group.closed) {
       await source.return?.();
@@ -113,14 +115,14 @@ export class SharedSubscriptions {
     });
     const member: Member = {
       ...address,
-      userId: caller.userId,
+      userId: subscriber.userId,
       prefix: Buffer.from(`{"id":${JSON.stringify(address.id)},"type":"next","payload":`),
       ended: false,
       finish,
     };
     group.members.add(member);
-    const mine = this.byUser.get(caller.userId) ?? new Set<Member>();
-    this.byUser.set(caller.userId, mine.add(member));
+    const mine = this.byUser.get(subscriber.userId) ?? new Set<Member>();
+    this.byUser.set(subscriber.userId, mine.add(member));
     const joined = group;
     const iterator: AsyncIterableIterator<never> = {
       next: () => finished,
@@ -154,10 +156,10 @@ export class SharedSubscriptions {
     }
   }
 
-  private loadersFor(event: unknown): Loaders {
-    if (typeof event !== 'object' || event === null) return createLoaders(this.deps.dataSource);
+  private loadersFor(event: unknown, context: GraphQLContext): ResolverLoaders {
+    if (typeof event !== 'object' || event === null) return context.createLoaders();
     let loaders = this.eventLoaders.get(event);
-    if (!loaders) this.eventLoaders.set(event, (loaders = createLoaders(this.deps.dataSource)));
+    if (!loaders) this.eventLoaders.set(event, (loaders = context.createLoaders()));
     return loaders;
   }
 
@@ -169,7 +171,7 @@ export class SharedSubscriptions {
         if (next.done || group.closed) break;
         const members = [...group.members];
         if (members.length === 0) continue;
-        const context: GraphQLContext = { ...group.context, loaders: this.loadersFor(next.value) };
+        const context: GraphQLContext = { ...group.context, loaders: this.loadersFor(next.value, group.context) };
         const result = await execute({ ...group.args, rootValue: next.value, contextValue: context });
         const formatted = result.errors ? { ...result, errors: result.errors.map((e) => this.deps.format(e)) } : result;
         const payload = Buffer.from(JSON.stringify(formatted));
@@ -187,11 +189,6 @@ export class SharedSubscriptions {
       for (const member of [...group.members]) this.leave(group, member);
     }
   }
-}
-
-/** Who may see what: the role (see SharedSubscriptions). */
-function scopeOf(caller: NonNullable<GraphQLContext['caller']>): string {
-  return caller.role;
 }
 
 function isAsyncIterable(value: unknown): value is AsyncIterableIterator<unknown> {

@@ -4,7 +4,7 @@ import type { SharedSubscriptions } from '../graphql/shared-subscriptions';
 import { CloseCode } from '../collab/close-codes';
 import type { CollabServer } from '../collab/collab-server';
 import type { PubSub } from '../events/pubsub';
-import { Topic } from '../events/topics';
+import { UserTopic } from '../users/user.topics';
 import type { Logger } from '../observability/logger';
 
 /** The open graphql-ws sockets of each user on this instance. */
@@ -31,7 +31,7 @@ export class UserSockets {
 }
 
 /**
- * Makes open sockets follow Topic.UserChanged, on every instance (the event
+ * Makes open sockets follow UserTopic.Changed, on every instance (the event
  * comes through the shared pub/sub): when a user's sessions end their
  * graphql-ws and document sockets close with 4401; when their role changes
  * their document sockets reconnect (4000) to be admitted with the new rights.
@@ -52,7 +52,7 @@ export function followUserChanges(
 ): void {
   const { graphql, collab, auth, subscriptions } = followers;
   void (async () => {
-    for await (const change of pubsub.subscribe(Topic.UserChanged, signal)) {
+    for await (const change of pubsub.subscribe(UserTopic.Changed, signal)) {
       // First: a socket that reconnects at once must not be let in on the cached principal.
       auth.forget(change.userId);
       if (change.sessionsEnded) {

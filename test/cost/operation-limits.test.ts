@@ -14,7 +14,7 @@ import {
 } from 'graphql';
 import { loadConfig } from '../../src/config/config';
 import { checkOperationLimits, type OperationFigures } from '../../src/graphql/operation-limits';
-import { buildSitrepSchema } from '../../src/graphql/schema';
+import { buildSitrepSchema } from '../../src/server/schema';
 import { startTestServer, type TestServer, type TestUser } from '../support/test-server';
 
 const ROOT = path.resolve(__dirname, '../..');
