@@ -175,6 +175,26 @@ export function limitError(breach: LimitBreach, httpStatus?: number): GraphQLErr
 }
 
 /**
+ * A bounded memo of verdicts: the console sends the same few operations with
+ * the same variables over and over, and their verdict does not change.
+ * Oldest first out.
+ */
+export class VerdictCache<K> {
+  private readonly verdicts = new Map<K, LimitBreach | null>();
+
+  constructor(private readonly size = 1000) {}
+
+  /** The verdict for `key`, computed by `check` the first time. */
+  get(key: K, check: () => LimitBreach | null): LimitBreach | null {
+    if (this.verdicts.has(key)) return this.verdicts.get(key)!;
+    const verdict = check();
+    if (this.verdicts.size >= this.size) this.verdicts.delete(this.verdicts.keys().next().value as K);
+    this.verdicts.set(key, verdict);
+    return verdict;
+  }
+}
+
+/**
  * Checks every HTTP operation Apollo runs, once its operation is resolved and
  * before any resolver runs. New documents were already checked before Apollo
  * parsed and validated them (server/operation-limits-middleware.ts); this
@@ -182,11 +202,16 @@ export function limitError(breach: LimitBreach, httpStatus?: number): GraphQLErr
  * variables of their own.
  */
 export function operationLimitsPlugin(limits: OperationLimitsConfig): ApolloServerPlugin<BaseContext> {
+  // Apollo hands out the same document object for the same query text (its document cache).
+  const verdicts = new WeakMap<DocumentNode, VerdictCache<string>>();
   return {
     async requestDidStart() {
       return {
         async didResolveOperation({ schema, document, request }) {
-          const breach = checkOperationLimits(schema, document, limits, request.variables, request.operationName);
+          let cache = verdicts.get(document);
+          if (!cache) verdicts.set(document, (cache = new VerdictCache(100)));
+          const key = `${request.operationName ?? ''}\n${JSON.stringify(request.variables ?? {})}`;
+          const breach = cache.get(key, () => checkOperationLimits(schema, document, limits, request.variables, request.operationName));
           if (breach) throw limitError(breach, 400);
         },
       };

@@ -1,14 +1,15 @@
 import type { RequestHandler } from 'express';
 import type { GraphQLError, GraphQLFormattedError, GraphQLSchema } from 'graphql';
 import type { OperationLimitsConfig } from '../config/config';
-import { checkOperationLimits, limitError, parseWithinLimits } from '../graphql/operation-limits';
+import { checkOperationLimits, limitError, parseWithinLimits, VerdictCache } from '../graphql/operation-limits';
 
 /**
  * Refuses an HTTP GraphQL operation over the limits before Apollo sees it.
  * Apollo validates a new document before any plugin can refuse it, and
  * graphql-js validation alone takes seconds on a document built to be
  * expensive (1,000 aliases); the limits are linear and come first here, and
- * parsing stops at `maxTokens`.
+ * parsing stops at `maxTokens`. Verdicts on short operations are remembered
+ * (the console repeats the same few), so a repeated one is not parsed twice.
  * Anything this cannot read (no query text, unparsable variables, a syntax
  * error) goes on to Apollo, which answers it, and whose plugin checks the
  * limits again once the operation is resolved.
@@ -18,16 +19,22 @@ export function operationLimitsMiddleware(
   limits: OperationLimitsConfig,
   format: (error: GraphQLError) => GraphQLFormattedError,
 ): RequestHandler {
+  const verdicts = new VerdictCache<string>(1000);
   return (req, res, next) => {
     const source = req.method === 'GET' ? readGet(req.query) : readBody(req.body);
     if (!source) return next();
-    let parsed: ReturnType<typeof parseWithinLimits>;
-    try {
-      parsed = parseWithinLimits(source.query, limits);
-    } catch {
-      return next();
-    }
-    const breach = 'breach' in parsed ? parsed.breach : checkOperationLimits(schema, parsed.document, limits, source.variables, source.operationName);
+    // Only short texts are remembered: a key is the whole text, and long ones are rare and expensive anyway.
+    const check = () => {
+      let parsed: ReturnType<typeof parseWithinLimits>;
+      try {
+        parsed = parseWithinLimits(source.query, limits);
+      } catch {
+        return null;
+      }
+      return 'breach' in parsed ? parsed.breach : checkOperationLimits(schema, parsed.document, limits, source.variables, source.operationName);
+    };
+    const key = `${source.operationName ?? ''}\n${JSON.stringify(source.variables ?? {})}\n${source.query}`;
+    const breach = key.length <= 4096 ? verdicts.get(key, check) : check();
     if (!breach) return next();
     res.status(400).json({ errors: [format(limitError(breach))] });
   };
