@@ -52,7 +52,11 @@ export async function startServer(config: Config, log: Logger = createLogger(con
   const dataSource = createDataSource(database.url, new QueryLogger(log, metrics));
   try {
     await dataSource.initialize();
-    await dataSource.runMigrations({ transaction: 'all' });
+    const applied = await dataSource.runMigrations({ transaction: 'all' });
+    log.info(
+      { phase: 'migrations', applied: applied.map((m) => m.name) },
+      applied.length ? `migrations: applied ${applied.length}` : 'migrations: schema up to date',
+    );
   } catch (error) {
     await dataSource.destroy().catch(() => undefined);
     await database.stop();
@@ -213,7 +217,7 @@ export async function startServer(config: Config, log: Logger = createLogger(con
     httpServer.listen(config.port, config.host, () => resolve());
   });
   const port = (httpServer.address() as AddressInfo).port;
-  log.info({ port }, `Sitrep listening on http://localhost:${port}`);
+  log.info({ phase: 'listening', port }, `Sitrep listening on http://localhost:${port}`);
 
   const step = async (name: string, work: () => unknown) => {
     log.debug({ step: name }, 'shutdown step');
