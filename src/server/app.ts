@@ -15,6 +15,7 @@ import { resolveJwtSecret } from '../auth/token.service';
 import type { Config } from '../config/config';
 import { openDatabase, type DatabaseHandle } from '../db/database';
 import { createDataSource } from '../db/data-source';
+import { runMigrations } from '../db/migrate';
 import { QueryLogger } from '../db/query-logger';
 import { InProcessPubSub, type PubSub } from '../events/pubsub';
 import { RedisPubSub } from '../events/redis-pubsub';
@@ -52,7 +53,7 @@ export async function startServer(config: Config, log: Logger = createLogger(con
   const dataSource = createDataSource(database.url, new QueryLogger(log, metrics));
   try {
     await dataSource.initialize();
-    const applied = await dataSource.runMigrations({ transaction: 'all' });
+    const applied = await runMigrations(dataSource);
     log.info(
       { phase: 'migrations', applied: applied.map((m) => m.name) },
       applied.length ? `migrations: applied ${applied.length}` : 'migrations: schema up to date',
