@@ -1,10 +1,13 @@
 import express, { type NextFunction, type Request, type Response, type Router } from 'express';
 import { Counter } from 'prom-client';
+import type { AuthService } from '../auth/auth.service';
 import { DomainError, ErrorCode } from '../common/errors';
 import { unstorableTextError } from '../db/unstorable-text';
-import type { Services } from '../server/services';
+import type { Logger } from '../observability/logger';
+import type { Metrics } from '../observability/metrics';
+import type { AlertIntakeService } from './alert-intake.service';
 import { AlertSource } from './alert-status.enum';
-import { parseAlertmanagerPayload } from './alertmanager.payload';
+import { parseAlertmanagerPayload, type SeverityMapping } from './alertmanager.payload';
 import { InvalidPagerDutyEvent, parsePagerDutyEvent } from './pagerduty.payload';
 
 /** The largest webhook body taken; Alertmanager's max_alerts keeps real ones far below. */
@@ -19,6 +22,15 @@ const HTTP_STATUS: Record<ErrorCode, number> = {
 };
 
 type Dialect = 'alertmanager' | 'pagerduty';
+
+/** What the webhooks use, and nothing more: token checks, alert intake, the severity mapping, metrics and the log. */
+export interface WebhookServices {
+  auth: Pick<AuthService, 'fromHeader' | 'fromToken'>;
+  alerts: Pick<AlertIntakeService, 'ingest' | 'acknowledgeAtSource'>;
+  config: SeverityMapping;
+  metrics: Pick<Metrics, 'registry'>;
+  log: Logger;
+}
 
 /** The JSON error body, in the dialect of the endpoint (PagerDuty clients parse PagerDuty's shape). */
 function errorBody(dialect: Dialect, status: number, message: string, errors: string[]) {
@@ -41,7 +53,7 @@ function errorBody(dialect: Dialect, status: number, message: string, errors: st
  * commander (a person runs acknowledgeIncident); `resolve` marks the alert
  * resolved and records it, and the incident stays open for people to resolve.
  */
-export function webhooksRouter(services: Services): Router {
+export function webhooksRouter(services: WebhookServices): Router {
   const router = express.Router();
   const json = express.json({ limit: WEBHOOK_BODY_LIMIT, strict: true, type: () => true });
   const mapping = services.config;

@@ -1,5 +1,4 @@
 import path from 'node:path';
-import type { Severity } from '../incidents/incident.enums';
 
 /**
  * Sitrep's whole configuration, read and validated once from the environment.
@@ -28,7 +27,7 @@ export interface Config {
   /** Prefix of Sitrep's Redis channels, to share one Redis between deployments. @default 'sitrep:' */
   redisPrefix: string;
   /** Resolution time limits per severity, in seconds, past which a postmortem is owed. */
-  resolutionLimits: Record<Severity, number>;
+  resolutionLimits: Record<SeverityName, number>;
   /** Pino log level. @default 'info' */
   logLevel: string;
   /** Milliseconds given to in-flight work on SIGTERM before sockets are cut. @default 10_000 */
@@ -39,7 +38,7 @@ export interface Config {
    * Alert label value (lower-cased) → severity of the incident an alert opens; unmapped values give
    * SEV3. @default { critical: 'SEV1', page: 'SEV2', error: 'SEV2', warning: 'SEV3', info: 'SEV4' }
    */
-  alertSeverityMap: Record<string, Severity>;
+  alertSeverityMap: Record<string, SeverityName>;
   /** The alert label whose value `alertSeverityMap` maps. @default 'severity' */
   alertSeverityLabel: string;
   /**
@@ -133,15 +132,22 @@ function duration(env: Env, name: string, fallbackSeconds: number): number {
 
 const SEVERITIES = ['SEV1', 'SEV2', 'SEV3', 'SEV4'] as const;
 
+/**
+ * A severity as configuration spells it. Configuration names no domain type:
+ * these are the values of the incidents' `Severity` enum, and
+ * test/core/config.unit.test.ts pins the two together.
+ */
+export type SeverityName = (typeof SEVERITIES)[number];
+
 /** Parses ALERT_SEVERITY_MAP, e.g. `critical=SEV1,page=SEV2,error=SEV2,warning=SEV3`. */
-export function parseSeverityMap(name: string, raw: string): Record<string, Severity> {
-  const map: Record<string, Severity> = {};
+export function parseSeverityMap(name: string, raw: string): Record<string, SeverityName> {
+  const map: Record<string, SeverityName> = {};
   for (const pair of raw.split(',').map((p) => p.trim()).filter(Boolean)) {
     const [value, severity, extra] = pair.split('=').map((p) => p.trim());
-    if (!value || extra !== undefined || !SEVERITIES.includes(severity as Severity)) {
+    if (!value || extra !== undefined || !SEVERITIES.includes(severity as SeverityName)) {
       throw new ConfigError(`${name} must be a list like critical=SEV1,warning=SEV3 (severities ${SEVERITIES.join(', ')}), got "${pair}"`);
     }
-    map[value.toLowerCase()] = severity as Severity;
+    map[value.toLowerCase()] = severity as SeverityName;
   }
   return map;
 }

@@ -1,16 +1,17 @@
 import { DataSource, type Logger as OrmLogger } from 'typeorm';
-import { entities } from './entities';
 import { migrations } from './migrations';
 
 /**
  * Builds the one DataSource of a Sitrep process. `synchronize` is never used:
  * the schema comes from the reviewed migrations in `src/db/migrations`.
+ * `entities` come from the domains' modules (src/server/modules.ts lists them);
+ * running migrations alone needs none.
  */
-export function createDataSource(url: string, logger?: OrmLogger): DataSource {
+export function createDataSource(url: string, entities: readonly Function[], logger?: OrmLogger): DataSource {
   return new DataSource({
     type: 'postgres',
     url,
-    entities,
+    entities: [...entities],
     migrations,
     migrationsTableName: 'migrations',
     synchronize: false,

@@ -1,7 +1,5 @@
 import { defaultFieldResolver, type GraphQLFieldResolver, type GraphQLSchema } from 'graphql';
-import { Action, authorize } from '../auth/policy';
 import type { GraphQLContext } from './context';
-import { createLoaders } from './loaders';
 
 /** Root fields an anonymous caller may use: logging in, and asking whether one is logged in. */
 export const ANONYMOUS_ROOT_FIELDS: ReadonlySet<string> = new Set(['login', 'me']);
@@ -10,7 +8,7 @@ export const ANONYMOUS_ROOT_FIELDS: ReadonlySet<string> = new Set(['login', 'me'
  * Wraps the resolvers of the Query and Mutation root fields with two rules
  * of the whole request:
  *
- * - Anonymous callers are refused (through the policy module) before
+ * - Anonymous callers are refused (`refuseAnonymous`: the policy module) before
  *   type-graphql validates arguments; otherwise an anonymous caller with bad
  *   input got BAD_USER_INPUT and the validation rules instead of
  *   UNAUTHENTICATED.
@@ -21,7 +19,7 @@ export const ANONYMOUS_ROOT_FIELDS: ReadonlySet<string> = new Set(['login', 'me'
  * Only root fields are wrapped: a type-graphql global middleware would run on
  * every nested field too and turn each scalar into a promise.
  */
-export function applyRootFieldRules(schema: GraphQLSchema): GraphQLSchema {
+export function applyRootFieldRules(schema: GraphQLSchema, refuseAnonymous: (context: GraphQLContext) => void): GraphQLSchema {
   const mutation = schema.getMutationType();
   for (const type of [schema.getQueryType(), mutation]) {
     for (const field of Object.values(type?.getFields() ?? {})) {
@@ -29,8 +27,8 @@ export function applyRootFieldRules(schema: GraphQLSchema): GraphQLSchema {
       const anonymous = ANONYMOUS_ROOT_FIELDS.has(field.name);
       const isMutation = type === mutation;
       field.resolve = (root, args, context: GraphQLContext, info) => {
-        if (!anonymous) authorize(context.caller, Action.Read);
-        if (isMutation) context.loaders = createLoaders(context.services.dataSource);
+        if (!anonymous) refuseAnonymous(context);
+        if (isMutation) context.loaders = context.createLoaders();
         return resolve(root, args, context, info);
       };
     }

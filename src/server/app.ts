@@ -9,7 +9,7 @@ import express from 'express';
 import { GraphQLError, parse } from 'graphql';
 import { useServer } from 'graphql-ws/use/ws';
 import { WebSocketServer } from 'ws';
-import { webhooksRouter } from '../alerts/webhooks.router';
+import { webhooksRouter } from '../alerts/alerts.module';
 import type { Caller } from '../auth/caller';
 import { resolveJwtSecret } from '../auth/token.service';
 import type { Config } from '../config/config';
@@ -21,12 +21,12 @@ import { InProcessPubSub, type PubSub } from '../events/pubsub';
 import { RedisPubSub } from '../events/redis-pubsub';
 import type { GraphQLContext } from '../graphql/context';
 import { formatError } from '../graphql/format-error';
-import { createLoaders } from '../graphql/loaders';
-import { buildSitrepSchema } from '../graphql/schema';
 import { createLogger, type Logger } from '../observability/logger';
 import { Metrics } from '../observability/metrics';
 import { clientAddress, type TrustProxyFn } from './client-address';
 import { httpErrorHandler } from './http-errors';
+import { entities, loaderFactory, topics } from './modules';
+import { buildSitrepSchema } from './schema';
 import { createServices, type Services } from './services';
 import { UpgradeRouter } from './upgrade-router';
 import { followUserChanges, UserSockets } from './user-sockets';
@@ -50,7 +50,7 @@ export interface RunningServer {
 export async function startServer(config: Config, log: Logger = createLogger(config.logLevel)): Promise<RunningServer> {
   const metrics = new Metrics();
   const database: DatabaseHandle = await openDatabase(config.databaseUrl, config.dataDir, log);
-  const dataSource = createDataSource(database.url, new QueryLogger(log, metrics));
+  const dataSource = createDataSource(database.url, entities, new QueryLogger(log, metrics));
   try {
     await dataSource.initialize();
     const applied = await runMigrations(dataSource);
@@ -63,9 +63,10 @@ export async function startServer(config: Config, log: Logger = createLogger(con
     await database.stop();
     throw error;
   }
-  const pubsub: PubSub = config.redisUrl ? await RedisPubSub.connect(config.redisUrl, log, config.redisPrefix) : new InProcessPubSub();
+  const pubsub: PubSub = config.redisUrl ? await RedisPubSub.connect(config.redisUrl, topics, log, config.redisPrefix) : new InProcessPubSub();
   const services = createServices({ config, log, metrics, dataSource, pubsub, jwtSecret: resolveJwtSecret(config.jwtSecret, config.dataDir) });
   await services.users.bootstrapAdmin(config.bootstrapAdminEmail, config.bootstrapAdminPassword);
+  const createLoaders = loaderFactory(dataSource, services.documents);
 
   const schema = await buildSitrepSchema();
   const app = express();
@@ -132,7 +133,9 @@ export async function startServer(config: Config, log: Logger = createLogger(con
       context: (ctx): GraphQLContext => ({
         caller: ctx.extra.caller ?? null,
         services,
-        loaders: createLoaders(dataSource),
+        loaders: createLoaders(),
+        createLoaders,
+        events: pubsub,
         clientIp: clientAddress(ctx.extra.request, trustProxy),
       }),
       onNext: (_ctx, _id, _payload, _args, result) =>
@@ -197,13 +200,13 @@ export async function startServer(config: Config, log: Logger = createLogger(con
     express.json({ limit: '1mb' }),
     expressMiddleware(apollo, {
       context: async ({ req }): Promise<GraphQLContext> => {
-        const loaders = createLoaders(dataSource);
+        const loaders = createLoaders();
         const result = await services.auth.fromHeader(req.headers.authorization);
         if (result && !result.ok) {
           throw new GraphQLError(result.reason, { extensions: { code: 'UNAUTHENTICATED', http: { status: 401 } } });
         }
         if (result?.ok) loaders.prime(result.user);
-        return { caller: result?.ok ? result.caller : null, services, loaders, clientIp: req.ip };
+        return { caller: result?.ok ? result.caller : null, services, loaders, createLoaders, events: pubsub, clientIp: req.ip };
       },
     }),
   );

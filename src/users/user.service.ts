@@ -8,7 +8,7 @@ import type { TokenService } from '../auth/token.service';
 import { LIMITS } from '../common/limits';
 import { badInput, conflict, unauthenticated } from '../common/errors';
 import type { UnitOfWork } from '../db/unit-of-work';
-import { Topic } from '../events/topics';
+import { UserTopic } from './user.topics';
 import type { Logger } from '../observability/logger';
 import type { CreateUserInput } from './create-user.input';
 import { lockUserForChange } from './user-lock';
@@ -84,7 +84,7 @@ export class UserService {
         .andWhere('password_hash = :checked', { checked: user.passwordHash })
         .execute();
       if (!result.affected) throw conflict('the password was changed by another request meanwhile; sign in again');
-      tx.publish(Topic.UserChanged, { userId: user.id, sessionsEnded: true, roleChanged: false });
+      tx.publish(UserTopic.Changed, { userId: user.id, sessionsEnded: true, roleChanged: false });
       return tx.manager.getRepository(User).findOneOrFail({ where: { id: user.id } });
     });
     this.log.info({ userId: user.id }, 'password changed; other sessions ended');
@@ -100,7 +100,7 @@ export class UserService {
    * An admin changes a person's name or role, or deactivates or reactivates
    * them. There is always an active admin left, and nobody deactivates
    * themself. Deactivation ends the user's sessions everywhere (see
-   * AuthService.fromToken and Topic.UserChanged); reactivation does not bring
+   * AuthService.fromToken and UserTopic.Changed); reactivation does not bring
    * old tokens back.
    */
   async updateUser(caller: Caller | null, id: string, input: UpdateUserInput): Promise<User> {
@@ -134,7 +134,7 @@ export class UserService {
         })
         .where('id = :id', { id: user.id })
         .execute();
-      if (deactivate || roleChanged) tx.publish(Topic.UserChanged, { userId: user.id, sessionsEnded: deactivate, roleChanged });
+      if (deactivate || roleChanged) tx.publish(UserTopic.Changed, { userId: user.id, sessionsEnded: deactivate, roleChanged });
       return tx.manager.getRepository(User).findOneOrFail({ where: { id: user.id } });
     });
   }
