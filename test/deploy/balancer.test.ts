@@ -79,7 +79,7 @@ describe('two instances behind HAProxy (the compose topology)', () => {
       p: ADMIN.password,
     });
     token = login.login.token;
-  }, 120_000);
+  }, 300_000);
 
   afterEach(() => {
     editors.splice(0).forEach((e) => e.destroy());
