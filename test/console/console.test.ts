@@ -6,7 +6,7 @@ import zlib from 'node:zlib';
 import { buildSchema, parse, validate, type GraphQLSchema } from 'graphql';
 import WebSocket from 'ws';
 import * as Y from 'yjs';
-import { buildSitrepSchema } from '../../src/graphql/schema';
+import { buildSitrepSchema } from '../../src/server/schema';
 import { browserExports, staticImports, VENDOR_PACKAGES } from '../../src/server/vendor';
 import { startTestServer, TEST_PASSWORD, type TestServer } from '../support/test-server';
 
