@@ -16,6 +16,7 @@ import type { Config } from '../config/config';
 import { openDatabase, type DatabaseHandle } from '../db/database';
 import { DATABASE_UNAVAILABLE_MESSAGE, isDatabaseUnavailable, SERVICE_UNAVAILABLE } from '../db/database-errors';
 import { createDataSource } from '../db/data-source';
+import { runMigrations } from '../db/migrate';
 import { QueryLogger } from '../db/query-logger';
 import { InProcessPubSub, type PubSub } from '../events/pubsub';
 import { RedisPubSub } from '../events/redis-pubsub';
@@ -23,11 +24,12 @@ import type { GraphQLContext } from '../graphql/context';
 import { formatError } from '../graphql/format-error';
 import { checkOperationLimits, limitError, operationLimitsPlugin, parseWithinLimits } from '../graphql/operation-limits';
 import { SharedSubscriptions, type SubscriberAddress } from '../graphql/shared-subscriptions';
+import { graphqlOverHttpPlugin } from '../graphql/graphql-over-http';
 import { extraValidationRules, validateWith, withoutSuggestions } from '../graphql/validation-rules';
 import { createLogger, type Logger } from '../observability/logger';
 import { Metrics } from '../observability/metrics';
 import { clientAddress, type TrustProxyFn } from './client-address';
-import { httpErrorHandler } from './http-errors';
+import { httpErrorHandler, notFoundHandler } from './http-errors';
 import { operationLimitsMiddleware } from './operation-limits-middleware';
 import { SubscriptionSlots } from './subscription-slots';
 import { entities, loaderFactory, topics } from './modules';
@@ -58,7 +60,11 @@ export async function startServer(config: Config, log: Logger = createLogger(con
   const dataSource = createDataSource(database.url, entities, new QueryLogger(log, metrics), config.timeouts);
   try {
     await dataSource.initialize();
-    await dataSource.runMigrations({ transaction: 'all' });
+    const applied = await runMigrations(dataSource);
+    log.info(
+      { phase: 'migrations', applied: applied.map((m) => m.name) },
+      applied.length ? `migrations: applied ${applied.length}` : 'migrations: schema up to date',
+    );
   } catch (error) {
     await dataSource.destroy().catch(() => undefined);
     await database.stop();
@@ -186,7 +192,10 @@ export async function startServer(config: Config, log: Logger = createLogger(con
 
   const apollo = new ApolloServer<GraphQLContext>({
     schema,
-    csrfPrevention: true,
+    // Queries over GET work for every client with its defaults (urql sends GET). No CSRF exposure:
+    // Sitrep reads only the Authorization header, never cookies, which a cross-site page cannot
+    // set; and Apollo refuses mutations over GET (405) whatever this setting.
+    csrfPrevention: false,
     // main.ts owns the signals and stops everything in order.
     stopOnTerminationSignals: false,
     // Off in production (GRAPHQL_INTROSPECTION): the schema and its "did you mean" hints are no business of anonymous callers.
@@ -200,6 +209,7 @@ export async function startServer(config: Config, log: Logger = createLogger(con
     plugins: [
       ApolloServerPluginDrainHttpServer({ httpServer, stopGracePeriodMillis: config.shutdownGraceMs }),
       operationLimitsPlugin(config.operationLimits),
+      graphqlOverHttpPlugin(),
       {
         async requestDidStart() {
           const started = process.hrtime.bigint();
@@ -257,7 +267,8 @@ export async function startServer(config: Config, log: Logger = createLogger(con
   app.get('/metrics', async (_req, res) => {
     res.type(metrics.registry.contentType).send(await metrics.registry.metrics());
   });
-  app.use(
+  // Exactly /graphql: a path under it is an unknown route (a JSON 404), not Apollo's landing page.
+  app.all(
     '/graphql',
     express.json({ limit: '1mb' }),
     operationLimitsMiddleware(schema, config.operationLimits, format),
@@ -284,6 +295,7 @@ export async function startServer(config: Config, log: Logger = createLogger(con
   // The console's collaborative editor: yjs, lib0, y-protocols and y-websocket as published, no bundler.
   app.use('/vendor', vendorRouter());
   app.use('/', express.static(path.join(__dirname, '..', 'web'), { index: 'index.html' }));
+  app.use(notFoundHandler());
   app.use(httpErrorHandler(log));
 
   await new Promise<void>((resolve, reject) => {
@@ -291,7 +303,7 @@ export async function startServer(config: Config, log: Logger = createLogger(con
     httpServer.listen(config.port, config.host, () => resolve());
   });
   const port = (httpServer.address() as AddressInfo).port;
-  log.info({ port }, `Sitrep listening on http://localhost:${port}`);
+  log.info({ phase: 'listening', port }, `Sitrep listening on http://localhost:${port}`);
 
   const step = async (name: string, work: () => unknown) => {
     log.debug({ step: name }, 'shutdown step');

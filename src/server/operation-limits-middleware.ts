@@ -1,7 +1,11 @@
 import type { RequestHandler } from 'express';
+import Negotiator from 'negotiator';
 import type { GraphQLError, GraphQLFormattedError, GraphQLSchema } from 'graphql';
 import type { OperationLimitsConfig } from '../config/config';
 import { checkOperationLimits, limitError, parseWithinLimits, VerdictCache } from '../graphql/operation-limits';
+
+const APPLICATION_JSON = 'application/json';
+const GRAPHQL_RESPONSE_JSON = 'application/graphql-response+json';
 
 /**
  * Refuses an HTTP GraphQL operation over the limits before Apollo sees it.
@@ -36,7 +40,12 @@ export function operationLimitsMiddleware(
     const key = `${source.operationName ?? ''}\n${JSON.stringify(source.variables ?? {})}\n${source.query}`;
     const breach = key.length <= 4096 ? verdicts.get(key, check) : check();
     if (!breach) return next();
-    res.status(400).json({ errors: [format(limitError(breach))] });
+    // As graphql-over-http.ts answers Apollo's request errors: 200 for application/json, 400 for the newer media type.
+    const mediaType = req.headers.accept ? new Negotiator(req).mediaType([APPLICATION_JSON, GRAPHQL_RESPONSE_JSON]) : APPLICATION_JSON;
+    res
+      .status(mediaType === GRAPHQL_RESPONSE_JSON ? 400 : 200)
+      .type(mediaType === GRAPHQL_RESPONSE_JSON ? GRAPHQL_RESPONSE_JSON : APPLICATION_JSON)
+      .send(JSON.stringify({ errors: [format(limitError(breach))] }));
   };
 }
 

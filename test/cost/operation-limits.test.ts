@@ -63,7 +63,8 @@ describe('operation limits, checked before execution', () => {
     });
     const elapsed = Date.now() - started;
     const body = (await response.json()) as { data?: unknown; errors: Array<{ extensions: { code: string; limit: { name: string; max: number; actual: number } } }> };
-    expect(response.status).toBe(400);
+    // A request error: 200 for application/json, as GraphQL over HTTP has it (graphql-over-http.ts).
+    expect(response.status).toBe(200);
     expect(body.data).toBeUndefined();
     expect(body.errors).toHaveLength(1);
     const { code, limit: breach } = body.errors[0].extensions;
@@ -81,6 +82,17 @@ describe('operation limits, checked before execution', () => {
   it('refuses the 20-level fragment fan-out by its depth, within a second, with no SQL', async () => {
     const breach = await refusedOverHttp(fragmentFanOut(20), 'maxDepth');
     expect(breach).toEqual({ name: 'maxDepth', max: limits.maxDepth, actual: 24 });
+  });
+
+  it('answers a client that accepts application/graphql-response+json with 400', async () => {
+    const response = await fetch(`${t.url}/graphql`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', accept: 'application/graphql-response+json', authorization: `Bearer ${viewer.token}` },
+      body: JSON.stringify({ query: DEPTH_1000 }),
+    });
+    expect(response.status).toBe(400);
+    expect(response.headers.get('content-type')).toMatch(/^application\/graphql-response\+json/);
+    expect(((await response.json()) as { errors: Array<{ extensions: { limit: { name: string } } }> }).errors[0].extensions.limit.name).toBe('maxDepth');
   });
 
   it('refuses a depth-1,000 query', async () => {
