@@ -6,9 +6,9 @@ import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHt
 import { expressMiddleware } from '@as-integrations/express5';
 import compression from 'compression';
 import express from 'express';
-import { getOperationAST, GraphQLError } from 'graphql';
+import { GraphQLError } from 'graphql';
 import { useServer } from 'graphql-ws/use/ws';
-import { WebSocketServer, type WebSocket } from 'ws';
+import { WebSocketServer } from 'ws';
 import { webhooksRouter } from '../alerts/alerts.module';
 import type { Caller } from '../auth/caller';
 import { resolveJwtSecret } from '../auth/token.service';
@@ -22,8 +22,7 @@ import { InProcessPubSub, type PubSub } from '../events/pubsub';
 import { RedisPubSub } from '../events/redis-pubsub';
 import type { GraphQLContext } from '../graphql/context';
 import { formatError } from '../graphql/format-error';
-import { checkOperationLimits, limitError, operationLimitsPlugin, parseWithinLimits } from '../graphql/operation-limits';
-import { SharedSubscriptions, type SubscriberAddress } from '../graphql/shared-subscriptions';
+import { operationLimitsPlugin } from '../graphql/operation-limits';
 import { graphqlOverHttpPlugin } from '../graphql/graphql-over-http';
 import { extraValidationRules, validateWith, withoutSuggestions } from '../graphql/validation-rules';
 import { createLogger, type Logger } from '../observability/logger';
@@ -31,7 +30,7 @@ import { Metrics } from '../observability/metrics';
 import { clientAddress, type TrustProxyFn } from './client-address';
 import { httpErrorHandler, notFoundHandler } from './http-errors';
 import { operationLimitsMiddleware } from './operation-limits-middleware';
-import { SubscriptionSlots } from './subscription-slots';
+import { GraphqlWsOperations } from './graphql-ws-operations';
 import { entities, loaderFactory, topics } from './modules';
 import { buildSitrepSchema } from './schema';
 import { createServices, type Services } from './services';
@@ -109,15 +108,8 @@ export async function startServer(config: Config, log: Logger = createLogger(con
   };
   // Open graphql-ws sockets by user, so that a deactivation or password change closes them at once.
   const graphqlSockets = new UserSockets();
-  const subscriptionSlots = new SubscriptionSlots<WebSocket>(config.subscriptionLimits);
-  const sharedSubscriptions = new SharedSubscriptions({
-    format,
-    // The visibility scope is the role: no field under a subscription asks more of the caller (see SharedSubscriptions).
-    subscriberOf: (context) => (context.caller ? { userId: context.caller.userId, scope: context.caller.role } : null),
-  });
-  metrics.subscriptionFigures = () => sharedSubscriptions.size;
-  const subscribers = new WeakMap<GraphQLContext, SubscriberAddress>();
   const validate = validateWith(validationRules);
+  const operations = new GraphqlWsOperations({ schema, config, validate, format, metrics });
   const wsServer = useServer<Record<string, unknown> | undefined, { caller?: Caller; header?: string }>(
     {
       schema,
@@ -144,46 +136,21 @@ export async function startServer(config: Config, log: Logger = createLogger(con
           return [new GraphQLError(reason, { extensions: { code: 'UNAUTHENTICATED' } })];
         }
         ctx.extra.caller = result.caller;
-        let parsed: ReturnType<typeof parseWithinLimits>;
-        try {
-          parsed = parseWithinLimits(payload.query, config.operationLimits);
-        } catch (error) {
-          if (error instanceof GraphQLError) return [error];
-          throw error;
-        }
-        if ('breach' in parsed) return [limitError(parsed.breach)];
-        const { document } = parsed;
-        // The limits come before graphql-js validation, which is itself costly on a hostile document.
-        const breach = checkOperationLimits(schema, document, config.operationLimits, payload.variables, payload.operationName);
-        if (breach) return [limitError(breach)];
-        const invalid = validate(schema, document);
-        if (invalid.length) return invalid;
-        if (getOperationAST(document, payload.operationName)?.operation === 'subscription') {
-          const refused = subscriptionSlots.take(ctx.extra.socket, result.caller.userId, id);
-          if (refused) return [refused];
-        }
-        return { schema, document, variableValues: payload.variables, operationName: payload.operationName };
+        return operations.admit(ctx.extra.socket, result.caller.userId, id, payload);
       },
-      onComplete: (ctx, id) => subscriptionSlots.release(ctx.extra.socket, id),
-      onClose: (ctx) => subscriptionSlots.releaseAll(ctx.extra.socket),
-      context: (ctx, id): GraphQLContext => {
-        const context: GraphQLContext = {
-          caller: ctx.extra.caller ?? null,
-          services,
-          loaders: createLoaders(),
-          createLoaders,
-          events: pubsub,
-          clientIp: clientAddress(ctx.extra.request, trustProxy),
-        };
-        subscribers.set(context, { socket: ctx.extra.socket, id });
-        return context;
-      },
-      // Subscriptions only: one execution per event for every subscriber that would get the same result.
-      subscribe: (args) => sharedSubscriptions.subscribe(args, subscribers.get(args.contextValue as GraphQLContext)!),
+      onComplete: (ctx, id) => operations.release(ctx.extra.socket, id),
+      onClose: (ctx) => operations.releaseAll(ctx.extra.socket),
+      context: (ctx, id): GraphQLContext =>
+        operations.register(
+          { caller: ctx.extra.caller ?? null, services, loaders: createLoaders(), createLoaders, events: pubsub, clientIp: clientAddress(ctx.extra.request, trustProxy) },
+          ctx.extra.socket,
+          id,
+        ),
+      subscribe: (args) => operations.subscribe(args),
       onNext: (_ctx, _id, _payload, _args, result) =>
         result.errors ? { ...result, errors: result.errors.map((e) => format(e as GraphQLError)) } : undefined,
       onError: (ctx, id, _payload, errors) => {
-        subscriptionSlots.release(ctx.extra.socket, id);
+        operations.release(ctx.extra.socket, id);
         return errors.map((e) => format(e as GraphQLError)) as never;
       },
     },
@@ -233,7 +200,7 @@ export async function startServer(config: Config, log: Logger = createLogger(con
   await apollo.start();
 
   const userChanges = new AbortController();
-  followUserChanges(pubsub, { graphql: graphqlSockets, collab: services.collab, auth: services.auth, subscriptions: sharedSubscriptions }, log, userChanges.signal);
+  followUserChanges(pubsub, { graphql: graphqlSockets, collab: services.collab, auth: services.auth, subscriptions: operations }, log, userChanges.signal);
 
   app.get('/healthz', (_req, res) => {
     res.json({ status: 'ok' });

@@ -1,6 +1,5 @@
 import type { WebSocket } from 'ws';
 import type { AuthService } from '../auth/auth.service';
-import type { SharedSubscriptions } from '../graphql/shared-subscriptions';
 import { CloseCode } from '../collab/close-codes';
 import type { CollabServer } from '../collab/collab-server';
 import type { PubSub } from '../events/pubsub';
@@ -45,7 +44,7 @@ export function followUserChanges(
     graphql: UserSockets;
     collab: CollabServer;
     auth: Pick<AuthService, 'forget'>;
-    subscriptions: Pick<SharedSubscriptions, 'endUser'>;
+    subscriptions: { endUser(userId: string): void };
   },
   log: Logger,
   signal: AbortSignal,

@@ -33,7 +33,7 @@ describe('subscription caps', () => {
   beforeAll(async () => {
     t = await startTestServer({ subscriptionLimits: { perSocket: 3, perUser: 5 } });
     viewer = await t.createUser('VIEWER');
-  }, 60_000);
+  }, 180_000);
   afterAll(() => t.close());
 
   it('refuses the subscription past the per-socket cap and keeps the socket and its other subscriptions', async () => {
@@ -76,7 +76,7 @@ describe('the principal cache', () => {
 
   beforeAll(async () => {
     t = await startTestServer();
-  }, 60_000);
+  }, 180_000);
   afterAll(() => t.close());
 
   const statementsFor = async (work: () => Promise<unknown>) => {

@@ -50,7 +50,7 @@ describe('operation limits, checked before execution', () => {
     viewer = await t.createUser('VIEWER');
     // The principal is cached from here on: what follows measures the operations alone.
     await t.ok('{ __typename }', {}, viewer.token);
-  }, 60_000);
+  }, 180_000);
   afterAll(() => t.close());
 
   async function refusedOverHttp(query: string, limit: string) {

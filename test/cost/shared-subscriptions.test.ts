@@ -29,7 +29,7 @@ describe('shared subscription execution', () => {
     for (const role of ['VIEWER', 'RESPONDER', 'ADMIN', 'VIEWER', 'RESPONDER', 'VIEWER'] as const) users.push(await t.createUser(role));
     a = await declare(t, users[1], { title: 'Incident A' });
     b = await declare(t, users[4], { title: 'Incident B' });
-  }, 60_000);
+  }, 180_000);
   afterAll(() => t.close());
 
   /** Opens subscriptions until there are `total`, cycling through users and the three operations, ten per socket. */
