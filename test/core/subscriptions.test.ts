@@ -106,6 +106,11 @@ describe('subscriptions', () => {
 
   describe('clean-up', () => {
     /** Listeners on the in-process pub/sub (an implementation detail, read only to prove nothing leaks). */
+    /** Waits (up to 10 s, on a busy machine) until `done`. */
+    const until = async (done: () => boolean) => {
+      const deadline = Date.now() + 10_000;
+      while (!done() && Date.now() < deadline) await quiet(50);
+    };
     const listeners = (topic: Topic) => (t.server.services.pubsub as unknown as { emitter: EventEmitter }).emitter.listenerCount(topic);
 
     it('releases the pub/sub listeners of a quiet incident’s subscriptions as soon as the client unsubscribes', async () => {
@@ -116,8 +121,8 @@ describe('subscriptions', () => {
         ...Array.from({ length: 5 }, () => collect(client, INCIDENT_UPDATED, { id: quietIncident.id })),
         ...Array.from({ length: 5 }, () => collect(client, TIMELINE_ADDED, { id: quietIncident.id })),
       ];
-      await quiet();
       // Identical subscriptions share one execution, and so one listener per topic (graphql/shared-subscriptions.ts).
+      await until(() => listeners(IncidentTopic.Changed) + listeners(IncidentTopic.TimelineEventAdded) === before + 2);
       expect(listeners(IncidentTopic.Changed) + listeners(IncidentTopic.TimelineEventAdded)).toBe(before + 2);
       subs.forEach((s) => s.unsubscribe());
       await quiet();
@@ -130,6 +135,7 @@ describe('subscriptions', () => {
       const before = listeners(IncidentTopic.Changed);
       const client = t.wsClient(viewer.token);
       for (let i = 0; i < 5; i++) collect(client, INCIDENT_UPDATED, { id: quietIncident.id });
+      await until(() => listeners(IncidentTopic.Changed) === before + 1);
       await quiet();
       expect(listeners(IncidentTopic.Changed)).toBe(before + 1);
       await client.dispose();
