@@ -1,8 +1,7 @@
 import type { IncomingMessage } from 'node:http';
 import type { Socket } from 'node:net';
-import type { DataSource } from 'typeorm';
 import { WebSocketServer, type WebSocket } from 'ws';
-import type { AuthService } from '../auth/auth.service';
+import type { Authenticate, Authentication } from '../auth/auth.service';
 import { Action, can, denial } from '../auth/policy';
 import { parseId } from '../common/ids';
 import type { CollabConfig } from '../config/config';
@@ -15,6 +14,7 @@ import { DocumentRegistry } from './document-registry';
 import type { DocumentRelay } from './document-relay';
 import type { DocumentStore } from './document-store';
 import { LocalEditorPresence, type EditorPresence } from './editor-presence';
+import type { IncidentLookup } from './incident-lookup';
 
 /** The path prefix of the collaboration socket: `/collab/<incidentId>?token=<token>`. */
 export const COLLAB_PATH = '/collab/';
@@ -41,8 +41,10 @@ export class CollabServer {
   constructor(
     private readonly deps: {
       config: CollabConfig;
-      auth: AuthService;
-      dataSource: DataSource;
+      /** The one authentication check (src/auth), for the `?token=` of each socket. */
+      authenticate: Authenticate;
+      /** Whether an incident exists: all the collaboration server asks of incidents. */
+      incidents: IncidentLookup;
       store: DocumentStore;
       metrics: Metrics;
       log: Logger;
@@ -117,8 +119,8 @@ export class CollabServer {
     const url = new URL(req.url ?? '/', 'http://localhost');
     const token = url.searchParams.get('token');
     if (!token) return connection.close(CloseCode.UNAUTHENTICATED, 'a login token is required: ?token=<token>');
-    const auth = await this.deps.auth.fromToken(token);
-    if (!auth.ok) return connection.close(CloseCode.UNAUTHENTICATED, auth.reason);
+    const auth = await this.deps.authenticate({ token });
+    if (!auth?.ok) return connection.close(CloseCode.UNAUTHENTICATED, auth?.reason ?? 'a login token is required: ?token=<token>');
     let incidentId: string;
     try {
       incidentId = parseId(decodeURIComponent(url.pathname.slice(COLLAB_PATH.length)), 'incident id');
@@ -127,8 +129,7 @@ export class CollabServer {
     }
     const denied = denial(auth.caller, Action.Read);
     if (denied) return connection.close(CloseCode.FORBIDDEN, denied.slice(0, 120));
-    const found: unknown[] = await this.deps.dataSource.query(`SELECT 1 FROM incidents WHERE id = $1`, [incidentId]);
-    if (found.length === 0) return connection.close(CloseCode.NOT_FOUND, 'no such incident');
+    if (!(await this.deps.incidents.exists(incidentId))) return connection.close(CloseCode.NOT_FOUND, 'no such incident');
     if (connection.isClosed) return;
     connection.identity = { userId: auth.caller.userId, canEdit: can(auth.caller, Action.EditDocument), token };
     this.registry.join(incidentId, connection);
@@ -147,12 +148,12 @@ export class CollabServer {
     if (this.rechecking) return;
     this.rechecking = true;
     try {
-      const outcomes = new Map<string, ReturnType<AuthService['fromToken']>>();
+      const outcomes = new Map<string, Promise<Authentication | null>>();
       for (const connection of [...this.connections]) {
         const identity = connection.identity;
         if (!identity || connection.isClosed) continue;
-        if (!outcomes.has(identity.token)) outcomes.set(identity.token, this.deps.auth.fromToken(identity.token));
-        let auth: Awaited<ReturnType<AuthService['fromToken']>>;
+        if (!outcomes.has(identity.token)) outcomes.set(identity.token, this.deps.authenticate({ token: identity.token }));
+        let auth: Authentication | null;
         try {
           auth = await outcomes.get(identity.token)!;
         } catch (error) {
@@ -160,8 +161,8 @@ export class CollabServer {
           this.deps.log.warn({ err: error }, 're-checking a collaboration socket failed');
           continue;
         }
-        if (!auth.ok) {
-          connection.close(CloseCode.UNAUTHENTICATED, auth.reason.slice(0, 120));
+        if (!auth?.ok) {
+          connection.close(CloseCode.UNAUTHENTICATED, (auth?.reason ?? 'no credential').slice(0, 120));
           continue;
         }
         const denied = denial(auth.caller, Action.Read);

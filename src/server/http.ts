@@ -1,0 +1,110 @@
+import http from 'node:http';
+import path from 'node:path';
+import { ApolloServer } from '@apollo/server';
+import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
+import { expressMiddleware } from '@as-integrations/express5';
+import compression from 'compression';
+import express from 'express';
+import { GraphQLError, type GraphQLSchema } from 'graphql';
+import { webhooksRouter } from '../alerts/alerts.module';
+import type { Config } from '../config/config';
+import type { GraphQLContext } from '../graphql/context';
+import { formatError } from '../graphql/format-error';
+import type { Logger } from '../observability/logger';
+import type { Metrics } from '../observability/metrics';
+import type { TrustProxyFn } from './client-address';
+import type { ContextFactory } from './graphql-context';
+import { healthRouter } from './health';
+import { httpErrorHandler } from './http-errors';
+import type { Services } from './services';
+import { vendorRouter } from './vendor';
+
+/** The HTTP half of a server: the express app on its http.Server, and Apollo. */
+export interface HttpParts {
+  httpServer: http.Server;
+  apollo: ApolloServer<GraphQLContext>;
+  /** express's `trust proxy` decision, for client addresses on websocket upgrades too. */
+  trustProxy: TrustProxyFn;
+}
+
+/**
+ * The HTTP server: `/graphql` (Apollo), health and metrics, `/webhooks`, the
+ * console and `/vendor`. Upgrades never reach express (see websockets.ts).
+ */
+export async function createHttpServer(deps: {
+  config: Config;
+  log: Logger;
+  metrics: Metrics;
+  services: Services;
+  schema: GraphQLSchema;
+  contextFor: ContextFactory;
+}): Promise<HttpParts> {
+  const { config, log, metrics, services, schema, contextFor } = deps;
+  const app = express();
+  app.disable('x-powered-by');
+  // Off by default: behind no proxy, a client could otherwise pick its own address for the login limits.
+  app.set('trust proxy', config.trustProxy);
+  const trustProxy = app.get('trust proxy fn') as TrustProxyFn;
+  // gzip/deflate for every HTTP answer the client accepts it for, above 1 KB: the console's modules
+  // (~0.7 MB with /vendor) shrink about fourfold. Upgrades (graphql-ws, /collab/) never reach express.
+  // Prometheus asks for gzip itself; Apollo's and the webhooks' small JSON stay below the threshold.
+  app.use(compression());
+  const httpServer = http.createServer(app);
+
+  const includeStack = config.nodeEnv === 'development';
+  const apollo = new ApolloServer<GraphQLContext>({
+    schema,
+    csrfPrevention: true,
+    // main.ts owns the signals and stops everything in order.
+    stopOnTerminationSignals: false,
+    introspection: true,
+    includeStacktraceInErrorResponses: includeStack,
+    formatError: (formatted, error) => formatError(formatted, error, { log, includeStack }),
+    plugins: [
+      ApolloServerPluginDrainHttpServer({ httpServer, stopGracePeriodMillis: config.shutdownGraceMs }),
+      {
+        async requestDidStart() {
+          const started = process.hrtime.bigint();
+          return {
+            async willSendResponse({ operation, errors }) {
+              const type = operation?.operation ?? 'unknown';
+              metrics.graphqlOperations.inc({ type, outcome: errors?.length ? 'error' : 'ok' });
+              metrics.graphqlDuration.observe({ type }, Number(process.hrtime.bigint() - started) / 1e9);
+            },
+          };
+        },
+      },
+    ],
+  });
+  await apollo.start();
+
+  app.use(healthRouter(services.dataSource, metrics, log));
+  app.use(
+    '/graphql',
+    express.json({ limit: '1mb' }),
+    expressMiddleware(apollo, {
+      context: async ({ req }): Promise<GraphQLContext> => {
+        const result = await services.auth.authenticate({ header: req.headers.authorization });
+        if (result && !result.ok) {
+          throw new GraphQLError(result.reason, { extensions: { code: 'UNAUTHENTICATED', http: { status: 401 } } });
+        }
+        return contextFor(result?.caller ?? null, req.ip, result?.user);
+      },
+    }),
+  );
+  app.use(
+    '/webhooks',
+    webhooksRouter({
+      authenticate: (credential) => services.auth.authenticate(credential),
+      alerts: services.alerts,
+      config,
+      metrics,
+      log,
+    }),
+  );
+  // The console's collaborative editor: yjs, lib0, y-protocols and y-websocket as published, no bundler.
+  app.use('/vendor', vendorRouter());
+  app.use('/', express.static(path.join(__dirname, '..', 'web'), { index: 'index.html' }));
+  app.use(httpErrorHandler(log));
+  return { httpServer, apollo, trustProxy };
+}
