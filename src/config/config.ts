@@ -56,13 +56,38 @@ export interface Config {
    * subnets (`loopback`, `10.0.0.0/8`). @default false
    */
   trustProxy: boolean | number | string;
+  /**
+   * Whether GraphQL introspection and "did you mean" suggestions are on. Off in production unless
+   * GRAPHQL_INTROSPECTION=true; on elsewhere. @default nodeEnv !== 'production'
+   */
+  graphqlIntrospection: boolean;
+  /** Time limits on the dependencies, so that a hung database or Redis fails requests instead of hanging them. */
+  timeouts: TimeoutsConfig;
+}
+
+/** How long Sitrep waits for PostgreSQL and Redis before giving up on one request. */
+export interface TimeoutsConfig {
+  /** PostgreSQL `statement_timeout` of every pooled connection. @default 10_000 // ms */
+  statementMs: number;
+  /** Longest wait for a new database connection, or for a free one from the pool. @default 3_000 // ms */
+  connectMs: number;
+  /** Longest a `/readyz` probe waits for the database before answering 503. @default 900 // ms */
+  readinessMs: number;
+  /** Redis command timeout: a command not answered in this time fails (and is counted as Redis being away). @default 2_000 // ms */
+  redisCommandMs: number;
 }
 
 /** Limits on failed logins, counted in memory, or in Redis when REDIS_URL is set (shared by instances). */
 export interface LoginLimitsConfig {
-  /** Failed logins per email address per window; the next attempt is refused. @default 5 */
+  /**
+   * Failed logins per (client address, email) per window; that address's next attempt for that
+   * email is refused (other addresses are not). @default 5
+   */
   maxFailuresPerEmail: number;
-  /** Failed logins per client address per window. @default 50 */
+  /**
+   * Failed logins per client address per window, whatever the email: high, since a whole
+   * organisation may share one address behind a proxy. @default 500
+   */
   maxFailuresPerIp: number;
   /** The window, in seconds, and how long a lockout lasts at most. @default 900 // 15 minutes */
   windowSeconds: number;
@@ -164,6 +189,14 @@ export function parseTrustProxy(name: string, raw: string | undefined): boolean 
   return value;
 }
 
+function bool(env: Env, name: string, fallback: boolean): boolean {
+  const raw = (env[name] ?? '').trim().toLowerCase();
+  if (raw === '') return fallback;
+  if (raw === 'true' || raw === '1') return true;
+  if (raw === 'false' || raw === '0') return false;
+  throw new ConfigError(`${name} must be true or false, got "${env[name]}"`);
+}
+
 const LOG_LEVELS = ['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent'] as const;
 
 /** Parses LOG_LEVEL; pino would otherwise refuse an unknown level with an error that names no variable. */
@@ -193,10 +226,11 @@ export function loadConfig(env: Env = process.env): Config {
     throw new ConfigError('BOOTSTRAP_ADMIN_PASSWORD must be at least 8 characters');
   }
   const redisPrefix = env.REDIS_PREFIX || 'sitrep:';
+  const nodeEnv = env.NODE_ENV || 'production';
   return {
     port: int(env, 'PORT', 4000, 0, 65535),
     host: env.HOST || '0.0.0.0',
-    nodeEnv: env.NODE_ENV || 'production',
+    nodeEnv,
     databaseUrl,
     dataDir: path.resolve(env.DATA_DIR || './.data'),
     jwtSecret,
@@ -232,10 +266,17 @@ export function loadConfig(env: Env = process.env): Config {
     apiTokenCacheSeconds: int(env, 'API_TOKEN_CACHE_SECONDS', 5, 0, 300),
     loginLimits: {
       maxFailuresPerEmail: int(env, 'LOGIN_MAX_FAILURES_PER_EMAIL', 5, 1, 1_000_000),
-      maxFailuresPerIp: int(env, 'LOGIN_MAX_FAILURES_PER_IP', 50, 1, 1_000_000),
+      maxFailuresPerIp: int(env, 'LOGIN_MAX_FAILURES_PER_IP', 500, 1, 1_000_000),
       windowSeconds: duration(env, 'LOGIN_FAILURE_WINDOW', 15 * 60),
       keyPrefix: env.LOGIN_LIMIT_KEY_PREFIX || `${redisPrefix}login:`,
     },
     trustProxy: parseTrustProxy('TRUST_PROXY', env.TRUST_PROXY),
+    graphqlIntrospection: bool(env, 'GRAPHQL_INTROSPECTION', nodeEnv !== 'production'),
+    timeouts: {
+      statementMs: int(env, 'DATABASE_STATEMENT_TIMEOUT_MS', 10_000, 100, 3_600_000),
+      connectMs: int(env, 'DATABASE_CONNECT_TIMEOUT_MS', 3_000, 100, 600_000),
+      readinessMs: int(env, 'READINESS_TIMEOUT_MS', 900, 50, 60_000),
+      redisCommandMs: int(env, 'REDIS_COMMAND_TIMEOUT_MS', 2_000, 50, 600_000),
+    },
   };
 }

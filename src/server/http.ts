@@ -8,8 +8,10 @@ import express from 'express';
 import { GraphQLError, type GraphQLSchema } from 'graphql';
 import { webhooksRouter } from '../alerts/alerts.module';
 import type { Config } from '../config/config';
+import { DATABASE_UNAVAILABLE_MESSAGE, isDatabaseUnavailable, SERVICE_UNAVAILABLE } from '../db/database-errors';
 import type { GraphQLContext } from '../graphql/context';
 import { formatError } from '../graphql/format-error';
+import { extraValidationRules } from '../graphql/validation-rules';
 import type { Logger } from '../observability/logger';
 import type { Metrics } from '../observability/metrics';
 import type { TrustProxyFn } from './client-address';
@@ -52,12 +54,16 @@ export async function createHttpServer(deps: {
   const httpServer = http.createServer(app);
 
   const includeStack = config.nodeEnv === 'development';
+  const introspection = config.graphqlIntrospection;
   const apollo = new ApolloServer<GraphQLContext>({
     schema,
     csrfPrevention: true,
     // main.ts owns the signals and stops everything in order.
     stopOnTerminationSignals: false,
-    introspection: true,
+    // Off in production (GRAPHQL_INTROSPECTION): the schema and its "did you mean" hints are no business of anonymous callers.
+    introspection,
+    hideSchemaDetailsFromClientErrors: !introspection,
+    validationRules: extraValidationRules({ introspection }),
     includeStacktraceInErrorResponses: includeStack,
     formatError: (formatted, error) => formatError(formatted, error, { log, includeStack }),
     plugins: [
@@ -66,7 +72,13 @@ export async function createHttpServer(deps: {
         async requestDidStart() {
           const started = process.hrtime.bigint();
           return {
-            async willSendResponse({ operation, errors }) {
+            async willSendResponse({ operation, errors, response }) {
+              // A request the database could not serve is the server's 503, so that clients and proxies retry it.
+              const body = response.body.kind === 'single' ? response.body.singleResult : undefined;
+              if (body?.errors?.some((e) => e.extensions?.code === SERVICE_UNAVAILABLE)) {
+                response.http.status = 503;
+                response.http.headers.set('retry-after', '1');
+              }
               const type = operation?.operation ?? 'unknown';
               metrics.graphqlOperations.inc({ type, outcome: errors?.length ? 'error' : 'ok' });
               metrics.graphqlDuration.observe({ type }, Number(process.hrtime.bigint() - started) / 1e9);
@@ -78,13 +90,19 @@ export async function createHttpServer(deps: {
   });
   await apollo.start();
 
-  app.use(healthRouter(services.dataSource, metrics, log));
+  app.use(healthRouter(services.dataSource, metrics, log, config.timeouts.readinessMs));
   app.use(
     '/graphql',
     express.json({ limit: '1mb' }),
     expressMiddleware(apollo, {
       context: async ({ req }): Promise<GraphQLContext> => {
-        const result = await services.auth.authenticate({ header: req.headers.authorization });
+        const result = await services.auth.authenticate({ header: req.headers.authorization }).catch((error: unknown) => {
+          if (!isDatabaseUnavailable(error)) throw error;
+          log.warn({ err: error }, 'authentication failed: the database is not answering');
+          throw new GraphQLError(DATABASE_UNAVAILABLE_MESSAGE, {
+            extensions: { code: SERVICE_UNAVAILABLE, http: { status: 503, headers: new Map([['retry-after', '1']]) } },
+          });
+        });
         if (result && !result.ok) {
           throw new GraphQLError(result.reason, { extensions: { code: 'UNAUTHENTICATED', http: { status: 401 } } });
         }

@@ -23,7 +23,7 @@ export interface Storage {
  */
 export async function openStorage(config: Config, log: Logger, metrics: Metrics): Promise<Storage> {
   const database = await openDatabase(config.databaseUrl, config.dataDir, log);
-  const dataSource = createDataSource(database.url, entities, new QueryLogger(log, metrics));
+  const dataSource = createDataSource(database.url, entities, new QueryLogger(log, metrics), config.timeouts);
   try {
     await dataSource.initialize();
     await dataSource.runMigrations({ transaction: 'all' });

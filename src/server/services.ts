@@ -79,7 +79,7 @@ export function createServices(deps: {
   const tokens = new TokenService(deps.jwtSecret, config.jwtTtlSeconds);
   const apiTokens = new ApiTokenService(dataSource, uow, config.apiTokenCacheSeconds);
   const auth = new AuthService(dataSource, tokens, apiTokens);
-  const loginThrottle = new LoginThrottle(config.loginLimits, config.redisUrl, log);
+  const loginThrottle = new LoginThrottle(config.loginLimits, config.redisUrl, log, config.timeouts.redisCommandMs);
   const users = new UserService(dataSource, uow, tokens, loginThrottle, log);
   const timeline = new TimelineService(dataSource, uow);
   const roles = new RoleService(uow, timeline);

@@ -7,6 +7,7 @@ import type { Caller } from '../auth/caller';
 import type { Config } from '../config/config';
 import type { PubSub } from '../events/pubsub';
 import { formatError } from '../graphql/format-error';
+import { extraValidationRules, validateWith, withoutSuggestions } from '../graphql/validation-rules';
 import type { Logger } from '../observability/logger';
 import type { Metrics } from '../observability/metrics';
 import { clientAddress, type TrustProxyFn } from './client-address';
@@ -56,12 +57,18 @@ export function attachWebSockets(deps: {
     ws.once('close', () => metrics.websocketConnections.dec({ endpoint: 'graphql' }));
   });
   const includeStack = config.nodeEnv === 'development';
-  const format = (e: GraphQLError) => formatError(e.toJSON(), e, { log, includeStack });
+  const introspection = config.graphqlIntrospection;
+  const validationRules = extraValidationRules({ introspection });
+  const format = (e: GraphQLError) => {
+    const formatted = formatError(e.toJSON(), e, { log, includeStack });
+    return introspection ? formatted : { ...formatted, message: withoutSuggestions(formatted.message) };
+  };
   // Open graphql-ws sockets by user, so that a deactivation or password change closes them at once.
   const graphqlSockets = new UserSockets();
   const wsServer = useServer<Record<string, unknown> | undefined, { caller?: Caller; header?: string }>(
     {
       schema,
+      validate: validateWith(validationRules),
       onConnect: async (ctx) => {
         const param = ctx.connectionParams?.authorization ?? ctx.connectionParams?.Authorization;
         const header = typeof param === 'string' ? param : undefined;
