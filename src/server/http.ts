@@ -11,13 +11,14 @@ import type { Config } from '../config/config';
 import { DATABASE_UNAVAILABLE_MESSAGE, isDatabaseUnavailable, SERVICE_UNAVAILABLE } from '../db/database-errors';
 import type { GraphQLContext } from '../graphql/context';
 import { formatError } from '../graphql/format-error';
+import { graphqlOverHttpPlugin } from '../graphql/graphql-over-http';
 import { extraValidationRules } from '../graphql/validation-rules';
 import type { Logger } from '../observability/logger';
 import type { Metrics } from '../observability/metrics';
 import type { TrustProxyFn } from './client-address';
 import type { ContextFactory } from './graphql-context';
 import { healthRouter } from './health';
-import { httpErrorHandler } from './http-errors';
+import { httpErrorHandler, notFoundHandler } from './http-errors';
 import type { Services } from './services';
 import { vendorRouter } from './vendor';
 
@@ -57,7 +58,10 @@ export async function createHttpServer(deps: {
   const introspection = config.graphqlIntrospection;
   const apollo = new ApolloServer<GraphQLContext>({
     schema,
-    csrfPrevention: true,
+    // Queries over GET work for every client with its defaults (urql sends GET). No CSRF exposure:
+    // Sitrep reads only the Authorization header, never cookies, which a cross-site page cannot
+    // set; and Apollo refuses mutations over GET (405) whatever this setting.
+    csrfPrevention: false,
     // main.ts owns the signals and stops everything in order.
     stopOnTerminationSignals: false,
     // Off in production (GRAPHQL_INTROSPECTION): the schema and its "did you mean" hints are no business of anonymous callers.
@@ -68,6 +72,7 @@ export async function createHttpServer(deps: {
     formatError: (formatted, error) => formatError(formatted, error, { log, includeStack }),
     plugins: [
       ApolloServerPluginDrainHttpServer({ httpServer, stopGracePeriodMillis: config.shutdownGraceMs }),
+      graphqlOverHttpPlugin(),
       {
         async requestDidStart() {
           const started = process.hrtime.bigint();
@@ -91,7 +96,8 @@ export async function createHttpServer(deps: {
   await apollo.start();
 
   app.use(healthRouter(services.dataSource, metrics, log, config.timeouts.readinessMs));
-  app.use(
+  // Exactly /graphql: a path under it is an unknown route (a JSON 404), not Apollo's landing page.
+  app.all(
     '/graphql',
     express.json({ limit: '1mb' }),
     expressMiddleware(apollo, {
@@ -123,6 +129,7 @@ export async function createHttpServer(deps: {
   // The console's collaborative editor: yjs, lib0, y-protocols and y-websocket as published, no bundler.
   app.use('/vendor', vendorRouter());
   app.use('/', express.static(path.join(__dirname, '..', 'web'), { index: 'index.html' }));
+  app.use(notFoundHandler());
   app.use(httpErrorHandler(log));
   return { httpServer, apollo, trustProxy };
 }
