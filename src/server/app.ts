@@ -43,7 +43,7 @@ export async function startServer(config: Config, log: Logger = createLogger(con
     httpServer.listen(config.port, config.host, () => resolve());
   });
   const port = (httpServer.address() as AddressInfo).port;
-  log.info({ port }, `Sitrep listening on http://localhost:${port}`);
+  log.info({ phase: 'listening', port }, `Sitrep listening on http://localhost:${port}`);
 
   const close = shutdownInOrder(log, [
     ['websocket upgrades', () => sockets.stopAccepting()],

@@ -2,6 +2,7 @@ import type { DataSource } from 'typeorm';
 import type { Config } from '../config/config';
 import { openDatabase, type DatabaseHandle } from '../db/database';
 import { createDataSource } from '../db/data-source';
+import { runMigrations } from '../db/migrate';
 import { QueryLogger } from '../db/query-logger';
 import { InProcessPubSub, type PubSub } from '../events/pubsub';
 import { RedisPubSub } from '../events/redis-pubsub';
@@ -18,7 +19,7 @@ export interface Storage {
 
 /**
  * Start-up, first phase: the database (embedded unless DATABASE_URL), the
- * reviewed migrations in one transaction, then the pub/sub (Redis when
+ * reviewed migrations in one transaction under an advisory lock (db/migrate.ts), then the pub/sub (Redis when
  * REDIS_URL is set). A failure stops what was opened before it.
  */
 export async function openStorage(config: Config, log: Logger, metrics: Metrics): Promise<Storage> {
@@ -26,7 +27,11 @@ export async function openStorage(config: Config, log: Logger, metrics: Metrics)
   const dataSource = createDataSource(database.url, entities, new QueryLogger(log, metrics), config.timeouts);
   try {
     await dataSource.initialize();
-    await dataSource.runMigrations({ transaction: 'all' });
+    const applied = await runMigrations(dataSource);
+    log.info(
+      { phase: 'migrations', applied: applied.map((m) => m.name) },
+      applied.length ? `migrations: applied ${applied.length}` : 'migrations: schema up to date',
+    );
   } catch (error) {
     await dataSource.destroy().catch(() => undefined);
     await database.stop();
