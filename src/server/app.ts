@@ -64,7 +64,7 @@ export async function startServer(config: Config, log: Logger = createLogger(con
   const pubsub: PubSub = config.redisUrl ? await RedisPubSub.connect(config.redisUrl, topics, log, config.redisPrefix) : new InProcessPubSub();
   const services = createServices({ config, log, metrics, dataSource, pubsub, jwtSecret: resolveJwtSecret(config.jwtSecret, config.dataDir) });
   await services.users.bootstrapAdmin(config.bootstrapAdminEmail, config.bootstrapAdminPassword);
-  const createLoaders = loaderFactory(dataSource, services.documents);
+  const createLoaders = loaderFactory(dataSource, services.documents, config.changeWindowSeconds);
 
   const schema = await buildSitrepSchema();
   const app = express();
