@@ -34,7 +34,7 @@ export async function startServer(config: Config, log: Logger = createLogger(con
   await services.users.bootstrapAdmin(config.bootstrapAdminEmail, config.bootstrapAdminPassword);
 
   const schema = await buildSitrepSchema();
-  const contextFor = contextFactory(services, pubsub, loaderFactory(dataSource, services.documents));
+  const contextFor = contextFactory(services, pubsub, loaderFactory(dataSource, services.documents, config.changeWindowSeconds));
   const { httpServer, apollo, trustProxy } = await createHttpServer({ config, log, metrics, services, schema, contextFor });
   const sockets = attachWebSockets({ httpServer, config, log, metrics, services, pubsub, schema, contextFor, trustProxy });
 

@@ -121,6 +121,7 @@ export async function createHttpServer(deps: {
     webhooksRouter({
       authenticate: (credential) => services.auth.authenticate(credential),
       alerts: services.alerts,
+      changes: services.changes,
       config,
       metrics,
       log,

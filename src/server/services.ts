@@ -4,6 +4,7 @@ import { AcknowledgementService } from '../alerts/acknowledgement.service';
 import { RepeatCheck } from '../alerts/repeat-check';
 import { ApiTokenService } from '../api-tokens/api-token.service';
 import { AuthService } from '../auth/auth.service';
+import { ChangeService } from '../changes/changes.module';
 import { LoginThrottle } from '../auth/login-throttle';
 import { TokenService } from '../auth/token.service';
 import { CollabServer } from '../collab/collab-server';
@@ -62,6 +63,7 @@ export interface Services extends ResolverServices {
   collab: CollabServer;
   apiTokens: ApiTokenService;
   alerts: AlertIntakeService;
+  changes: ChangeService;
   acknowledgements: AcknowledgementService;
 }
 
@@ -114,6 +116,7 @@ export function createServices(deps: {
   // services.documentText is looked up on each call: tests stand in for the collaboration server's documents.
   const postmortemView = new PostmortemView(incidentView, { markdown: (incidentId) => services.documentText.markdown(incidentId) });
   const alerts = new AlertIntakeService(new RepeatCheck(dataSource, () => metrics.dbQueries.inc()), uow, incidents, timeline);
+  const changes = new ChangeService(dataSource);
   const acknowledgements = new AcknowledgementService(uow, roles, timeline);
   const services: Services = {
     config,
@@ -140,6 +143,7 @@ export function createServices(deps: {
     collab,
     apiTokens,
     alerts,
+    changes,
     acknowledgements,
   };
   return services;
