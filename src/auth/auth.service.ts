@@ -9,7 +9,7 @@ export interface ApiTokenAuthenticator {
   authenticate(secret: string): Promise<Authentication>;
 }
 
-/** The outcome of reading a bearer credential. */
+/** The outcome of reading a credential. */
 export type Authentication =
   /** `cached`: served from the principal cache; `user` is then the row as read then, not now. */
   | { ok: true; caller: Caller; user: User; cached?: boolean }
@@ -25,8 +25,17 @@ export interface PrincipalCacheOptions {
 type Authenticated = Extract<Authentication, { ok: true }>;
 
 /**
- * Turns the bearer credential of an HTTP request, a graphql-ws connection or
- * a collaboration socket into a Caller. One place, so every transport agrees.
+ * A credential as a transport carries it: an `Authorization` header value
+ * (HTTP, graphql-ws connection params, Alertmanager), or a bare token (the
+ * collaboration socket's `?token=`, a PagerDuty `routing_key`). Either may be
+ * absent.
+ */
+export type Credential = { header: string | null | undefined } | { token: string | null | undefined };
+
+/**
+ * Turns the credential of an HTTP request, a graphql-ws connection, a
+ * collaboration socket or a webhook into a Caller: `authenticate` is the one
+ * check every transport calls, so they all agree.
  */
 export class AuthService {
   /** Token → its principal, oldest first (Map order), so that eviction drops the oldest. */
@@ -43,7 +52,7 @@ export class AuthService {
   ) {}
 
   /**
-   * Drops every cached principal of `userId`. Called for each Topic.UserChanged
+   * Drops every cached principal of `userId`. Called for each UserTopic.Changed
    * (deactivation, role or password change, API token revocation), which the
    * pub/sub brings to every instance, so those take effect at once everywhere.
    */
@@ -88,16 +97,26 @@ export class AuthService {
     if (tokens?.size === 0) this.tokensOf.delete(userId);
   }
 
-  /** Reads `Authorization: Bearer <token>`; null when there is no header at all. */
-  async fromHeader(header: string | undefined | null): Promise<Authentication | null> {
-    if (header === undefined || header === null || header === '') return null;
-    const match = /^Bearer\s+(\S+)\s*$/i.exec(header);
-    if (!match) return { ok: false, reason: 'Authorization header must be "Bearer <token>"' };
-    return this.fromToken(match[1]);
+  /**
+   * Who presents `credential`: null when there is none at all (the transport
+   * decides whether an anonymous caller may go on), otherwise the caller or why
+   * the credential is refused. A header must be `Bearer <token>`; the token is
+   * a login JWT, or an API token acting as its integration user with the
+   * token's role.
+   */
+  async authenticate(credential: Credential): Promise<Authentication | null> {
+    if ('header' in credential) {
+      const header = credential.header;
+      if (header === undefined || header === null || header === '') return null;
+      const match = /^Bearer\s+(\S+)\s*$/i.exec(header);
+      if (!match) return { ok: false, reason: 'Authorization header must be "Bearer <token>"' };
+      return this.fromToken(match[1]);
+    }
+    if (!credential.token) return null;
+    return this.fromToken(credential.token);
   }
 
-  /** A login JWT, or an API token acting as its integration user with the token's role. */
-  async fromToken(token: string): Promise<Authentication> {
+  private async fromToken(token: string): Promise<Authentication> {
     if (this.apiTokens && looksLikeApiToken(token)) return this.apiTokens.authenticate(token);
     const hit = this.cached(token);
     if (hit) return hit;
@@ -121,3 +140,6 @@ export class AuthService {
     return auth;
   }
 }
+
+/** The one authentication check, as the edges receive it. */
+export type Authenticate = AuthService['authenticate'];
