@@ -50,9 +50,14 @@ export interface RunningServer {
  * admin, then one HTTP server for GraphQL (HTTP and graphql-ws), health,
  * metrics, webhooks, the collaboration socket and the web console.
  */
-export async function startServer(config: Config, log: Logger = createLogger(config.logLevel)): Promise<RunningServer> {
+export async function startServer(
+  config: Config,
+  log: Logger = createLogger(config.logLevel),
+  /** A database already being opened (main.ts starts it before loading this module); else opened here. */
+  opening?: Promise<DatabaseHandle>,
+): Promise<RunningServer> {
   const metrics = new Metrics();
-  const database: DatabaseHandle = await openDatabase(config.databaseUrl, config.dataDir, log);
+  const database: DatabaseHandle = await (opening ?? openDatabase(config.databaseUrl, config.dataDir, log));
   const dataSource = createDataSource(database.url, entities, new QueryLogger(log, metrics), config.timeouts);
   try {
     await dataSource.initialize();
