@@ -49,6 +49,8 @@ interface Result {
   p99: number;
   deliveredPerSecond: number;
   cpuPercent: number;
+  /** CPU of this process, where all the editors run: near 100% means the clients, not the servers, set the pace. */
+  clientCpuPercent: number;
 }
 
 /** Runs the typing load on `groups` (the editors of one document each, synced) and measures it. */
@@ -96,16 +98,18 @@ async function runLoad(groups: Editor[][], pids: number[]): Promise<Result> {
   await sleep(WARMUP_SECONDS * 1000);
   measuring = true;
   const cpuStart = pids.map(cpuSeconds);
+  const clientCpuStart = process.cpuUsage();
   const started = performance.now();
   await sleep(SECONDS * 1000);
   measuring = false;
   const elapsed = (performance.now() - started) / 1000;
   const cpu = pids.reduce((sum, pid, i) => sum + cpuSeconds(pid) - cpuStart[i], 0);
+  const clientCpu = process.cpuUsage(clientCpuStart);
   running = false;
   await Promise.all(typists);
   offs.forEach((off) => off());
   latencies.sort((a, b) => a - b);
-  return { p50: percentile(latencies, 50), p99: percentile(latencies, 99), deliveredPerSecond: latencies.length / elapsed, cpuPercent: (cpu / elapsed) * 100 };
+  return { p50: percentile(latencies, 50), p99: percentile(latencies, 99), deliveredPerSecond: latencies.length / elapsed, cpuPercent: (cpu / elapsed) * 100, clientCpuPercent: ((clientCpu.user + clientCpu.system) / 1e6 / elapsed) * 100 };
 }
 
 async function gql(url: string, query: string, variables: Record<string, unknown>, token?: string) {
@@ -160,12 +164,12 @@ async function main(): Promise<void> {
     const split = await scenario('split', (_d, e) => (e % 2 ? b.url : a.url), [a.process.pid!, b.process.pid!]);
 
     const row = (label: string, r: Result) =>
-      `| ${label.padEnd(44)} | ${r.p50.toFixed(1).padStart(8)} | ${r.p99.toFixed(1).padStart(8)} | ${r.deliveredPerSecond.toFixed(0).padStart(11)} | ${r.cpuPercent.toFixed(1).padStart(7)} |`;
+      `| ${label.padEnd(44)} | ${r.p50.toFixed(1).padStart(8)} | ${r.p99.toFixed(1).padStart(8)} | ${r.deliveredPerSecond.toFixed(0).padStart(11)} | ${r.cpuPercent.toFixed(1).padStart(7)} | ${r.clientCpuPercent.toFixed(0).padStart(11)} |`;
     console.log(`\nLoad: ${DOCUMENTS} documents x ${EDITORS} editors, ${RATE} edits/s each, ${SECONDS} s measured after ${WARMUP_SECONDS} s warm-up`);
     console.log(`Offered: ${DOCUMENTS * EDITORS * RATE} edits/s; delivered = edits seen by each of the other ${EDITORS - 1} editors of the document.`);
     console.log(`Load average at the end: ${fs.readFileSync('/proc/loadavg', 'utf8').split(' ').slice(0, 3).join(' ')}\n`);
-    console.log('| topology                                     | p50 (ms) | p99 (ms) | delivered/s | CPU (%) |');
-    console.log('|----------------------------------------------|----------|----------|-------------|---------|');
+    console.log('| topology                                     | p50 (ms) | p99 (ms) | delivered/s | CPU (%) | clients CPU |');
+    console.log('|----------------------------------------------|----------|----------|-------------|---------|-------------|');
     console.log(row('1 instance, direct (reference)', single));
     console.log(row('2 instances behind HAProxy (hashed /collab/)', balanced));
     console.log(row('2 instances, each document split (via Redis)', split));
