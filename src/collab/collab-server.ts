@@ -4,6 +4,7 @@ import type { DataSource } from 'typeorm';
 import { WebSocketServer, type WebSocket } from 'ws';
 import type { AuthService } from '../auth/auth.service';
 import { Action, can, denial } from '../auth/policy';
+import { atExpiry, TOKEN_EXPIRED } from '../auth/session-expiry';
 import { parseId } from '../common/ids';
 import type { CollabConfig } from '../config/config';
 import type { Logger } from '../observability/logger';
@@ -130,7 +131,9 @@ export class CollabServer {
     const found: unknown[] = await this.deps.dataSource.query(`SELECT 1 FROM incidents WHERE id = $1`, [incidentId]);
     if (found.length === 0) return connection.close(CloseCode.NOT_FOUND, 'no such incident');
     if (connection.isClosed) return;
-    connection.identity = { userId: auth.caller.userId, canEdit: can(auth.caller, Action.EditDocument), token };
+    connection.identity = { userId: auth.caller.userId, canEdit: can(auth.caller, Action.EditDocument), token, expiresAt: auth.expiresAt };
+    const cancel = atExpiry(auth.expiresAt, () => connection.close(CloseCode.UNAUTHENTICATED, TOKEN_EXPIRED));
+    connection.ws.once('close', cancel);
     this.registry.join(incidentId, connection);
     this.presenceChanged(incidentId);
   }

@@ -110,7 +110,7 @@ export async function startServer(config: Config, log: Logger = createLogger(con
         if (!result?.ok) return false;
         ctx.extra.caller = result.caller;
         ctx.extra.header = header;
-        graphqlSockets.add(result.caller.userId, ctx.extra.socket);
+        graphqlSockets.add(result.caller.userId, ctx.extra.socket, result.expiresAt);
         return true;
       },
       // graphql-ws parses outside its error handling: a syntax error closed the whole socket with
