@@ -63,6 +63,13 @@ export interface Config {
   graphqlIntrospection: boolean;
   /** Time limits on the dependencies, so that a hung database or Redis fails requests instead of hanging them. */
   timeouts: TimeoutsConfig;
+  /** The event log behind subscriptions across instances (with REDIS_URL). */
+  eventLog: {
+    /** How often each instance reads the log without being woken: the bound on a silent Redis gap. @default 1_000 // ms */
+    pollIntervalMs: number;
+    /** How long events are kept in the log. @default 3_600 // 1 hour */
+    retentionSeconds: number;
+  };
 }
 
 /** How long Sitrep waits for PostgreSQL and Redis before giving up on one request. */
@@ -277,6 +284,10 @@ export function loadConfig(env: Env = process.env): Config {
       connectMs: int(env, 'DATABASE_CONNECT_TIMEOUT_MS', 3_000, 100, 600_000),
       readinessMs: int(env, 'READINESS_TIMEOUT_MS', 900, 50, 60_000),
       redisCommandMs: int(env, 'REDIS_COMMAND_TIMEOUT_MS', 2_000, 50, 600_000),
+    },
+    eventLog: {
+      pollIntervalMs: int(env, 'EVENT_LOG_POLL_INTERVAL_MS', 1_000, 50, 600_000),
+      retentionSeconds: duration(env, 'EVENT_LOG_RETENTION', 3_600),
     },
   };
 }

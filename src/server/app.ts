@@ -60,7 +60,13 @@ export async function startServer(config: Config, log: Logger = createLogger(con
     await database.stop();
     throw error;
   }
-  const pubsub: PubSub = config.redisUrl ? await RedisPubSub.connect(config.redisUrl, topics, log, config.redisPrefix) : new InProcessPubSub();
+  const pubsub: PubSub = config.redisUrl
+    ? await RedisPubSub.connect(config.redisUrl, topics, dataSource, log, config.redisPrefix, {
+        pollIntervalMs: config.eventLog.pollIntervalMs,
+        retentionMs: config.eventLog.retentionSeconds * 1000,
+        commandTimeoutMs: config.timeouts.redisCommandMs,
+      })
+    : new InProcessPubSub();
   const services = createServices({ config, log, metrics, dataSource, pubsub, jwtSecret: resolveJwtSecret(config.jwtSecret, config.dataDir) });
   await services.users.bootstrapAdmin(config.bootstrapAdminEmail, config.bootstrapAdminPassword);
   const createLoaders = loaderFactory(dataSource, services.documents);
