@@ -146,6 +146,11 @@ export class CollabServer {
    * edit stays connected read-only (their edits are dropped, as a VIEWER's).
    * Editing rights gained meanwhile take effect on the next connection.
    */
+  /** Re-checks every socket's caller now (after a Redis gap, changes of users may have been missed). */
+  recheckNow(): Promise<void> {
+    return this.recheck();
+  }
+
   private async recheck(): Promise<void> {
     if (this.rechecking) return;
     this.rechecking = true;

@@ -125,6 +125,12 @@ export interface CollabConfig {
    */
   recheckIntervalMs: number;
   /**
+   * With REDIS_URL: how often each loaded document exchanges state vectors with the other
+   * instances, to repair edits a silent Redis gap lost (a lost or restarted connection repairs at
+   * once). @default 10_000 // 10 seconds
+   */
+  repairIntervalMs: number;
+  /**
    * With REDIS_URL: how long an instance's entry in the shared editor presence
    * (`Incident.activeEditors`) outlives its last refresh (refreshed every third
    * of it), i.e. how long a crashed instance's editors still show. @default 30_000 // 30 seconds
@@ -264,6 +270,7 @@ export function loadConfig(env: Env = process.env): Config {
       unloadDelayMs: int(env, 'COLLAB_UNLOAD_DELAY_MS', 5_000, 0, 3_600_000),
       recheckIntervalMs: int(env, 'COLLAB_RECHECK_INTERVAL_MS', 60_000, 100, 86_400_000),
       presenceTtlMs: int(env, 'COLLAB_PRESENCE_TTL_MS', 30_000, 300, 3_600_000),
+      repairIntervalMs: int(env, 'COLLAB_REPAIR_INTERVAL_MS', 10_000, 100, 3_600_000),
     },
     alertSeverityMap: parseSeverityMap(
       'ALERT_SEVERITY_MAP',

@@ -156,12 +156,13 @@ export class RedisPubSub implements PubSub {
   private async read(): Promise<void> {
     for (;;) {
       const rows: Array<{ id: string; topic: Topic; payload: unknown }> = await this.dataSource.query(
-        `SELECT id::text AS id, topic, payload FROM event_log WHERE id > $1 ORDER BY id LIMIT ${BATCH}`,
+        // Ordered by the bigint column: `id` alone would name the text alias and sort "10" before "9".
+        `SELECT e.id::text AS id, e.topic, e.payload FROM event_log e WHERE e.id > $1 ORDER BY e.id LIMIT ${BATCH}`,
         [this.lastSeen],
       );
       for (const row of rows) {
         if (this.closed) return;
-        this.lastSeen = Number(row.id);
+        this.lastSeen = Math.max(this.lastSeen, Number(row.id));
         // An instance of a newer version (a rolling deploy) may log topics this one does not know.
         if (this.topics.has(row.topic)) this.local.publish(row.topic, row.payload as never);
       }

@@ -191,6 +191,9 @@ export async function startServer(config: Config, log: Logger = createLogger(con
 
   const userChanges = new AbortController();
   followUserChanges(pubsub, graphqlSockets, services.collab, log, userChanges.signal);
+  // The user changes missed during a Redis gap are read from the event log; the document sockets'
+  // credentials are checked again at once too (API token revocations are cached for a few seconds).
+  if (pubsub instanceof RedisPubSub) pubsub.onReconnect(() => void services.collab.recheckNow());
 
   app.get('/healthz', (_req, res) => {
     res.json({ status: 'ok' });
