@@ -9,6 +9,8 @@ import type { AlertIntakeService } from './alert-intake.service';
 import { AlertSource } from './alert-status.enum';
 import { isGrafanaPayload, parseAlertmanagerPayload, type SeverityMapping } from './alertmanager.payload';
 import { InvalidPagerDutyEvent, parsePagerDutyEvent } from './pagerduty.payload';
+import { InvalidChangeEvent, parseChangeEvent } from '../changes/change-event.payload';
+import type { ChangeService } from '../changes/change.service';
 
 /** The largest webhook body taken; Alertmanager's max_alerts keeps real ones far below. */
 export const WEBHOOK_BODY_LIMIT = '1mb';
@@ -42,6 +44,7 @@ type Dialect = 'alertmanager' | 'grafana' | 'pagerduty';
 export interface WebhookServices {
   auth: Pick<AuthService, 'fromHeader' | 'fromToken'>;
   alerts: Pick<AlertIntakeService, 'ingest' | 'acknowledgeAtSource'>;
+  changes: Pick<ChangeService, 'record'>;
   config: SeverityMapping;
   metrics: Pick<Metrics, 'registry'>;
   log: Logger;
@@ -140,7 +143,17 @@ export function webhooksRouter(services: WebhookServices): Router {
     res.status(202).json({ status: 'success', message: 'Event processed', dedup_key: event.dedupKey });
   });
 
-  router.all(['/alertmanager', '/grafana', '/pagerduty/v2/enqueue'], (req, res) => {
+  // PagerDuty Change Events v2 (pdjs's change()): stored, and shown as recentChanges of the incidents around them.
+  router.post('/pagerduty/v2/change/enqueue', dialect('pagerduty'), json, async (req, res) => {
+    const event = parseChangeEvent(req.body);
+    const auth = await services.auth.fromToken(event.routingKey);
+    if (!auth.ok) return sendError(res, 'pagerduty', 401, `routing_key is not a valid API token: ${auth.reason}`);
+    await services.changes.record(auth.caller, event);
+    deliveries.inc({ source: 'pagerduty-change', outcome: 'created' });
+    res.status(202).json({ status: 'success', message: 'Change event processed' });
+  });
+
+  router.all(['/alertmanager', '/grafana', '/pagerduty/v2/enqueue', '/pagerduty/v2/change/enqueue'], (req, res) => {
     res.setHeader('Allow', 'POST');
     res.status(405).json({ status: 'error', message: `${req.method} is not allowed here; senders POST a JSON body` });
   });
@@ -155,7 +168,7 @@ export function webhooksRouter(services: WebhookServices): Router {
     const error = unstorableTextError(raised) ?? raised;
     const from: Dialect = res.locals.dialect ?? 'alertmanager';
     const parserError = error as { type?: string; status?: number; message?: string };
-    if (error instanceof InvalidPagerDutyEvent) return sendError(res, 'pagerduty', 400, error.message, error.errors);
+    if (error instanceof InvalidPagerDutyEvent || error instanceof InvalidChangeEvent) return sendError(res, 'pagerduty', 400, error.message, error.errors);
     if (error instanceof DomainError) {
       const errors = Array.isArray(error.details?.errors) ? (error.details.errors as string[]) : [error.message];
       return sendError(res, from, HTTP_STATUS[error.code], error.message, errors);

@@ -70,6 +70,29 @@ export interface Config {
     /** How long events are kept in the log. @default 3_600 // 1 hour */
     retentionSeconds: number;
   };
+  /**
+   * How long before an incident's declaration a change (PagerDuty Change Events) still shows in
+   * its `recentChanges`, in seconds (CHANGE_WINDOW). @default 7_200 // 2 hours
+   */
+  changeWindowSeconds: number;
+  /** Where people reach the console, for links in outgoing notifications (PUBLIC_URL, no trailing slash). @default 'http://localhost:<PORT>' */
+  publicUrl: string;
+  /** Outgoing webhooks (WEBHOOK_*). */
+  webhooks: WebhooksConfig;
+}
+
+/** Delivery of outgoing webhooks. */
+export interface WebhooksConfig {
+  /** Refuse endpoints on loopback, private, link-local and unique-local addresses (SSRF protection). @default false */
+  denyPrivateNetworks: boolean;
+  /** Time limit of one delivery attempt (connect, send, answer). @default 10_000 // ms */
+  timeoutMs: number;
+  /** Wait before the first retry; each further retry doubles it (with jitter), up to an hour. @default 5_000 // ms */
+  firstRetryMs: number;
+  /** How long a delivery is retried, and how long an endpoint may fail before it is disabled. @default 86_400 // 24 hours, in seconds */
+  retryForSeconds: number;
+  /** How often each instance looks for due deliveries (new ones are also sent at once after commit). @default 1_000 // ms */
+  pollIntervalMs: number;
 }
 
 /** How long Sitrep waits for PostgreSQL and Redis before giving up on one request. */
@@ -296,5 +319,27 @@ export function loadConfig(env: Env = process.env): Config {
       pollIntervalMs: int(env, 'EVENT_LOG_POLL_INTERVAL_MS', 1_000, 50, 600_000),
       retentionSeconds: duration(env, 'EVENT_LOG_RETENTION', 3_600),
     },
+    changeWindowSeconds: duration(env, 'CHANGE_WINDOW', 2 * 3600),
+    publicUrl: publicUrl(env, 'PUBLIC_URL', int(env, 'PORT', 4000, 0, 65535)),
+    webhooks: {
+      denyPrivateNetworks: bool(env, 'WEBHOOK_DENY_PRIVATE_NETWORKS', false),
+      timeoutMs: int(env, 'WEBHOOK_TIMEOUT_MS', 10_000, 100, 120_000),
+      firstRetryMs: int(env, 'WEBHOOK_FIRST_RETRY_MS', 5_000, 10, 3_600_000),
+      retryForSeconds: duration(env, 'WEBHOOK_RETRY_FOR', 24 * 3600),
+      pollIntervalMs: int(env, 'WEBHOOK_POLL_INTERVAL_MS', 1_000, 10, 600_000),
+    },
   };
+}
+
+function publicUrl(env: Env, name: string, port: number): string {
+  const raw = env[name]?.trim();
+  if (!raw) return `http://localhost:${port}`;
+  let url: URL;
+  try {
+    url = new URL(raw);
+  } catch {
+    throw new ConfigError(`${name} must be an http(s) URL such as https://sitrep.example.com, got "${raw}"`);
+  }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new ConfigError(`${name} must be an http(s) URL, got "${raw}"`);
+  return url.toString().replace(/\/+$/, '');
 }

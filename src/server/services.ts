@@ -4,6 +4,7 @@ import { AcknowledgementService } from '../alerts/acknowledgement.service';
 import { RepeatCheck } from '../alerts/repeat-check';
 import { ApiTokenService } from '../api-tokens/api-token.service';
 import { AuthService } from '../auth/auth.service';
+import { ChangeService } from '../changes/changes.module';
 import { LoginThrottle } from '../auth/login-throttle';
 import { TokenService } from '../auth/token.service';
 import { CollabServer } from '../collab/collab-server';
@@ -58,6 +59,7 @@ export interface Services extends ResolverServices {
   collab: CollabServer;
   apiTokens: ApiTokenService;
   alerts: AlertIntakeService;
+  changes: ChangeService;
   acknowledgements: AcknowledgementService;
 }
 
@@ -98,6 +100,7 @@ export function createServices(deps: {
     },
   };
   const alerts = new AlertIntakeService(new RepeatCheck(dataSource, () => metrics.dbQueries.inc()), uow, incidents, timeline);
+  const changes = new ChangeService(dataSource);
   const acknowledgements = new AcknowledgementService(uow, roles, timeline);
   return {
     config,
@@ -122,6 +125,7 @@ export function createServices(deps: {
     collab,
     apiTokens,
     alerts,
+    changes,
     acknowledgements,
   };
 }

@@ -5,6 +5,7 @@ import { AlertsAndApiTokens1764115500000 } from './1764115500000-alerts-and-api-
 import { UserAccounts1764115600000 } from './1764115600000-user-accounts';
 import { EventLog1764115705000 } from './1764115705000-event-log';
 import { GrafanaAlerts1764115710000 } from './1764115710000-grafana-alerts';
+import { Changes1764115720000 } from './1764115720000-changes';
 
 /** Every migration, oldest first. Add new ones at the end. */
 export const migrations = [
@@ -15,4 +16,5 @@ export const migrations = [
   UserAccounts1764115600000,
   EventLog1764115705000,
   GrafanaAlerts1764115710000,
+  Changes1764115720000,
 ];
