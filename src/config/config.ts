@@ -1,3 +1,8 @@
+/*
+ * Longer than 300 lines because configuration is read in this one module and
+ * nowhere else (house rule): every variable's type, default and validation is
+ * here, next to the others, for the README's configuration table to follow.
+ */
 import path from 'node:path';
 
 /**
