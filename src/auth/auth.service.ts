@@ -11,8 +11,11 @@ export interface ApiTokenAuthenticator {
 
 /** The outcome of reading a credential. */
 export type Authentication =
-  /** `cached`: served from the principal cache; `user` is then the row as read then, not now. */
-  | { ok: true; caller: Caller; user: User; cached?: boolean }
+  /**
+   * `expiresAt`: when the credential stops working (epoch ms); sockets opened with it close then. Unset for API tokens.
+   * `cached`: served from the principal cache; `user` is then the row as read then, not now.
+   */
+  | { ok: true; caller: Caller; user: User; expiresAt?: number; cached?: boolean }
   | { ok: false; reason: string };
 
 /** How long, and how many, authenticated login tokens are remembered. */
@@ -121,7 +124,7 @@ export class AuthService {
     const hit = this.cached(token);
     if (hit) return hit;
     const epoch = this.epoch;
-    let claims: { userId: string; generation: number; expiresAt?: number };
+    let claims: { userId: string; generation: number; expiresAt: number | undefined };
     try {
       claims = await this.tokens.verify(token);
     } catch (error) {
@@ -135,7 +138,7 @@ export class AuthService {
     if (claims.generation !== user.sessionGeneration) {
       return { ok: false, reason: 'the password was changed since this token was issued; log in again' };
     }
-    const auth: Authenticated = { ok: true, caller: { userId: user.id, role: user.role, via: 'login' }, user };
+    const auth: Authenticated = { ok: true, caller: { userId: user.id, role: user.role, via: 'login' }, user, expiresAt: claims.expiresAt };
     if (epoch === this.epoch) this.remember(token, auth, claims.expiresAt);
     return auth;
   }

@@ -36,8 +36,11 @@ export class TokenService {
       .sign(this.key);
   }
 
-  /** Returns the user id, session generation and expiry (ms) of a valid token; throws TokenError otherwise. */
-  async verify(token: string): Promise<{ userId: string; generation: number; expiresAt?: number }> {
+  /**
+   * Returns the user id, session generation and expiry (epoch milliseconds) of a valid token;
+   * throws TokenError otherwise.
+   */
+  async verify(token: string): Promise<{ userId: string; generation: number; expiresAt: number | undefined }> {
     try {
       const { payload } = await jwtVerify(token, this.key, { issuer: ISSUER, algorithms: ['HS256'] });
       if (!payload.sub) throw new TokenError('token has no subject');
