@@ -57,6 +57,25 @@ export interface Config {
    * subnets (`loopback`, `10.0.0.0/8`). @default false
    */
   trustProxy: boolean | number | string;
+  /**
+   * How often the communications lead owes a status update, per severity, in seconds; null when
+   * none is owed. @default { SEV1: 1800, SEV2: 3600, SEV3: 14_400, SEV4: null } // 30m, 1h, 4h, none
+   */
+  statusUpdateIntervals: Record<Severity, number | null>;
+  /** How often each instance looks for status updates that have just become overdue. @default 15_000 // ms */
+  statusUpdateCheckMs: number;
+  /** The public status page (`/status`, `/status/feed.atom`, `/api/v2/*.json`). */
+  statusPage: StatusPageConfig;
+}
+
+/** Settings of the public status page. */
+export interface StatusPageConfig {
+  /** The page's name. @default 'Sitrep status' */
+  title: string;
+  /** Seconds one snapshot of the public incidents is served before it is read again. @default 5 */
+  cacheSeconds: number;
+  /** The address people reach Sitrep at, for links in the feed and the JSON; unset: the request's host. */
+  publicUrl: string | undefined;
 }
 
 /** Limits on failed logins, counted in memory, or in Redis when REDIS_URL is set (shared by instances). */
@@ -129,6 +148,27 @@ export function parseDuration(name: string, raw: string): number {
 function duration(env: Env, name: string, fallbackSeconds: number): number {
   const raw = env[name];
   return raw === undefined || raw === '' ? fallbackSeconds : parseDuration(name, raw);
+}
+
+/** Like `duration`, where `none` (or `off`) means no interval at all. */
+function optionalDuration(env: Env, name: string, fallbackSeconds: number | null): number | null {
+  const raw = env[name]?.trim().toLowerCase();
+  if (raw === 'none' || raw === 'off') return null;
+  return raw === undefined || raw === '' ? fallbackSeconds : parseDuration(name, raw);
+}
+
+/** Parses PUBLIC_URL: an absolute http(s) URL, kept without a trailing slash. */
+function publicUrl(env: Env, name: string): string | undefined {
+  const raw = env[name]?.trim();
+  if (!raw) return undefined;
+  let url: URL;
+  try {
+    url = new URL(raw);
+  } catch {
+    throw new ConfigError(`${name} must be an absolute http(s) URL, got "${raw}"`);
+  }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new ConfigError(`${name} must be an http(s) URL, got "${raw}"`);
+  return url.toString().replace(/\/+$/, '');
 }
 
 const SEVERITIES = ['SEV1', 'SEV2', 'SEV3', 'SEV4'] as const;
@@ -231,5 +271,17 @@ export function loadConfig(env: Env = process.env): Config {
       keyPrefix: env.LOGIN_LIMIT_KEY_PREFIX || `${redisPrefix}login:`,
     },
     trustProxy: parseTrustProxy('TRUST_PROXY', env.TRUST_PROXY),
+    statusUpdateIntervals: {
+      SEV1: optionalDuration(env, 'STATUS_UPDATE_INTERVAL_SEV1', 30 * 60),
+      SEV2: optionalDuration(env, 'STATUS_UPDATE_INTERVAL_SEV2', 3600),
+      SEV3: optionalDuration(env, 'STATUS_UPDATE_INTERVAL_SEV3', 4 * 3600),
+      SEV4: optionalDuration(env, 'STATUS_UPDATE_INTERVAL_SEV4', null),
+    },
+    statusUpdateCheckMs: int(env, 'STATUS_UPDATE_CHECK_MS', 15_000, 100, 3_600_000),
+    statusPage: {
+      title: (env.STATUS_PAGE_TITLE || 'Sitrep status').trim().slice(0, 200) || 'Sitrep status',
+      cacheSeconds: int(env, 'STATUS_PAGE_CACHE_SECONDS', 5, 0, 3600),
+      publicUrl: publicUrl(env, 'PUBLIC_URL'),
+    },
   };
 }

@@ -29,6 +29,7 @@ import { httpErrorHandler } from './http-errors';
 import { createServices, type Services } from './services';
 import { UpgradeRouter } from './upgrade-router';
 import { followUserChanges, UserSockets } from './user-sockets';
+import { statusPageRouter } from '../status-page/status-page.router';
 import { vendorRouter } from './vendor';
 
 /** A started Sitrep server. */
@@ -203,6 +204,15 @@ export async function startServer(config: Config, log: Logger = createLogger(con
     }),
   );
   app.use('/webhooks', webhooksRouter(services));
+  app.use(
+    statusPageRouter({
+      statusPage: services.statusPage,
+      title: config.statusPage.title,
+      cacheSeconds: config.statusPage.cacheSeconds,
+      publicUrl: config.statusPage.publicUrl,
+      log,
+    }),
+  );
   // The console's collaborative editor: yjs, lib0, y-protocols and y-websocket as published, no bundler.
   app.use('/vendor', vendorRouter());
   app.use('/', express.static(path.join(__dirname, '..', 'web'), { index: 'index.html' }));
@@ -214,6 +224,7 @@ export async function startServer(config: Config, log: Logger = createLogger(con
   });
   const port = (httpServer.address() as AddressInfo).port;
   log.info({ port }, `Sitrep listening on http://localhost:${port}`);
+  services.overdueSweep.start();
 
   const step = async (name: string, work: () => unknown) => {
     log.debug({ step: name }, 'shutdown step');
@@ -230,6 +241,7 @@ export async function startServer(config: Config, log: Logger = createLogger(con
       // Closes every document socket with 1001 and stores every pending edit before the pool goes.
       await step('collaboration', () => services.collab.close());
       await step('http drain', () => apollo.stop());
+      await step('overdue sweep', () => services.overdueSweep.stop());
       await step('pubsub', () => pubsub.close());
       await step('login limits', () => services.loginThrottle.close());
       await step('database pool', () => dataSource.destroy());

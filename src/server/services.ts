@@ -15,6 +15,7 @@ import type { Config } from '../config/config';
 import { UnitOfWork } from '../db/unit-of-work';
 import type { PubSub } from '../events/pubsub';
 import { IncidentService } from '../incidents/incident.service';
+import { OverdueSweep } from '../incidents/update-cadence';
 import type { Logger } from '../observability/logger';
 import type { Metrics } from '../observability/metrics';
 import { ActionItemService } from '../postmortems/action-item.service';
@@ -22,6 +23,7 @@ import type { DocumentTextSource } from '../postmortems/document-text-source';
 import { IncidentMetricsService } from '../postmortems/incident-metrics.service';
 import { PostmortemService } from '../postmortems/postmortem.service';
 import { RoleService } from '../roles/role.service';
+import { StatusPageService } from '../status-page/status-page.service';
 import { StatusUpdateService } from '../status-updates/status-update.service';
 import { TimelineService } from '../timeline/timeline.service';
 import { UserService } from '../users/user.service';
@@ -43,6 +45,10 @@ export interface Services {
   roles: RoleService;
   incidents: IncidentService;
   statusUpdates: StatusUpdateService;
+  /** Announces status updates as they become overdue (started and stopped with the server). */
+  overdueSweep: OverdueSweep;
+  /** The public status page's snapshot of public incidents, cached for a few seconds. */
+  statusPage: StatusPageService;
   postmortems: PostmortemService;
   actionItems: ActionItemService;
   incidentMetrics: IncidentMetricsService;
@@ -75,7 +81,8 @@ export function createServices(deps: {
   const timeline = new TimelineService(dataSource, uow);
   const roles = new RoleService(uow, timeline);
   const incidents = new IncidentService(dataSource, uow, roles, timeline);
-  const statusUpdates = new StatusUpdateService(uow, roles, timeline);
+  const statusUpdates = new StatusUpdateService(uow, roles, timeline, config.statusUpdateIntervals);
+  const overdueSweep = new OverdueSweep(dataSource, uow, config.statusUpdateIntervals, config.statusUpdateCheckMs, log);
   const postmortems = new PostmortemService(dataSource, uow, timeline);
   const actionItems = new ActionItemService(dataSource, uow);
   const incidentMetrics = new IncidentMetricsService(dataSource, config);
@@ -110,6 +117,8 @@ export function createServices(deps: {
     roles,
     incidents,
     statusUpdates,
+    overdueSweep,
+    statusPage: new StatusPageService(dataSource, config.statusPage.cacheSeconds),
     postmortems,
     actionItems,
     incidentMetrics,
