@@ -86,12 +86,15 @@ export class OverdueSweep {
     if (this.params().every((s) => s == null)) return [];
     return this.uow.run(async (tx) => {
       const rows: Array<{ id: string }> = await tx.manager.query(
-        `WITH due AS (SELECT i.id, ${DUE_AT_SQL} AS due_at FROM incidents i WHERE i.status <> 'RESOLVED')
-         UPDATE incidents i SET overdue_announced_for = due.due_at
-           FROM due
-          WHERE i.id = due.id AND due.due_at <= now()
-            AND i.overdue_announced_for IS DISTINCT FROM due.due_at
-         RETURNING i.id`,
+        // A top-level SELECT: TypeORM answers a bare UPDATE … RETURNING with [rows, count].
+        `WITH due AS (SELECT i.id, ${DUE_AT_SQL} AS due_at FROM incidents i WHERE i.status <> 'RESOLVED'),
+              claimed AS (
+                UPDATE incidents i SET overdue_announced_for = due.due_at
+                  FROM due
+                 WHERE i.id = due.id AND due.due_at <= now()
+                   AND i.overdue_announced_for IS DISTINCT FROM due.due_at
+                RETURNING i.id)
+         SELECT id FROM claimed`,
         this.params(),
       );
       for (const { id } of rows) tx.publish(Topic.IncidentChanged, { kind: IncidentChangeKind.STATUS_UPDATE_OVERDUE, incidentId: id });
