@@ -1,5 +1,19 @@
 import path from 'node:path';
-import type { Severity } from '../incidents/incident.enums';
+import {
+  bool,
+  ConfigError,
+  duration,
+  int,
+  logLevel,
+  optionalDuration,
+  parseSeverityMap,
+  parseTrustProxy,
+  publicUrl,
+  type Env,
+  type SeverityName,
+} from './env-parsers';
+
+export { ConfigError, parseDuration, parseSeverityMap, parseTrustProxy, SEVERITIES, type SeverityName } from './env-parsers';
 
 /**
  * Sitrep's whole configuration, read and validated once from the environment.
@@ -28,7 +42,7 @@ export interface Config {
   /** Prefix of Sitrep's Redis channels, to share one Redis between deployments. @default 'sitrep:' */
   redisPrefix: string;
   /** Resolution time limits per severity, in seconds, past which a postmortem is owed. */
-  resolutionLimits: Record<Severity, number>;
+  resolutionLimits: Record<SeverityName, number>;
   /** Pino log level. @default 'info' */
   logLevel: string;
   /** Milliseconds given to in-flight work on SIGTERM before sockets are cut. @default 10_000 */
@@ -39,7 +53,7 @@ export interface Config {
    * Alert label value (lower-cased) → severity of the incident an alert opens; unmapped values give
    * SEV3. @default { critical: 'SEV1', page: 'SEV2', error: 'SEV2', warning: 'SEV3', info: 'SEV4' }
    */
-  alertSeverityMap: Record<string, Severity>;
+  alertSeverityMap: Record<string, SeverityName>;
   /** The alert label whose value `alertSeverityMap` maps. @default 'severity' */
   alertSeverityLabel: string;
   /**
@@ -58,10 +72,17 @@ export interface Config {
    */
   trustProxy: boolean | number | string;
   /**
+   * Whether GraphQL introspection and "did you mean" suggestions are on. Off in production unless
+   * GRAPHQL_INTROSPECTION=true; on elsewhere. @default nodeEnv !== 'production'
+   */
+  graphqlIntrospection: boolean;
+  /** Time limits on the dependencies, so that a hung database or Redis fails requests instead of hanging them. */
+  timeouts: TimeoutsConfig;
+  /**
    * How often the communications lead owes a status update, per severity, in seconds; null when
    * none is owed. @default { SEV1: 1800, SEV2: 3600, SEV3: 14_400, SEV4: null } // 30m, 1h, 4h, none
    */
-  statusUpdateIntervals: Record<Severity, number | null>;
+  statusUpdateIntervals: Record<SeverityName, number | null>;
   /** How often each instance looks for status updates that have just become overdue. @default 15_000 // ms */
   statusUpdateCheckMs: number;
   /** The public status page (`/status`, `/status/feed.atom`, `/api/v2/*.json`). */
@@ -78,11 +99,29 @@ export interface StatusPageConfig {
   publicUrl: string | undefined;
 }
 
+/** How long Sitrep waits for PostgreSQL and Redis before giving up on one request. */
+export interface TimeoutsConfig {
+  /** PostgreSQL `statement_timeout` of every pooled connection. @default 10_000 // ms */
+  statementMs: number;
+  /** Longest wait for a new database connection, or for a free one from the pool. @default 3_000 // ms */
+  connectMs: number;
+  /** Longest a `/readyz` probe waits for the database before answering 503. @default 900 // ms */
+  readinessMs: number;
+  /** Redis command timeout: a command not answered in this time fails (and is counted as Redis being away). @default 2_000 // ms */
+  redisCommandMs: number;
+}
+
 /** Limits on failed logins, counted in memory, or in Redis when REDIS_URL is set (shared by instances). */
 export interface LoginLimitsConfig {
-  /** Failed logins per email address per window; the next attempt is refused. @default 5 */
+  /**
+   * Failed logins per (client address, email) per window; that address's next attempt for that
+   * email is refused (other addresses are not). @default 5
+   */
   maxFailuresPerEmail: number;
-  /** Failed logins per client address per window. @default 50 */
+  /**
+   * Failed logins per client address per window, whatever the email: high, since a whole
+   * organisation may share one address behind a proxy. @default 500
+   */
   maxFailuresPerIp: number;
   /** The window, in seconds, and how long a lockout lasts at most. @default 900 // 15 minutes */
   windowSeconds: number;
@@ -120,95 +159,6 @@ export interface CollabConfig {
   presenceTtlMs: number;
 }
 
-/** A configuration problem, reported at start-up with the variable named. */
-export class ConfigError extends Error {}
-
-type Env = Record<string, string | undefined>;
-
-function int(env: Env, name: string, fallback: number, min: number, max: number): number {
-  const raw = env[name];
-  if (raw === undefined || raw === '') return fallback;
-  const value = Number(raw);
-  if (!Number.isInteger(value) || value < min || value > max) {
-    throw new ConfigError(`${name} must be an integer between ${min} and ${max}, got "${raw}"`);
-  }
-  return value;
-}
-
-/** Parses a duration such as `90s`, `30m`, `4h`, `3d` or a plain number of seconds. */
-export function parseDuration(name: string, raw: string): number {
-  const match = /^(\d+)\s*(s|m|h|d)?$/.exec(raw.trim());
-  if (!match) throw new ConfigError(`${name} must be a duration like 45m, 4h or 3d, got "${raw}"`);
-  const unit = { s: 1, m: 60, h: 3600, d: 86400 }[(match[2] ?? 's') as 's' | 'm' | 'h' | 'd'];
-  const seconds = Number(match[1]) * unit;
-  if (seconds <= 0) throw new ConfigError(`${name} must be positive, got "${raw}"`);
-  return seconds;
-}
-
-function duration(env: Env, name: string, fallbackSeconds: number): number {
-  const raw = env[name];
-  return raw === undefined || raw === '' ? fallbackSeconds : parseDuration(name, raw);
-}
-
-/** Like `duration`, where `none` (or `off`) means no interval at all. */
-function optionalDuration(env: Env, name: string, fallbackSeconds: number | null): number | null {
-  const raw = env[name]?.trim().toLowerCase();
-  if (raw === 'none' || raw === 'off') return null;
-  return raw === undefined || raw === '' ? fallbackSeconds : parseDuration(name, raw);
-}
-
-/** Parses PUBLIC_URL: an absolute http(s) URL, kept without a trailing slash. */
-function publicUrl(env: Env, name: string): string | undefined {
-  const raw = env[name]?.trim();
-  if (!raw) return undefined;
-  let url: URL;
-  try {
-    url = new URL(raw);
-  } catch {
-    throw new ConfigError(`${name} must be an absolute http(s) URL, got "${raw}"`);
-  }
-  if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new ConfigError(`${name} must be an http(s) URL, got "${raw}"`);
-  return url.toString().replace(/\/+$/, '');
-}
-
-const SEVERITIES = ['SEV1', 'SEV2', 'SEV3', 'SEV4'] as const;
-
-/** Parses ALERT_SEVERITY_MAP, e.g. `critical=SEV1,page=SEV2,error=SEV2,warning=SEV3`. */
-export function parseSeverityMap(name: string, raw: string): Record<string, Severity> {
-  const map: Record<string, Severity> = {};
-  for (const pair of raw.split(',').map((p) => p.trim()).filter(Boolean)) {
-    const [value, severity, extra] = pair.split('=').map((p) => p.trim());
-    if (!value || extra !== undefined || !SEVERITIES.includes(severity as Severity)) {
-      throw new ConfigError(`${name} must be a list like critical=SEV1,warning=SEV3 (severities ${SEVERITIES.join(', ')}), got "${pair}"`);
-    }
-    map[value.toLowerCase()] = severity as Severity;
-  }
-  return map;
-}
-
-/** Parses TRUST_PROXY into what express's `trust proxy` setting accepts. */
-export function parseTrustProxy(name: string, raw: string | undefined): boolean | number | string {
-  const value = (raw ?? '').trim();
-  if (value === '' || value === 'false') return false;
-  if (value === 'true') return true;
-  if (/^\d+$/.test(value)) return Number(value);
-  if (!/^[\w.:/,\s]+$/.test(value)) {
-    throw new ConfigError(`${name} must be true, false, a number of hops or a list of proxy addresses/subnets, got "${raw}"`);
-  }
-  return value;
-}
-
-const LOG_LEVELS = ['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent'] as const;
-
-/** Parses LOG_LEVEL; pino would otherwise refuse an unknown level with an error that names no variable. */
-function logLevel(env: Env, name: string): string {
-  const level = (env[name] || 'info').trim().toLowerCase();
-  if (!LOG_LEVELS.includes(level as (typeof LOG_LEVELS)[number])) {
-    throw new ConfigError(`${name} must be one of ${LOG_LEVELS.join(', ')}, got "${env[name]}"`);
-  }
-  return level;
-}
-
 /** Reads the configuration from `env` (the process environment by default). */
 export function loadConfig(env: Env = process.env): Config {
   const databaseUrl = env.DATABASE_URL || undefined;
@@ -227,10 +177,11 @@ export function loadConfig(env: Env = process.env): Config {
     throw new ConfigError('BOOTSTRAP_ADMIN_PASSWORD must be at least 8 characters');
   }
   const redisPrefix = env.REDIS_PREFIX || 'sitrep:';
+  const nodeEnv = env.NODE_ENV || 'production';
   return {
     port: int(env, 'PORT', 4000, 0, 65535),
     host: env.HOST || '0.0.0.0',
-    nodeEnv: env.NODE_ENV || 'production',
+    nodeEnv,
     databaseUrl,
     dataDir: path.resolve(env.DATA_DIR || './.data'),
     jwtSecret,
@@ -266,11 +217,18 @@ export function loadConfig(env: Env = process.env): Config {
     apiTokenCacheSeconds: int(env, 'API_TOKEN_CACHE_SECONDS', 5, 0, 300),
     loginLimits: {
       maxFailuresPerEmail: int(env, 'LOGIN_MAX_FAILURES_PER_EMAIL', 5, 1, 1_000_000),
-      maxFailuresPerIp: int(env, 'LOGIN_MAX_FAILURES_PER_IP', 50, 1, 1_000_000),
+      maxFailuresPerIp: int(env, 'LOGIN_MAX_FAILURES_PER_IP', 500, 1, 1_000_000),
       windowSeconds: duration(env, 'LOGIN_FAILURE_WINDOW', 15 * 60),
       keyPrefix: env.LOGIN_LIMIT_KEY_PREFIX || `${redisPrefix}login:`,
     },
     trustProxy: parseTrustProxy('TRUST_PROXY', env.TRUST_PROXY),
+    graphqlIntrospection: bool(env, 'GRAPHQL_INTROSPECTION', nodeEnv !== 'production'),
+    timeouts: {
+      statementMs: int(env, 'DATABASE_STATEMENT_TIMEOUT_MS', 10_000, 100, 3_600_000),
+      connectMs: int(env, 'DATABASE_CONNECT_TIMEOUT_MS', 3_000, 100, 600_000),
+      readinessMs: int(env, 'READINESS_TIMEOUT_MS', 900, 50, 60_000),
+      redisCommandMs: int(env, 'REDIS_COMMAND_TIMEOUT_MS', 2_000, 50, 600_000),
+    },
     statusUpdateIntervals: {
       SEV1: optionalDuration(env, 'STATUS_UPDATE_INTERVAL_SEV1', 30 * 60),
       SEV2: optionalDuration(env, 'STATUS_UPDATE_INTERVAL_SEV2', 3600),

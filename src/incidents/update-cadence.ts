@@ -1,6 +1,6 @@
 import type { DataSource } from 'typeorm';
 import type { UnitOfWork } from '../db/unit-of-work';
-import { Topic } from '../events/topics';
+import { IncidentTopic } from './incident.topics';
 import type { Logger } from '../observability/logger';
 import { IncidentChangeKind, IncidentStatus, Severity } from './incident.enums';
 
@@ -97,7 +97,7 @@ export class OverdueSweep {
          SELECT id FROM claimed`,
         this.params(),
       );
-      for (const { id } of rows) tx.publish(Topic.IncidentChanged, { kind: IncidentChangeKind.STATUS_UPDATE_OVERDUE, incidentId: id });
+      for (const { id } of rows) tx.publish(IncidentTopic.Changed, { kind: IncidentChangeKind.STATUS_UPDATE_OVERDUE, incidentId: id });
       return rows.map((r) => r.id);
     });
   }

@@ -4,7 +4,7 @@ import { createLogger } from '../../src/observability/logger';
 import { startServer, type RunningServer } from '../../src/server/app';
 import { nextStatusUpdateDue, OverdueSweep } from '../../src/incidents/update-cadence';
 import { Incident } from '../../src/incidents/incident.entity';
-import { StatusUpdate } from '../../src/status-updates/status-update.entity';
+import { StatusUpdate } from '../../src/incidents/status-updates/status-update.entity';
 import { collect, startTestServer, type TestServer } from '../support/test-server';
 
 const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
