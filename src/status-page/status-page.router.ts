@@ -1,4 +1,5 @@
 import { Router, type Request, type Response } from 'express';
+import { SERVICE_UNAVAILABLE } from '../db/database-errors';
 import type { Logger } from '../observability/logger';
 import { renderStatusPage } from './status-page.html';
 import type { StatusPageService, StatusSnapshot } from './status-page.service';
@@ -17,7 +18,8 @@ export interface StatusPageDeps {
 
 /**
  * The public status page: `/status` (HTML, no script), `/status/feed.atom`, and the
- * Statuspage-compatible JSON under `/api/v2/`. No login; nothing internal is ever read.
+ * Statuspage-compatible JSON under `/api/v2/` (an unknown path there gets the server's JSON 404).
+ * No login; nothing internal is ever read. A read that fails answers 503 with Retry-After.
  */
 export function statusPageRouter(deps: StatusPageDeps): Router {
   const router = Router();
@@ -35,7 +37,7 @@ export function statusPageRouter(deps: StatusPageDeps): Router {
       } catch (error) {
         deps.log.warn({ err: error }, 'status page: could not read the public incidents');
         res.status(503).set('Retry-After', '5');
-        if (type === 'json') res.json({ error: { code: 'UNAVAILABLE', message: 'the status page is temporarily unavailable' } });
+        if (type === 'json') res.json({ errors: [{ message: 'the status page is temporarily unavailable', extensions: { code: SERVICE_UNAVAILABLE } }] });
         else res.type('text/plain').send('The status page is temporarily unavailable; try again in a few seconds.\n');
       }
     };
@@ -45,9 +47,5 @@ export function statusPageRouter(deps: StatusPageDeps): Router {
   router.get('/api/v2/summary.json', serve('json', summaryJson, true));
   router.get('/api/v2/incidents.json', serve('json', incidentsJson, true));
   router.get('/api/v2/incidents/unresolved.json', serve('json', unresolvedJson, true));
-  // Everything else under /api answers JSON, never the console's HTML.
-  router.all(/^\/api(\/|$)/, (req, res) => {
-    res.status(404).json({ error: { code: 'NOT_FOUND', message: `no such API route: ${req.method} ${req.path}` } });
-  });
   return router;
 }
