@@ -1,3 +1,8 @@
+/*
+ * Longer than 300 lines because configuration is read in this one module and
+ * nowhere else (house rule): every variable's type, default and validation is
+ * here, next to the others, for the README's configuration table to follow.
+ */
 import path from 'node:path';
 import {
   bool,
@@ -79,6 +84,15 @@ export interface Config {
   /** Time limits on the dependencies, so that a hung database or Redis fails requests instead of hanging them. */
   timeouts: TimeoutsConfig;
   /**
+   * How long before an incident's declaration a change (PagerDuty Change Events) still shows in
+   * its `recentChanges`, in seconds (CHANGE_WINDOW). @default 7_200 // 2 hours
+   */
+  changeWindowSeconds: number;
+  /** Where people reach the console, for links in outgoing notifications (PUBLIC_URL, no trailing slash). @default 'http://localhost:<PORT>' */
+  publicUrl: string;
+  /** Outgoing webhooks (WEBHOOK_*). */
+  webhooks: WebhooksConfig;
+  /**
    * How often the communications lead owes a status update, per severity, in seconds; null when
    * none is owed. @default { SEV1: 1800, SEV2: 3600, SEV3: 14_400, SEV4: null } // 30m, 1h, 4h, none
    */
@@ -89,13 +103,27 @@ export interface Config {
   statusPage: StatusPageConfig;
 }
 
+/** Delivery of outgoing webhooks. */
+export interface WebhooksConfig {
+  /** Refuse endpoints on loopback, private, link-local and unique-local addresses (SSRF protection). @default false */
+  denyPrivateNetworks: boolean;
+  /** Time limit of one delivery attempt (connect, send, answer). @default 10_000 // ms */
+  timeoutMs: number;
+  /** Wait before the first retry; each further retry doubles it (with jitter), up to an hour. @default 5_000 // ms */
+  firstRetryMs: number;
+  /** How long a delivery is retried, and how long an endpoint may fail before it is disabled. @default 86_400 // 24 hours, in seconds */
+  retryForSeconds: number;
+  /** How often each instance looks for due deliveries (new ones are also sent at once after commit). @default 1_000 // ms */
+  pollIntervalMs: number;
+}
+
 /** Settings of the public status page. */
 export interface StatusPageConfig {
   /** The page's name. @default 'Sitrep status' */
   title: string;
   /** Seconds one snapshot of the public incidents is served before it is read again. @default 5 */
   cacheSeconds: number;
-  /** The address people reach Sitrep at, for links in the feed and the JSON; unset: the request's host. */
+  /** PUBLIC_URL when it is set, for links in the feed and the JSON; unset: each request's own host. */
   publicUrl: string | undefined;
 }
 
@@ -161,6 +189,7 @@ export interface CollabConfig {
 
 /** Reads the configuration from `env` (the process environment by default). */
 export function loadConfig(env: Env = process.env): Config {
+  const givenPublicUrl = publicUrl(env, 'PUBLIC_URL');
   const databaseUrl = env.DATABASE_URL || undefined;
   if (env.REDIS_URL && !/^rediss?:\/\//.test(env.REDIS_URL)) {
     throw new ConfigError('REDIS_URL must be a redis:// or rediss:// URL');
@@ -229,6 +258,15 @@ export function loadConfig(env: Env = process.env): Config {
       readinessMs: int(env, 'READINESS_TIMEOUT_MS', 900, 50, 60_000),
       redisCommandMs: int(env, 'REDIS_COMMAND_TIMEOUT_MS', 2_000, 50, 600_000),
     },
+    changeWindowSeconds: duration(env, 'CHANGE_WINDOW', 2 * 3600),
+    publicUrl: givenPublicUrl ?? `http://localhost:${int(env, 'PORT', 4000, 0, 65535)}`,
+    webhooks: {
+      denyPrivateNetworks: bool(env, 'WEBHOOK_DENY_PRIVATE_NETWORKS', false),
+      timeoutMs: int(env, 'WEBHOOK_TIMEOUT_MS', 10_000, 100, 120_000),
+      firstRetryMs: int(env, 'WEBHOOK_FIRST_RETRY_MS', 5_000, 10, 3_600_000),
+      retryForSeconds: duration(env, 'WEBHOOK_RETRY_FOR', 24 * 3600),
+      pollIntervalMs: int(env, 'WEBHOOK_POLL_INTERVAL_MS', 1_000, 10, 600_000),
+    },
     statusUpdateIntervals: {
       SEV1: optionalDuration(env, 'STATUS_UPDATE_INTERVAL_SEV1', 30 * 60),
       SEV2: optionalDuration(env, 'STATUS_UPDATE_INTERVAL_SEV2', 3600),
@@ -239,7 +277,7 @@ export function loadConfig(env: Env = process.env): Config {
     statusPage: {
       title: (env.STATUS_PAGE_TITLE || 'Sitrep status').trim().slice(0, 200) || 'Sitrep status',
       cacheSeconds: int(env, 'STATUS_PAGE_CACHE_SECONDS', 5, 0, 3600),
-      publicUrl: publicUrl(env, 'PUBLIC_URL'),
+      publicUrl: givenPublicUrl,
     },
   };
 }

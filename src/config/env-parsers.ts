@@ -51,7 +51,7 @@ export function publicUrl(env: Env, name: string): string | undefined {
   try {
     url = new URL(raw);
   } catch {
-    throw new ConfigError(`${name} must be an absolute http(s) URL, got "${raw}"`);
+    throw new ConfigError(`${name} must be an http(s) URL such as https://sitrep.example.com, got "${raw}"`);
   }
   if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new ConfigError(`${name} must be an http(s) URL, got "${raw}"`);
   return url.toString().replace(/\/+$/, '');
