@@ -1,3 +1,6 @@
+// @ts-check
+/** @import * as G from '../generated/graphql' */
+/** @import { ViewContext } from '../types' */
 /**
  * What the server knows about an incident beyond the contract: the incident
  * a re-firing alert group had before, who has the live document open, and
@@ -12,7 +15,7 @@ import { cadenceBadge } from './update-cadence.js';
 const REFRESH_MS = 20_000;
 
 /**
- * @param {any} ctx
+ * @param {ViewContext} ctx
  * @param {string} id
  * @param {{ onEditors?: (editors: Array<{ id: string, name: string }>) => void }} [options] who is in the live document, for a view that shows it itself
  */
@@ -57,9 +60,11 @@ export function incidentContext(ctx, id, { onEditors } = {}) {
     h('p', { class: 'hint' }, 'Every assignment and handoff, oldest first.'),
     history,
   );
-  let timer = null;
+  /** @type {ReturnType<typeof setTimeout> | undefined} */
+  let timer;
   let generation = 0;
 
+  /** @param {NonNullable<G.IncidentContextQuery['incident']>} incident */
   function render(incident) {
     replace(cadence, cadenceBadge(incident));
     // Shown to everyone; the server decides who may change it (commander, communications lead, admin).
