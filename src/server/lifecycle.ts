@@ -38,7 +38,13 @@ export async function openStorage(config: Config, log: Logger, metrics: Metrics,
     await database.stop();
     throw error;
   }
-  const pubsub: PubSub = config.redisUrl ? await RedisPubSub.connect(config.redisUrl, topics, log, config.redisPrefix) : new InProcessPubSub();
+  const pubsub: PubSub = config.redisUrl
+    ? await RedisPubSub.connect(config.redisUrl, topics, dataSource, log, config.redisPrefix, {
+        pollIntervalMs: config.eventLog.pollIntervalMs,
+        retentionMs: config.eventLog.retentionSeconds * 1000,
+        commandTimeoutMs: config.timeouts.redisCommandMs,
+      })
+    : new InProcessPubSub();
   return { database, dataSource, pubsub };
 }
 
