@@ -93,7 +93,7 @@ export function createServices(deps: {
   const roles = new RoleService(uow, timeline);
   const documents = new DocumentStore(dataSource);
   const incidents = new IncidentService(dataSource, uow, roles, timeline, documentSeeder(documents, roles));
-  const statusUpdates = new StatusUpdateService(uow, roles, timeline, config.statusUpdateIntervals);
+  const statusUpdates = new StatusUpdateService(uow, roles, timeline);
   const overdueSweep = new OverdueSweep(dataSource, uow, config.statusUpdateIntervals, config.statusUpdateCheckMs, log);
   const postmortems = new PostmortemService(dataSource, uow, timeline);
   const actionItems = new ActionItemService(dataSource, uow);
@@ -119,7 +119,7 @@ export function createServices(deps: {
       return stored.markdown || null;
     },
   };
-  const incidentView = new IncidentView(config.resolutionLimits);
+  const incidentView = new IncidentView(config.resolutionLimits, config.statusUpdateIntervals);
   // services.documentText is looked up on each call: tests stand in for the collaboration server's documents.
   const postmortemView = new PostmortemView(incidentView, { markdown: (incidentId) => services.documentText.markdown(incidentId) });
   const alerts = new AlertIntakeService(new RepeatCheck(dataSource, () => metrics.dbQueries.inc()), uow, incidents, timeline);
