@@ -6,6 +6,7 @@ import WebSocket from 'ws';
 import { loadConfig, type Config } from '../../src/config/config';
 import { createLogger } from '../../src/observability/logger';
 import { startServer, type RunningServer } from '../../src/server/app';
+import { uniqueRedisPrefix } from './redis';
 import { createTestDatabase } from './test-db';
 
 export const ADMIN_EMAIL = 'admin@example.test';
@@ -51,8 +52,13 @@ let counter = 0;
 export async function startTestServer(overrides: Partial<Config> = {}): Promise<TestServer> {
   const db = await createTestDatabase();
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'sitrep-test-'));
+  const defaults = loadConfig({});
+  // Parallel workers (and other runs) may share one Redis: channels and keys of this server's own.
+  const redisPrefix = overrides.redisPrefix ?? uniqueRedisPrefix();
   const config: Config = {
-    ...loadConfig({}),
+    ...defaults,
+    redisPrefix,
+    loginLimits: { ...defaults.loginLimits, keyPrefix: `${redisPrefix}login:` },
     port: 0,
     host: '127.0.0.1',
     databaseUrl: db.url,
