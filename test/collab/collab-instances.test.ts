@@ -3,9 +3,9 @@ import { createLogger } from '../../src/observability/logger';
 import { startServer, type RunningServer } from '../../src/server/app';
 import { describeWithRedis, uniqueRedisPrefix } from '../support/redis';
 import { connectEditor, converged, waitFor, type Editor } from '../support/collab-clients';
+import { declareIncident } from '../support/factories';
 import { startTestServer, type TestServer, type TestUser } from '../support/test-server';
 
-const DECLARE = `mutation($input: DeclareIncidentInput!) { declareIncident(input: $input) { id } }`;
 const EDITORS = `query($id: ID!) { incident(id: $id) { activeEditors { id } } }`;
 
 describeWithRedis('live incident document across instances (Redis relay)', (redisUrl) => {
@@ -19,8 +19,7 @@ describeWithRedis('live incident document across instances (Redis relay)', (redi
     editors.push(e);
     return e;
   };
-  const declare = async () =>
-    (await t.ok(DECLARE, { input: { title: 'Two regions', severity: 'SEV2', trigger: 'USER_REPORT' } }, alice.token)).declareIncident.id as string;
+  const declare = () => declareIncident(t, alice, { title: 'Two regions' });
 
   beforeAll(async () => {
     // Edits stay in memory for a minute: what a late instance sees can only have come over the relay.

@@ -1,10 +1,9 @@
-import { Client } from 'pg';
 import { TokenService } from '../../src/auth/token.service';
 import { loadConfig } from '../../src/config/config';
 import { connectEditor, converged, waitFor, type Editor } from '../support/collab-clients';
+import { declareIncident } from '../support/factories';
 import { startTestServer, type TestServer, type TestUser } from '../support/test-server';
 
-const DECLARE = `mutation($input: DeclareIncidentInput!) { declareIncident(input: $input) { id } }`;
 const EDITORS = `query($id: ID!) { incident(id: $id) { activeEditors { id } document { markdown } } }`;
 const RECHECK_MS = 200;
 
@@ -12,33 +11,27 @@ describe('collaboration sockets re-check their caller', () => {
   let t: TestServer;
   let alice: TestUser;
   let bob: TestUser;
-  let db: Client;
   const editors: Editor[] = [];
   const editor = (incidentId: string, token: string) => {
     const e = connectEditor(t.url, incidentId, token);
     editors.push(e);
     return e;
   };
-  const declare = async () =>
-    (await t.ok(DECLARE, { input: { title: 'Token lifetimes', severity: 'SEV3', trigger: 'USER_REPORT' } }, t.admin.token)).declareIncident.id as string;
 
   beforeAll(async () => {
     t = await startTestServer({ collab: { ...loadConfig({}).collab, recheckIntervalMs: RECHECK_MS } });
     alice = await t.createUser('RESPONDER', 'Alice');
     bob = await t.createUser('RESPONDER', 'Bob');
-    db = new Client({ connectionString: t.databaseUrl });
-    await db.connect();
   });
   afterEach(() => {
     editors.splice(0).forEach((e) => e.destroy());
   });
   afterAll(async () => {
-    await db.end();
     await t.close();
   });
 
   it('closes a socket whose login token expires with 4401, while others with valid tokens stay', async () => {
-    const id = await declare();
+    const id = await declareIncident(t, t.admin);
     // A real login token of Alice's, signed with the server's secret, that lives one second.
     const shortLived = await new TokenService(t.server.services.config.jwtSecret!, 1).sign(alice.id, 0);
     const expiring = editor(id, shortLived);
@@ -53,7 +46,7 @@ describe('collaboration sockets re-check their caller', () => {
   });
 
   it('turns a socket read-only when its user is demoted to VIEWER: no longer an editor, edits dropped, updates still received', async () => {
-    const id = await declare();
+    const id = await declareIncident(t, t.admin);
     const carol = await t.createUser('RESPONDER', 'Carol');
     const demoted = editor(id, carol.token);
     const other = editor(id, bob.token);
@@ -62,7 +55,7 @@ describe('collaboration sockets re-check their caller', () => {
     await converged([demoted, other]);
     expect((await t.ok(EDITORS, { id }, t.admin.token)).incident.activeEditors.map((u: { id: string }) => u.id).sort()).toEqual([bob.id, carol.id].sort());
 
-    await db.query(`UPDATE users SET role = 'VIEWER' WHERE id = $1`, [carol.id]);
+    await t.sql(`UPDATE users SET role = 'VIEWER' WHERE id = $1`, [carol.id]);
     await waitFor(async () => (await t.ok(EDITORS, { id }, t.admin.token)).incident.activeEditors.length === 1, 5_000);
     expect((await t.ok(EDITORS, { id }, t.admin.token)).incident.activeEditors).toEqual([{ id: bob.id }]);
 
@@ -76,7 +69,7 @@ describe('collaboration sockets re-check their caller', () => {
   });
 
   it('closes a socket opened with an API token with 4401 once the token is revoked', async () => {
-    const id = await declare();
+    const id = await declareIncident(t, t.admin);
     const created = (
       await t.ok(
         `mutation { createApiToken(name: "Runbook bot", role: RESPONDER) { token apiToken { id } } }`,

@@ -1,7 +1,9 @@
 import 'reflect-metadata';
 import { spawn, type ChildProcess } from 'node:child_process';
 import path from 'node:path';
+import { hashPassword } from '../../src/auth/password';
 import { createDataSource } from '../../src/db/data-source';
+import { PASSWORD_HASH_ENV, TEST_PASSWORD } from './factories';
 import { DEFAULT_REDIS_PROBE, TEST_REDIS_ENV, noRedisBanner, redisAnswers } from './redis';
 import { TEMPLATE_ENV, adminQuery, serverUrl, uniqueDatabaseName } from './test-db';
 
@@ -21,7 +23,8 @@ const run = globalThis as typeof globalThis & { __sitrepTestRun?: RunResources }
  *   PostgreSQL), else one embedded PostgreSQL for the whole run;
  * - a template database with every migration applied, which each test file
  *   clones (`createTestDatabase`) instead of migrating a database of its own;
- * - Redis for the multi-instance suites (see `test/support/redis.ts`).
+ * - Redis for the multi-instance suites (see `test/support/redis.ts`);
+ * - the one scrypt hash of the factories' test password.
  * The workers inherit what is decided here through the environment.
  */
 export default async function globalSetup(): Promise<void> {
@@ -43,6 +46,7 @@ export default async function globalSetup(): Promise<void> {
     await dataSource.destroy().catch(() => undefined);
   }
   process.env[TEMPLATE_ENV] = template;
+  process.env[PASSWORD_HASH_ENV] = await hashPassword(TEST_PASSWORD);
 
   await chooseRedis(resources);
 }
