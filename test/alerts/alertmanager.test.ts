@@ -1,4 +1,4 @@
-import { collect, startTestServer, type TestServer, type TestUser } from '../support/test-server';
+import { collect, startTestServer, startWithTeam, type TestServer, type TestUser } from '../support/test-server';
 import { amAlert, amNotification, CREATE_TOKEN, fingerprintOf, INCIDENT, postAlertmanager } from './alertmanager-fixtures';
 
 const HIGH_LATENCY = { summary: 'Checkout p99 latency above 2s', description: 'p99 of checkout has been above 2s for 5 minutes' };
@@ -13,8 +13,7 @@ describe('POST /webhooks/alertmanager', () => {
   const count = async (sql: string, params: unknown[] = []) => Number((await t.sql(sql, params))[0].n);
 
   beforeAll(async () => {
-    t = await startTestServer();
-    alice = await t.createUser('RESPONDER', 'Alice');
+    ({ t, alice } = await startWithTeam());
     const created = (await t.ok(CREATE_TOKEN, { name: 'Prometheus Alertmanager', role: 'RESPONDER' }, t.admin.token)).createApiToken;
     token = created.token;
     integration = (await t.ok(`{ me { id name } }`, {}, token)).me;

@@ -1,16 +1,13 @@
 import crypto from 'node:crypto';
 import { connectEditor, waitFor } from '../support/collab-clients';
-import { collect, startTestServer, type TestServer, type TestUser } from '../support/test-server';
+import { collect, startWithTeam, type TestServer, type TestUser } from '../support/test-server';
 import { CREATE_TOKEN } from './alertmanager-fixtures';
 
 describe('API tokens', () => {
   let t: TestServer;
   let alice: TestUser;
 
-  beforeAll(async () => {
-    t = await startTestServer();
-    alice = await t.createUser('RESPONDER', 'Alice');
-  });
+  beforeAll(async () => ({ t, alice } = await startWithTeam()));
   afterAll(async () => {
     await t.close();
   });

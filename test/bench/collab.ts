@@ -7,6 +7,7 @@ import { createDataSource } from '../../src/db/data-source';
 import { startChildServer, type ChildServer } from '../support/child-server';
 import { connectEditor, type Editor } from '../support/collab-clients';
 import { createTestDatabase } from '../support/test-db';
+import { okAt } from '../support/test-server';
 
 /**
  * `npm run bench:collab [-- --editors=100 --rate=2 --seconds=15 --stored=10000]`
@@ -126,19 +127,8 @@ async function connectAll(make: () => Editor): Promise<Editor[]> {
   return editors;
 }
 
-async function gql(url: string, query: string, variables: Record<string, unknown>, token?: string) {
-  const response = await fetch(`${url}/graphql`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
-    body: JSON.stringify({ query, variables }),
-  });
-  const body = (await response.json()) as { data?: any; errors?: unknown };
-  if (body.errors) throw new Error(JSON.stringify(body.errors));
-  return body.data;
-}
-
 const declare = async (url: string, token: string, title: string): Promise<string> =>
-  (await gql(url, `mutation($input: DeclareIncidentInput!) { declareIncident(input: $input) { id } }`, {
+  (await okAt(url, `mutation($input: DeclareIncidentInput!) { declareIncident(input: $input) { id } }`, {
     input: { title, severity: 'SEV2', trigger: 'STAFF_IDENTIFIED' },
   }, token)).declareIncident.id;
 
@@ -165,7 +155,7 @@ async function main(): Promise<void> {
       COLLAB_UNLOAD_DELAY_MS: '300',
     });
     children.push(sitrep);
-    const { login } = await gql(sitrep.url, `mutation($e: String!, $p: String!) { login(email: $e, password: $p) { token } }`, { e: ADMIN.email, p: ADMIN.password });
+    const { login } = await okAt(sitrep.url, `mutation($e: String!, $p: String!) { login(email: $e, password: $p) { token } }`, { e: ADMIN.email, p: ADMIN.password });
     const token: string = login.token;
 
     const id = await declare(sitrep.url, token, 'Benchmark incident');

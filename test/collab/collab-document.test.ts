@@ -1,7 +1,7 @@
 import { loadConfig } from '../../src/config/config';
 import { connectEditor, converged, rawSocket, waitFor, type Editor } from '../support/collab-clients';
 import { declareIncident } from '../support/factories';
-import { startTestServer, type TestServer, type TestUser } from '../support/test-server';
+import { startWithTeam, type TestServer, type TestUser } from '../support/test-server';
 
 const DOCUMENT = `query($id: ID!) { incident(id: $id) { document { markdown updatedAt } activeEditors { id } } }`;
 
@@ -18,12 +18,7 @@ describe('live incident document over the y-websocket protocol', () => {
   };
   const documentOf = async (id: string) => (await t.ok(DOCUMENT, { id }, alice.token)).incident;
 
-  beforeAll(async () => {
-    t = await startTestServer({ collab: { ...loadConfig({}).collab, unloadDelayMs: 200 } });
-    alice = await t.createUser('RESPONDER', 'Alice');
-    bob = await t.createUser('RESPONDER', 'Bob');
-    viewer = await t.createUser('VIEWER', 'Vera');
-  });
+  beforeAll(async () => ({ t, alice, bob, viewer } = await startWithTeam({ collab: { ...loadConfig({}).collab, unloadDelayMs: 200 } })));
   afterEach(() => {
     editors.splice(0).forEach((e) => e.destroy());
   });

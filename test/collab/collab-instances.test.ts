@@ -4,7 +4,7 @@ import { startServer, type RunningServer } from '../../src/server/app';
 import { describeWithRedis, uniqueRedisPrefix } from '../support/redis';
 import { connectEditor, converged, waitFor, type Editor } from '../support/collab-clients';
 import { declareIncident } from '../support/factories';
-import { startTestServer, type TestServer, type TestUser } from '../support/test-server';
+import { startWithTeam, type TestServer, type TestUser } from '../support/test-server';
 
 const EDITORS = `query($id: ID!) { incident(id: $id) { activeEditors { id } } }`;
 
@@ -24,10 +24,8 @@ describeWithRedis('live incident document across instances (Redis relay)', (redi
   beforeAll(async () => {
     // Edits stay in memory for a minute: what a late instance sees can only have come over the relay.
     const collab: Config['collab'] = { ...loadConfig({}).collab, flushIntervalMs: 60_000 };
-    t = await startTestServer({ redisUrl, redisPrefix: uniqueRedisPrefix(), collab });
+    ({ t, alice, bob } = await startWithTeam({ redisUrl, redisPrefix: uniqueRedisPrefix(), collab }));
     other = await startServer({ ...t.server.services.config, port: 0 }, createLogger('silent'));
-    alice = await t.createUser('RESPONDER', 'Alice');
-    bob = await t.createUser('RESPONDER', 'Bob');
   });
   afterEach(() => {
     editors.splice(0).forEach((e) => e.destroy());

@@ -1,7 +1,7 @@
 import { loadConfig } from '../../src/config/config';
 import { connectEditor, waitFor, type Editor } from '../support/collab-clients';
 import { declareIncident } from '../support/factories';
-import { startTestServer, type TestServer, type TestUser } from '../support/test-server';
+import { startWithTeam, type TestServer, type TestUser } from '../support/test-server';
 
 
 describe('live incident document limits', () => {
@@ -16,11 +16,9 @@ describe('live incident document limits', () => {
   };
 
   beforeAll(async () => {
-    t = await startTestServer({
+    ({ t, alice, bob } = await startWithTeam({
       collab: { ...loadConfig({}).collab, maxDocumentBytes: 24_000, maxAwarenessBytes: 1024, awarenessPerSecond: 5 },
-    });
-    alice = await t.createUser('RESPONDER', 'Alice');
-    bob = await t.createUser('RESPONDER', 'Bob');
+    }));
   });
   afterEach(() => {
     editors.splice(0).forEach((e) => e.destroy());

@@ -4,7 +4,7 @@ import { createLogger } from '../../src/observability/logger';
 import { startServer, type RunningServer } from '../../src/server/app';
 import { connectEditor, waitFor, type Editor } from '../support/collab-clients';
 import { declareIncident } from '../support/factories';
-import { startTestServer, type TestServer, type TestUser } from '../support/test-server';
+import { startWithTeam, type TestServer, type TestUser } from '../support/test-server';
 
 const DOCUMENT = `query($id: ID!) { incident(id: $id) { document { markdown } } }`;
 const collab = (overrides: Partial<Config['collab']>) => ({ ...loadConfig({}).collab, unloadDelayMs: 100, ...overrides });
@@ -34,10 +34,7 @@ describe('live incident document persistence in PostgreSQL', () => {
   const unloaded = (server: RunningServer, id: string) =>
     waitFor(() => !server.services.collab.registry.get(id), 5000, 'document never unloaded');
 
-  beforeAll(async () => {
-    t = await startTestServer({ collab: collab({ compactAfterUpdates: 1_000_000 }) });
-    alice = await t.createUser('RESPONDER', 'Alice');
-  });
+  beforeAll(async () => ({ t, alice } = await startWithTeam({ collab: collab({ compactAfterUpdates: 1_000_000 }) })));
   afterEach(() => {
     editors.splice(0).forEach((e) => e.destroy());
   });

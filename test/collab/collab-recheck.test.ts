@@ -2,7 +2,7 @@ import { TokenService } from '../../src/auth/token.service';
 import { loadConfig } from '../../src/config/config';
 import { connectEditor, converged, waitFor, type Editor } from '../support/collab-clients';
 import { declareIncident } from '../support/factories';
-import { startTestServer, type TestServer, type TestUser } from '../support/test-server';
+import { startWithTeam, type TestServer, type TestUser } from '../support/test-server';
 
 const EDITORS = `query($id: ID!) { incident(id: $id) { activeEditors { id } document { markdown } } }`;
 const RECHECK_MS = 200;
@@ -18,11 +18,7 @@ describe('collaboration sockets re-check their caller', () => {
     return e;
   };
 
-  beforeAll(async () => {
-    t = await startTestServer({ collab: { ...loadConfig({}).collab, recheckIntervalMs: RECHECK_MS } });
-    alice = await t.createUser('RESPONDER', 'Alice');
-    bob = await t.createUser('RESPONDER', 'Bob');
-  });
+  beforeAll(async () => ({ t, alice, bob } = await startWithTeam({ collab: { ...loadConfig({}).collab, recheckIntervalMs: RECHECK_MS } })));
   afterEach(() => {
     editors.splice(0).forEach((e) => e.destroy());
   });

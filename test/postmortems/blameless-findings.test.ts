@@ -57,21 +57,20 @@ describe('blameless findings', () => {
   });
   afterAll(() => t.close());
 
-  it('flags every sentence that names a known person with blame language, in the section it is in', async () => {
+  /** A new incident's postmortem, with `input` written through updatePostmortem as the writer; returns its id. */
+  const writePostmortem = async (input: Record<string, unknown>): Promise<string> => {
     const { postmortemId } = await declareWithPostmortem(t, writer);
-    await t.ok(
-      UPDATE_POSTMORTEM,
-      {
-        id: postmortemId,
-        input: {
-          summary: BLAMING.slice(0, 3).join(' '),
-          rootCauses: BLAMING.slice(3, 6).join('\n'),
-          resolution: BLAMING[6],
-          lessonsLearned: { wentWrong: [BLAMING[7], BLAMING[8]], wentWell: ['Paging worked.'], gotLucky: [BLAMING[9]] },
-        },
-      },
-      writer.token,
-    );
+    await t.ok(UPDATE_POSTMORTEM, { id: postmortemId, input }, writer.token);
+    return postmortemId;
+  };
+
+  it('flags every sentence that names a known person with blame language, in the section it is in', async () => {
+    const postmortemId = await writePostmortem({
+      summary: BLAMING.slice(0, 3).join(' '),
+      rootCauses: BLAMING.slice(3, 6).join('\n'),
+      resolution: BLAMING[6],
+      lessonsLearned: { wentWrong: [BLAMING[7], BLAMING[8]], wentWell: ['Paging worked.'], gotLucky: [BLAMING[9]] },
+    });
     const { postmortem } = await t.ok(FINDINGS, { id: postmortemId }, writer.token);
     expect(postmortem.findings.map((f: { section: string; excerpt: string }) => [f.section, f.excerpt])).toEqual([
       ['SUMMARY', BLAMING[0]],
@@ -94,20 +93,12 @@ describe('blameless findings', () => {
   });
 
   it('finds nothing in blameless prose, even where it names people or uses words like "caused"', async () => {
-    const { postmortemId } = await declareWithPostmortem(t, writer);
-    await t.ok(
-      UPDATE_POSTMORTEM,
-      {
-        id: postmortemId,
-        input: {
-          summary: BLAMELESS.slice(0, 6).join(' '),
-          rootCauses: BLAMELESS.slice(6, 12).join('\n'),
-          trigger: BLAMELESS[12],
-          lessonsLearned: { wentWell: [BLAMELESS[13]], wentWrong: [BLAMELESS[14], BLAMELESS[15]], gotLucky: [BLAMELESS[16]] },
-        },
-      },
-      writer.token,
-    );
+    const postmortemId = await writePostmortem({
+      summary: BLAMELESS.slice(0, 6).join(' '),
+      rootCauses: BLAMELESS.slice(6, 12).join('\n'),
+      trigger: BLAMELESS[12],
+      lessonsLearned: { wentWell: [BLAMELESS[13]], wentWrong: [BLAMELESS[14], BLAMELESS[15]], gotLucky: [BLAMELESS[16]] },
+    });
     await t.ok(ADD_ITEM, { id: postmortemId, input: { title: 'Alice Chen to add a canary stage', kind: 'PREVENT', priority: 'P1' } }, writer.token);
     const { postmortem } = await t.ok(FINDINGS, { id: postmortemId }, writer.token);
     expect(postmortem.findings).toEqual([]);

@@ -1,5 +1,5 @@
 import { declareIncident } from '../support/factories';
-import { startTestServer, type TestServer, type TestUser } from '../support/test-server';
+import { startWithTeam, type TestServer, type TestUser } from '../support/test-server';
 import { ADD_ITEM, START_POSTMORTEM, UPDATE_POSTMORTEM } from './postmortem-helpers';
 
 const MARKDOWN = `query($id: ID!) { postmortem(id: $id) { markdown timeline { kind } incident { id declaredAt } } }`;
@@ -17,9 +17,7 @@ describe('postmortem Markdown', () => {
   let incidentId: string;
 
   beforeAll(async () => {
-    t = await startTestServer();
-    alice = await t.createUser('RESPONDER', 'Alice');
-    bob = await t.createUser('RESPONDER', 'Bob');
+    ({ t, alice, bob } = await startWithTeam());
     incidentId = await declareIncident(t, alice, { title: 'Checkout | payments 500s', severity: 'SEV1', summary: 'Payments failed.' });
     await t.ok(
       `mutation($id: ID!, $at: DateTime) { addTimelineEvent(incidentId: $id, kind: ROLLBACK, body: "Rolled back to v41", occurredAt: $at) { id } }`,

@@ -1,5 +1,5 @@
 import { declareIncident, declareWithPostmortem } from '../support/factories';
-import { codeOf, collect, startTestServer, type TestServer, type TestUser } from '../support/test-server';
+import { codeOf, collect, startWithTeam, type TestServer, type TestUser } from '../support/test-server';
 import { ADD_ITEM, GET_POSTMORTEM, SET_POSTMORTEM_STATUS, START_POSTMORTEM, UPDATE_ITEM, UPDATE_POSTMORTEM } from './postmortem-helpers';
 
 describe('postmortems: start, sections, action items, workflow', () => {
@@ -8,12 +8,7 @@ describe('postmortems: start, sections, action items, workflow', () => {
   let bob: TestUser;
   let viewer: TestUser;
 
-  beforeAll(async () => {
-    t = await startTestServer();
-    alice = await t.createUser('RESPONDER', 'Alice');
-    bob = await t.createUser('RESPONDER', 'Bob');
-    viewer = await t.createUser('VIEWER', 'Vera');
-  });
+  beforeAll(async () => ({ t, alice, bob, viewer } = await startWithTeam()));
   afterAll(() => t.close());
 
   it('starts a postmortem pre-filled from the incident and records POSTMORTEM_STARTED on its timeline', async () => {

@@ -38,6 +38,23 @@ export function codeOf(result: GqlResult): string | undefined {
   return codes(result)[0];
 }
 
+/** POSTs a GraphQL operation over real HTTP to the server at `url` (any Sitrep, child processes included). */
+export async function gqlAt<T = any>(url: string, query: string, variables?: Record<string, unknown>, token?: string): Promise<GqlResult<T>> {
+  const response = await fetch(`${url}/graphql`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
+    body: JSON.stringify({ query, variables }),
+  });
+  return (await response.json()) as GqlResult<T>;
+}
+
+/** Like gqlAt, but fails on any error and returns data. */
+export async function okAt<T = any>(url: string, query: string, variables?: Record<string, unknown>, token?: string): Promise<T> {
+  const result = await gqlAt<T>(url, query, variables, token);
+  if (result.errors?.length) throw new Error(`GraphQL errors: ${JSON.stringify(result.errors)}`);
+  return result.data as T;
+}
+
 /** A Sitrep server on port 0 with a fresh database, and clients to talk to it. */
 export interface TestServer {
   server: RunningServer;
@@ -86,19 +103,8 @@ export async function startTestServer(overrides: Partial<Config> = {}): Promise<
   const wsUrl = url.replace(/^http/, 'ws') + '/graphql';
   const clients: WsClient[] = [];
 
-  const gql = async <T>(query: string, variables?: Record<string, unknown>, token?: string): Promise<GqlResult<T>> => {
-    const response = await fetch(`${url}/graphql`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
-      body: JSON.stringify({ query, variables }),
-    });
-    return (await response.json()) as GqlResult<T>;
-  };
-  const ok = async <T>(query: string, variables?: Record<string, unknown>, token?: string): Promise<T> => {
-    const result = await gql<T>(query, variables, token);
-    if (result.errors?.length) throw new Error(`GraphQL errors: ${JSON.stringify(result.errors)}`);
-    return result.data as T;
-  };
+  const gql = <T>(query: string, variables?: Record<string, unknown>, token?: string) => gqlAt<T>(url, query, variables, token);
+  const ok = <T>(query: string, variables?: Record<string, unknown>, token?: string) => okAt<T>(url, query, variables, token);
   let pool: Pool | undefined;
   const sql = async <T>(text: string, params: unknown[] = []): Promise<T[]> => {
     pool ??= new Pool({ connectionString: db.url, max: 2 });
@@ -148,6 +154,24 @@ export async function startTestServer(overrides: Partial<Config> = {}): Promise<
     },
   };
   return t;
+}
+
+/** The people most test files work with: responders Alice and Bob, and Vera, a viewer. */
+export interface Team {
+  alice: TestUser;
+  bob: TestUser;
+  viewer: TestUser;
+}
+
+/** `startTestServer` plus the usual team, written straight to its database (see factories.ts). */
+export async function startWithTeam(overrides: Partial<Config> = {}): Promise<Team & { t: TestServer }> {
+  const t = await startTestServer(overrides);
+  const [alice, bob, viewer] = await Promise.all([
+    createUser(t, 'RESPONDER', { name: 'Alice' }),
+    createUser(t, 'RESPONDER', { name: 'Bob' }),
+    createUser(t, 'VIEWER', { name: 'Vera' }),
+  ]);
+  return { t, alice, bob, viewer };
 }
 
 /**
