@@ -1,6 +1,6 @@
 import { badInput } from '../common/errors';
 import { LIMITS } from '../common/limits';
-import type { Severity } from '../incidents/incident.enums';
+import type { SeverityName } from '../config/config';
 import { stateHashOf, uniqueByFingerprint, type AlertDelivery, type IncomingAlert } from './alert-delivery';
 import { AlertSource, AlertStatus } from './alert-status.enum';
 import { PayloadCheck } from './payload-check';
@@ -8,7 +8,7 @@ import { severityFor } from './severity';
 
 /** How Sitrep maps labels to an incident severity (from the configuration). */
 export interface SeverityMapping {
-  alertSeverityMap: Record<string, Severity>;
+  alertSeverityMap: Record<string, SeverityName>;
   alertSeverityLabel: string;
 }
 

@@ -1,14 +1,32 @@
-import express, { type NextFunction, type Request, type Response, type Router } from 'express';
+import express, { type NextFunction, type Request, type RequestHandler, type Response, type Router } from 'express';
 import { Counter } from 'prom-client';
+import type { AuthService } from '../auth/auth.service';
 import { DomainError, ErrorCode } from '../common/errors';
 import { unstorableTextError } from '../db/unstorable-text';
-import type { Services } from '../server/services';
+import type { Logger } from '../observability/logger';
+import type { Metrics } from '../observability/metrics';
+import type { AlertIntakeService } from './alert-intake.service';
 import { AlertSource } from './alert-status.enum';
-import { parseAlertmanagerPayload } from './alertmanager.payload';
+import { parseAlertmanagerPayload, type SeverityMapping } from './alertmanager.payload';
 import { InvalidPagerDutyEvent, parsePagerDutyEvent } from './pagerduty.payload';
 
 /** The largest webhook body taken; Alertmanager's max_alerts keeps real ones far below. */
 export const WEBHOOK_BODY_LIMIT = '1mb';
+
+/** The deepest JSON nesting taken; real payloads nest a handful of levels (custom_details a few more). */
+export const WEBHOOK_MAX_DEPTH = 32;
+
+/** True when `value` nests objects or arrays deeper than `max` levels (walked without recursion). */
+export function nestedDeeperThan(value: unknown, max: number): boolean {
+  const pending: Array<[unknown, number]> = [[value, 1]];
+  while (pending.length > 0) {
+    const [node, depth] = pending.pop()!;
+    if (node === null || typeof node !== 'object') continue;
+    if (depth > max) return true;
+    for (const child of Object.values(node)) pending.push([child, depth + 1]);
+  }
+  return false;
+}
 
 const HTTP_STATUS: Record<ErrorCode, number> = {
   [ErrorCode.UNAUTHENTICATED]: 401,
@@ -19,6 +37,15 @@ const HTTP_STATUS: Record<ErrorCode, number> = {
 };
 
 type Dialect = 'alertmanager' | 'pagerduty';
+
+/** What the webhooks use, and nothing more: token checks, alert intake, the severity mapping, metrics and the log. */
+export interface WebhookServices {
+  auth: Pick<AuthService, 'fromHeader' | 'fromToken'>;
+  alerts: Pick<AlertIntakeService, 'ingest' | 'acknowledgeAtSource'>;
+  config: SeverityMapping;
+  metrics: Pick<Metrics, 'registry'>;
+  log: Logger;
+}
 
 /** The JSON error body, in the dialect of the endpoint (PagerDuty clients parse PagerDuty's shape). */
 function errorBody(dialect: Dialect, status: number, message: string, errors: string[]) {
@@ -41,9 +68,18 @@ function errorBody(dialect: Dialect, status: number, message: string, errors: st
  * commander (a person runs acknowledgeIncident); `resolve` marks the alert
  * resolved and records it, and the incident stays open for people to resolve.
  */
-export function webhooksRouter(services: Services): Router {
+export function webhooksRouter(services: WebhookServices): Router {
   const router = express.Router();
-  const json = express.json({ limit: WEBHOOK_BODY_LIMIT, strict: true, type: () => true });
+  const parse = express.json({ limit: WEBHOOK_BODY_LIMIT, strict: true, type: () => true });
+  // A body nested thousands deep parsed fine and then overflowed the stack of whatever walked it
+  // (storing it as jsonb, logging it): a 500 the sender retried forever. It is the sender's 400.
+  const json: RequestHandler = (req, res, next) =>
+    parse(req, res, (error?: unknown) => {
+      if (error) return next(error);
+      if (!nestedDeeperThan(req.body, WEBHOOK_MAX_DEPTH)) return next();
+      sendError(res, res.locals.dialect ?? 'alertmanager', 400, `the JSON body is nested deeper than ${WEBHOOK_MAX_DEPTH} levels`);
+    });
+
   const mapping = services.config;
   const deliveries = new Counter({
     name: 'sitrep_alert_deliveries_total',

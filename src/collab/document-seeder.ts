@@ -1,17 +1,17 @@
 import * as Y from 'yjs';
 import type { Tx } from '../db/unit-of-work';
 import type { Incident } from '../incidents/incident.entity';
-import { IncidentRole } from '../roles/incident-role.enum';
-import { effectiveRoles, type RoleService } from '../roles/role.service';
-import { TimelineEvent } from '../timeline/timeline-event.entity';
+import { IncidentRole } from '../incidents/roles/incident-role.enum';
+import { effectiveRoles, type RoleService } from '../incidents/roles/role.service';
+import { TimelineEvent } from '../incidents/timeline/timeline-event.entity';
 import { User } from '../users/user.entity';
 import { CONTENT, type DocumentStore } from './document-store';
 import { renderIncidentDocument } from './incident-document-template';
 
 /**
  * Seeds a new incident's document with the live incident document template,
- * inside the declaration's transaction (register with
- * `IncidentService.onDeclare`). Seeding happens here and nowhere else, so
+ * inside the declaration's transaction (IncidentService takes it as its
+ * `seedDocument`). Seeding happens here and nowhere else, so
  * reconnects, restarts and other instances can never add a second copy.
  */
 export function documentSeeder(store: DocumentStore, roles: RoleService) {
