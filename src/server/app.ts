@@ -21,11 +21,12 @@ import { InProcessPubSub, type PubSub } from '../events/pubsub';
 import { RedisPubSub } from '../events/redis-pubsub';
 import type { GraphQLContext } from '../graphql/context';
 import { formatError } from '../graphql/format-error';
+import { graphqlOverHttpPlugin } from '../graphql/graphql-over-http';
 import { extraValidationRules, validateWith, withoutSuggestions } from '../graphql/validation-rules';
 import { createLogger, type Logger } from '../observability/logger';
 import { Metrics } from '../observability/metrics';
 import { clientAddress, type TrustProxyFn } from './client-address';
-import { httpErrorHandler } from './http-errors';
+import { httpErrorHandler, notFoundHandler } from './http-errors';
 import { entities, loaderFactory, topics } from './modules';
 import { buildSitrepSchema } from './schema';
 import { createServices, type Services } from './services';
@@ -150,7 +151,10 @@ export async function startServer(config: Config, log: Logger = createLogger(con
 
   const apollo = new ApolloServer<GraphQLContext>({
     schema,
-    csrfPrevention: true,
+    // Queries over GET work for every client with its defaults (urql sends GET). No CSRF exposure:
+    // Sitrep reads only the Authorization header, never cookies, which a cross-site page cannot
+    // set; and Apollo refuses mutations over GET (405) whatever this setting.
+    csrfPrevention: false,
     // main.ts owns the signals and stops everything in order.
     stopOnTerminationSignals: false,
     // Off in production (GRAPHQL_INTROSPECTION): the schema and its "did you mean" hints are no business of anonymous callers.
@@ -161,6 +165,7 @@ export async function startServer(config: Config, log: Logger = createLogger(con
     formatError: (formatted, error) => formatError(formatted, error, { log, includeStack }),
     plugins: [
       ApolloServerPluginDrainHttpServer({ httpServer, stopGracePeriodMillis: config.shutdownGraceMs }),
+      graphqlOverHttpPlugin(),
       {
         async requestDidStart() {
           const started = process.hrtime.bigint();
@@ -218,7 +223,8 @@ export async function startServer(config: Config, log: Logger = createLogger(con
   app.get('/metrics', async (_req, res) => {
     res.type(metrics.registry.contentType).send(await metrics.registry.metrics());
   });
-  app.use(
+  // Exactly /graphql: a path under it is an unknown route (a JSON 404), not Apollo's landing page.
+  app.all(
     '/graphql',
     express.json({ limit: '1mb' }),
     expressMiddleware(apollo, {
@@ -243,6 +249,7 @@ export async function startServer(config: Config, log: Logger = createLogger(con
   // The console's collaborative editor: yjs, lib0, y-protocols and y-websocket as published, no bundler.
   app.use('/vendor', vendorRouter());
   app.use('/', express.static(path.join(__dirname, '..', 'web'), { index: 'index.html' }));
+  app.use(notFoundHandler());
   app.use(httpErrorHandler(log));
 
   await new Promise<void>((resolve, reject) => {
