@@ -37,7 +37,7 @@ export default async function globalSetup(): Promise<void> {
   const template = uniqueDatabaseName('tpl');
   await adminQuery(`CREATE DATABASE ${template}`);
   resources.template = template;
-  const dataSource = createDataSource(serverUrl(template));
+  const dataSource = createDataSource(serverUrl(template), []);
   try {
     await dataSource.initialize();
     await dataSource.runMigrations({ transaction: 'all' });
