@@ -79,7 +79,8 @@ export interface TestServer {
 
 /** Starts a server for one test file; call `close` in afterAll. */
 export async function startTestServer(overrides: Partial<Config> = {}): Promise<TestServer> {
-  const db = await createTestDatabase();
+  // A test that brings its own database (a private PostgreSQL it freezes, say) gets no clone.
+  const db = overrides.databaseUrl ? undefined : await createTestDatabase();
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'sitrep-test-'));
   const defaults = loadConfig({});
   // Parallel workers (and other runs) may share one Redis: channels and keys of this server's own.
@@ -90,7 +91,7 @@ export async function startTestServer(overrides: Partial<Config> = {}): Promise<
     loginLimits: { ...defaults.loginLimits, keyPrefix: `${redisPrefix}login:` },
     port: 0,
     host: '127.0.0.1',
-    databaseUrl: db.url,
+    databaseUrl: db?.url,
     dataDir,
     jwtSecret: 'test-secret-that-is-long-enough-for-hs256-0123456789',
     bootstrapAdminEmail: ADMIN_EMAIL,
@@ -109,7 +110,7 @@ export async function startTestServer(overrides: Partial<Config> = {}): Promise<
   const ok = <T>(query: string, variables?: Record<string, unknown>, token?: string) => okAt<T>(url, query, variables, token);
   let pool: Pool | undefined;
   const sql = async <T>(text: string, params: unknown[] = []): Promise<T[]> => {
-    pool ??= new Pool({ connectionString: db.url, max: 2 });
+    pool ??= new Pool({ connectionString: config.databaseUrl, max: 2 });
     return (await pool.query(text, params)).rows as T[];
   };
 
@@ -123,7 +124,7 @@ export async function startTestServer(overrides: Partial<Config> = {}): Promise<
     server,
     url,
     wsUrl,
-    databaseUrl: db.url,
+    databaseUrl: config.databaseUrl!,
     admin,
     gql,
     ok,
@@ -151,7 +152,7 @@ export async function startTestServer(overrides: Partial<Config> = {}): Promise<
       await Promise.all(clients.map((c) => c.dispose()));
       await pool?.end();
       await server.close();
-      await db.drop();
+      await db?.drop();
       fs.rmSync(dataDir, { recursive: true, force: true });
     },
   };
