@@ -80,7 +80,7 @@ describe('live incident document persistence in PostgreSQL', () => {
       else e.text.insert(Math.floor(Math.random() * e.text.length), String.fromCharCode(97 + (i % 26)));
     }
     const expected = e.text.toString();
-    await waitFor(async () => (await logRows(id)) >= 1000, 5000, 'updates never flushed');
+    await waitFor(async () => (await logRows(id)) >= 1000, 15_000, 'updates never flushed');
     e.destroy();
     await unloaded(t.server, id);
     expect((await t.ok(DOCUMENT, { id }, alice.token)).incident.document.markdown).toBe(expected);

@@ -28,8 +28,9 @@ describe('collaboration sockets re-check their caller', () => {
 
   it('closes a socket whose login token expires with 4401, while others with valid tokens stay', async () => {
     const id = await declareIncident(t, t.admin);
-    // A real login token of Alice's, signed with the server's secret, that lives one second.
-    const shortLived = await new TokenService(t.server.services.config.jwtSecret!, 1).sign(alice.id, 0);
+    // A real login token of Alice's, signed with the server's secret, that lives 2 to 3 seconds (JWT times are
+    // whole seconds): long enough to sync on a busy machine, short enough to expire while the test watches.
+    const shortLived = await new TokenService(t.server.services.config.jwtSecret!, 3).sign(alice.id, 0);
     const expiring = editor(id, shortLived);
     const lasting = editor(id, bob.token);
     await Promise.all([expiring.synced(), lasting.synced()]);

@@ -27,14 +27,16 @@ describeWithRedis('editor presence shared through Redis', (redisUrl) => {
 
   it("keeps an instance's editors while it refreshes them, and drops those of an instance that stopped (crashed) after the TTL", async () => {
     const incidentId = crypto.randomUUID();
-    const live = presence(600);
-    const reader = presence(600);
+    // Wide enough that a busy machine (parallel test workers) does not expire the live entries between refreshes.
+    const ttlMs = 1_500;
+    const live = presence(ttlMs);
+    const reader = presence(ttlMs);
     live.set(incidentId, ['alice']);
     // What a crashed instance leaves behind: an entry nobody refreshes any more.
-    await redis.zadd(`${prefix}collab:editors:${incidentId}`, Date.now() + 600, 'deadbeefdeadbeef:bob');
+    await redis.zadd(`${prefix}collab:editors:${incidentId}`, Date.now() + ttlMs, 'deadbeefdeadbeef:bob');
     await new Promise((resolve) => setTimeout(resolve, 100));
     expect((await reader.editors(incidentId, [])).sort()).toEqual(['alice', 'bob']);
-    await new Promise((resolve) => setTimeout(resolve, 1_000));
+    await new Promise((resolve) => setTimeout(resolve, ttlMs + 400));
     expect(await reader.editors(incidentId, ['carol'])).toEqual(['carol', 'alice']);
     live.set(incidentId, []);
     await new Promise((resolve) => setTimeout(resolve, 100));
