@@ -16,6 +16,7 @@ import type { Config } from '../config/config';
 import { openDatabase, type DatabaseHandle } from '../db/database';
 import { DATABASE_UNAVAILABLE_MESSAGE, isDatabaseUnavailable, SERVICE_UNAVAILABLE } from '../db/database-errors';
 import { createDataSource } from '../db/data-source';
+import { runMigrations } from '../db/migrate';
 import { QueryLogger } from '../db/query-logger';
 import { InProcessPubSub, type PubSub } from '../events/pubsub';
 import { RedisPubSub } from '../events/redis-pubsub';
@@ -55,7 +56,11 @@ export async function startServer(config: Config, log: Logger = createLogger(con
   const dataSource = createDataSource(database.url, entities, new QueryLogger(log, metrics), config.timeouts);
   try {
     await dataSource.initialize();
-    await dataSource.runMigrations({ transaction: 'all' });
+    const applied = await runMigrations(dataSource);
+    log.info(
+      { phase: 'migrations', applied: applied.map((m) => m.name) },
+      applied.length ? `migrations: applied ${applied.length}` : 'migrations: schema up to date',
+    );
   } catch (error) {
     await dataSource.destroy().catch(() => undefined);
     await database.stop();
@@ -257,7 +262,7 @@ export async function startServer(config: Config, log: Logger = createLogger(con
     httpServer.listen(config.port, config.host, () => resolve());
   });
   const port = (httpServer.address() as AddressInfo).port;
-  log.info({ port }, `Sitrep listening on http://localhost:${port}`);
+  log.info({ phase: 'listening', port }, `Sitrep listening on http://localhost:${port}`);
 
   const step = async (name: string, work: () => unknown) => {
     log.debug({ step: name }, 'shutdown step');
