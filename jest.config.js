@@ -16,5 +16,6 @@ module.exports = {
   globalSetup: '<rootDir>/test/support/global-setup.ts',
   globalTeardown: '<rootDir>/test/support/global-teardown.ts',
   maxWorkers: process.env.JEST_WORKERS || 4,
-  testTimeout: 30000,
+  // Workers share the CPU: a hook that starts a server and sets up a scene takes seconds on a busy machine.
+  testTimeout: 60000,
 };

@@ -34,11 +34,12 @@ export function uniqueDatabaseName(kind: 'test' | 'tpl'): string {
  * A fresh database for one test file, and how to drop it. It is a clone of
  * the migrated template that global-setup made (`CREATE DATABASE … TEMPLATE`,
  * a file copy, much cheaper than running the migrations again), or empty when
- * there is no template (a script run outside Jest).
+ * asked (a test of migrating at start) or when there is no template (a script
+ * run outside Jest).
  */
-export async function createTestDatabase(): Promise<{ url: string; drop: () => Promise<void> }> {
+export async function createTestDatabase(options: { empty?: boolean } = {}): Promise<{ url: string; drop: () => Promise<void> }> {
   const name = uniqueDatabaseName('test');
-  const template = process.env[TEMPLATE_ENV];
+  const template = options.empty ? undefined : process.env[TEMPLATE_ENV];
   for (let attempt = 0; ; attempt += 1) {
     try {
       await adminQuery(template ? `CREATE DATABASE ${name} TEMPLATE ${template}` : `CREATE DATABASE ${name}`);
