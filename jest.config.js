@@ -1,8 +1,12 @@
+const os = require('node:os');
+
 /**
  * Test files run in parallel workers, each file with its own database (a clone
  * of the template that global-setup migrates once) and its servers on port 0.
- * Most of a test's time is spent waiting on sockets, PostgreSQL and timers, not
- * on the CPU, so there are more workers than cores; JEST_WORKERS overrides it.
+ * One worker more than there are cores, since tests also wait on sockets,
+ * PostgreSQL and timers; at most 4, since every worker's servers hold
+ * PostgreSQL connections and timing-sensitive tests suffer on an
+ * oversubscribed CPU. JEST_WORKERS overrides it.
  * @type {import('jest').Config}
  */
 module.exports = {
@@ -15,7 +19,7 @@ module.exports = {
   setupFiles: ['reflect-metadata'],
   globalSetup: '<rootDir>/test/support/global-setup.ts',
   globalTeardown: '<rootDir>/test/support/global-teardown.ts',
-  maxWorkers: process.env.JEST_WORKERS || 4,
+  maxWorkers: process.env.JEST_WORKERS || Math.min(4, os.availableParallelism() + 1),
   // Workers share the CPU: a hook that starts a server and sets up a scene takes seconds on a busy machine.
   testTimeout: 60000,
 };
