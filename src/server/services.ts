@@ -4,6 +4,7 @@ import { AcknowledgementService } from '../alerts/acknowledgement.service';
 import { RepeatCheck } from '../alerts/repeat-check';
 import { ApiTokenService } from '../api-tokens/api-token.service';
 import { AuthService } from '../auth/auth.service';
+import { ChangeService } from '../changes/changes.module';
 import { LoginThrottle } from '../auth/login-throttle';
 import { TokenService } from '../auth/token.service';
 import { CollabServer } from '../collab/collab-server';
@@ -16,12 +17,14 @@ import { UnitOfWork } from '../db/unit-of-work';
 import type { PubSub } from '../events/pubsub';
 import type { ResolverServices } from '../graphql/context';
 import { IncidentService } from '../incidents/incident.service';
+import { IncidentView } from '../incidents/incident.view';
 import type { Logger } from '../observability/logger';
 import type { Metrics } from '../observability/metrics';
 import { ActionItemService } from '../postmortems/action-item.service';
 import type { DocumentTextSource } from '../postmortems/document-text-source';
 import { IncidentMetricsService } from '../postmortems/incident-metrics.service';
 import { PostmortemService } from '../postmortems/postmortem.service';
+import { PostmortemView } from '../postmortems/postmortem.view';
 import { RoleService } from '../incidents/roles/role.service';
 import { StatusUpdateService } from '../incidents/status-updates/status-update.service';
 import { TimelineService } from '../incidents/timeline/timeline.service';
@@ -53,11 +56,14 @@ export interface Services extends ResolverServices {
   incidentMetrics: IncidentMetricsService;
   /** The live incident document's text, for the postmortem's Markdown. */
   documentText: DocumentTextSource;
+  incidentView: IncidentView;
+  postmortemView: PostmortemView;
   /** The live incident documents: their store and the y-websocket server on `/collab/`. */
   documents: DocumentStore;
   collab: CollabServer;
   apiTokens: ApiTokenService;
   alerts: AlertIntakeService;
+  changes: ChangeService;
   acknowledgements: AcknowledgementService;
 }
 
@@ -87,7 +93,16 @@ export function createServices(deps: {
   const incidentMetrics = new IncidentMetricsService(dataSource, config);
   const relay = config.redisUrl ? new DocumentRelay(config.redisUrl, log, config.redisPrefix) : undefined;
   const presence = config.redisUrl ? new RedisEditorPresence(config.redisUrl, config.redisPrefix, config.collab.presenceTtlMs, log) : undefined;
-  const collab = new CollabServer({ config: config.collab, auth, dataSource, store: documents, metrics, log, relay, presence });
+  const collab = new CollabServer({
+    config: config.collab,
+    authenticate: (credential) => auth.authenticate(credential),
+    incidents,
+    store: documents,
+    metrics,
+    log,
+    relay,
+    presence,
+  });
   // The postmortem's Markdown includes the live document: the in-memory copy when loaded, else the stored one.
   const documentText: DocumentTextSource = {
     markdown: async (incidentId) => {
@@ -97,9 +112,13 @@ export function createServices(deps: {
       return stored.markdown || null;
     },
   };
+  const incidentView = new IncidentView(config.resolutionLimits);
+  // services.documentText is looked up on each call: tests stand in for the collaboration server's documents.
+  const postmortemView = new PostmortemView(incidentView, { markdown: (incidentId) => services.documentText.markdown(incidentId) });
   const alerts = new AlertIntakeService(new RepeatCheck(dataSource, () => metrics.dbQueries.inc()), uow, incidents, timeline);
+  const changes = new ChangeService(dataSource);
   const acknowledgements = new AcknowledgementService(uow, roles, timeline);
-  return {
+  const services: Services = {
     config,
     log,
     metrics,
@@ -118,10 +137,14 @@ export function createServices(deps: {
     actionItems,
     incidentMetrics,
     documentText,
+    incidentView,
+    postmortemView,
     documents,
     collab,
     apiTokens,
     alerts,
+    changes,
     acknowledgements,
   };
+  return services;
 }
