@@ -36,7 +36,7 @@ describe('collaboration sockets re-check their caller', () => {
     await Promise.all([expiring.synced(), lasting.synced()]);
     expect(expiring.closes).toEqual([]);
     const closed = await expiring.closed(5_000);
-    expect(closed).toEqual({ code: 4401, reason: 'token expired' });
+    expect(closed).toEqual({ code: 4401, reason: 'token expired; log in again' });
     await new Promise((resolve) => setTimeout(resolve, RECHECK_MS * 3));
     expect(lasting.closes).toEqual([]);
     expect((await t.ok(EDITORS, { id }, t.admin.token)).incident.activeEditors).toEqual([{ id: bob.id }]);
