@@ -5,6 +5,8 @@ import type { Incident } from './incident.entity';
 import type { PostmortemTrigger } from './incident.enums';
 import type { IncidentLoaders } from './incident.loaders';
 import { postmortemTriggers } from './postmortem-triggers';
+import type { RoleAssignment, RoleStint } from './roles/role-assignment.type';
+import { effectiveRoles } from './roles/role.service';
 import { INTERVENTION_KINDS } from './timeline/timeline-event-kind.enum';
 
 /** The loaders incident reads go through (one request's, or one subscription event's). */
@@ -31,6 +33,33 @@ export class IncidentView {
   /** The incident's commander (every incident has one). */
   async commander(loaders: IncidentViewLoaders, incident: Pick<Incident, 'commanderId'>): Promise<User> {
     return (await loaders.users.load(incident.commanderId))!;
+  }
+
+  /** All four roles, each with its effective holder (the commander holds every role not delegated). */
+  async roles(loaders: IncidentViewLoaders, incident: Pick<Incident, 'id'>): Promise<RoleAssignment[]> {
+    const current = await loaders.currentRoles.load(incident.id);
+    return Promise.all(
+      effectiveRoles(current).map(async (r) => ({
+        role: r.role,
+        delegated: r.delegated,
+        assignedAt: r.assignedAt,
+        holder: (await loaders.users.load(r.holderId))!,
+      })),
+    );
+  }
+
+  /** Every assignment, handoff and relief, oldest first. */
+  async roleHistory(loaders: IncidentViewLoaders, incident: Pick<Incident, 'id'>): Promise<RoleStint[]> {
+    const rows = await loaders.roleHistory.load(incident.id);
+    return Promise.all(
+      rows.map(async (r) => ({
+        role: r.role,
+        holder: (await loaders.users.load(r.userId))!,
+        assignedBy: r.assignedById ? await loaders.users.load(r.assignedById) : null,
+        assignedAt: r.assignedAt,
+        relievedAt: r.relievedAt,
+      })),
+    );
   }
 
   /** The incident with `id`, which the caller reached through something that refers to it. */

@@ -20,6 +20,7 @@ import type { ContextFactory } from './graphql-context';
 import { healthRouter } from './health';
 import { httpErrorHandler, notFoundHandler } from './http-errors';
 import type { Services } from './services';
+import { statusPageRouter } from '../status-page/status-page.router';
 import { vendorRouter } from './vendor';
 
 /** The HTTP half of a server: the express app on its http.Server, and Apollo. */
@@ -124,6 +125,16 @@ export async function createHttpServer(deps: {
       changes: services.changes,
       config,
       metrics,
+      log,
+    }),
+  );
+  // The public status page: no login, only what the commander or communications lead made public.
+  app.use(
+    statusPageRouter({
+      statusPage: services.statusPage,
+      title: config.statusPage.title,
+      cacheSeconds: config.statusPage.cacheSeconds,
+      publicUrl: config.statusPage.publicUrl,
       log,
     }),
   );

@@ -17,6 +17,7 @@ import { UnitOfWork } from '../db/unit-of-work';
 import type { PubSub } from '../events/pubsub';
 import type { ResolverServices } from '../graphql/context';
 import { IncidentService } from '../incidents/incident.service';
+import { OverdueSweep } from '../incidents/update-cadence';
 import { IncidentView } from '../incidents/incident.view';
 import type { Logger } from '../observability/logger';
 import type { Metrics } from '../observability/metrics';
@@ -27,6 +28,7 @@ import { PostmortemService } from '../postmortems/postmortem.service';
 import { PostmortemView } from '../postmortems/postmortem.view';
 import { RoleService } from '../incidents/roles/role.service';
 import { StatusUpdateService } from '../incidents/status-updates/status-update.service';
+import { StatusPageService } from '../status-page/status-page.service';
 import { TimelineService } from '../incidents/timeline/timeline.service';
 import { UserService } from '../users/user.service';
 
@@ -51,6 +53,10 @@ export interface Services extends ResolverServices {
   roles: RoleService;
   incidents: IncidentService;
   statusUpdates: StatusUpdateService;
+  /** Announces status updates as they become overdue (started and stopped with the server). */
+  overdueSweep: OverdueSweep;
+  /** The public status page's snapshot of public incidents, cached for a few seconds. */
+  statusPage: StatusPageService;
   postmortems: PostmortemService;
   actionItems: ActionItemService;
   incidentMetrics: IncidentMetricsService;
@@ -87,7 +93,8 @@ export function createServices(deps: {
   const roles = new RoleService(uow, timeline);
   const documents = new DocumentStore(dataSource);
   const incidents = new IncidentService(dataSource, uow, roles, timeline, documentSeeder(documents, roles));
-  const statusUpdates = new StatusUpdateService(uow, roles, timeline);
+  const statusUpdates = new StatusUpdateService(uow, roles, timeline, config.statusUpdateIntervals);
+  const overdueSweep = new OverdueSweep(dataSource, uow, config.statusUpdateIntervals, config.statusUpdateCheckMs, log);
   const postmortems = new PostmortemService(dataSource, uow, timeline);
   const actionItems = new ActionItemService(dataSource, uow);
   const incidentMetrics = new IncidentMetricsService(dataSource, config);
@@ -133,6 +140,8 @@ export function createServices(deps: {
     roles,
     incidents,
     statusUpdates,
+    overdueSweep,
+    statusPage: new StatusPageService(dataSource, config.statusPage.cacheSeconds),
     postmortems,
     actionItems,
     incidentMetrics,

@@ -1,5 +1,4 @@
 import 'reflect-metadata';
-import fs from 'node:fs';
 import { performance } from 'node:perf_hooks';
 import * as Y from 'yjs';
 import { DocumentStore } from '../../src/collab/document-store';
@@ -8,6 +7,7 @@ import { startChildServer, type ChildServer } from '../support/child-server';
 import { connectEditor, type Editor } from '../support/collab-clients';
 import { createTestDatabase } from '../support/test-db';
 import { okAt } from '../support/test-server';
+import { benchArgs, cpuSeconds, percentile, sleep } from './bench-support';
 
 /**
  * `npm run bench:collab [-- --editors=100 --rate=2 --seconds=15 --stored=10000]`
@@ -21,7 +21,7 @@ import { okAt } from '../support/test-server';
  * the cold load of a document with `stored` updates in the log, before and
  * after compaction.
  */
-const args = Object.fromEntries(process.argv.slice(2).map((a) => a.replace(/^--/, '').split('=') as [string, string]));
+const args = benchArgs();
 const EDITORS = Number(args.editors ?? 100);
 const RATE = Number(args.rate ?? 1);
 const SECONDS = Number(args.seconds ?? 15);
@@ -30,17 +30,7 @@ const STORED = Number(args.stored ?? 10_000);
 const JWT_SECRET = 'bench-secret-that-is-long-enough-for-hs256-0123456789';
 const ADMIN = { email: 'admin@bench.test', password: 'bench-password-123' };
 
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
-/** CPU seconds (user + system) a process has used, from /proc. */
-function cpuSeconds(pid: number): number {
-  const fields = fs.readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
-  return (Number(fields[11]) + Number(fields[12])) / 100;
-}
-
-function percentile(sorted: number[], p: number): number {
-  return sorted.length ? sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] : NaN;
-}
 
 interface LoadResult {
   p50: number;

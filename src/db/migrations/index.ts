@@ -6,6 +6,7 @@ import { UserAccounts1764115600000 } from './1764115600000-user-accounts';
 import { EventLog1764115705000 } from './1764115705000-event-log';
 import { GrafanaAlerts1764115710000 } from './1764115710000-grafana-alerts';
 import { Changes1764115720000 } from './1764115720000-changes';
+import { StatusPageAndCadence1764116200000 } from './1764116200000-status-page-and-cadence';
 
 /** Every migration, oldest first. Add new ones at the end. */
 export const migrations = [
@@ -17,4 +18,5 @@ export const migrations = [
   EventLog1764115705000,
   GrafanaAlerts1764115710000,
   Changes1764115720000,
+  StatusPageAndCadence1764116200000,
 ];

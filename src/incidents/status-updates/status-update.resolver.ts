@@ -29,4 +29,18 @@ export class IncidentStatusUpdatesResolver {
   statusUpdates(@Root() incident: Incident, @Ctx() { loaders }: GraphQLContext): Promise<StatusUpdate[]> {
     return loaders.statusUpdates.load(incident.id);
   }
+
+  @FieldResolver(() => Date, {
+    nullable: true,
+    description: 'When the communications lead owes the next status update (STATUS_UPDATE_INTERVAL_SEVn after the last one); null once resolved or when the severity owes none.',
+  })
+  async nextStatusUpdateDue(@Root() incident: Incident, @Ctx() { loaders, services }: GraphQLContext): Promise<Date | null> {
+    return services.statusUpdates.nextDue(incident, await loaders.statusUpdates.load(incident.id));
+  }
+
+  @FieldResolver(() => Boolean, { description: 'The next status update is past due.' })
+  async statusUpdateOverdue(@Root() incident: Incident, @Ctx() context: GraphQLContext): Promise<boolean> {
+    const due = await this.nextStatusUpdateDue(incident, context);
+    return due !== null && due.getTime() <= Date.now();
+  }
 }

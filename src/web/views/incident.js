@@ -71,7 +71,7 @@ export function mount(main, ctx, { id }) {
     'div',
     { class: 'incident-layout', hidden: true },
     h('div', { class: 'col-main' }, readOnly ? null : status.el, alerts.el, changes.el, timeline.el, updates.el, doc.el),
-    h('div', { class: 'col-side' }, roles.el, context.history, severity.el, postmortem.el),
+    h('div', { class: 'col-side' }, roles.el, context.statusPage, context.history, severity.el, postmortem.el),
   );
   replace(
     main,
@@ -103,6 +103,7 @@ export function mount(main, ctx, { id }) {
         statusBadge(incident.status),
         incident.postmortemRequired ? postmortemBadge(incident.postmortemTriggers) : null,
         !incident.acknowledgedAt ? h('span', { class: 'badge unack' }, 'Unacknowledged') : null,
+        context.cadence,
       ),
       incident.summary ? h('p', { class: 'summary' }, incident.summary) : null,
       h(
