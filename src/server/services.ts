@@ -86,14 +86,14 @@ export function createServices(deps: {
   const uow = new UnitOfWork(dataSource, pubsub);
   const tokens = new TokenService(deps.jwtSecret, config.jwtTtlSeconds);
   const apiTokens = new ApiTokenService(dataSource, uow, config.apiTokenCacheSeconds);
-  const auth = new AuthService(dataSource, tokens, apiTokens);
+  const auth = new AuthService(dataSource, tokens, apiTokens, { ttlMs: config.authCacheSeconds * 1000, maxEntries: config.authCacheMaxEntries });
   const loginThrottle = new LoginThrottle(config.loginLimits, config.redisUrl, log, config.timeouts.redisCommandMs);
   const users = new UserService(dataSource, uow, tokens, loginThrottle, log);
   const timeline = new TimelineService(dataSource, uow);
   const roles = new RoleService(uow, timeline);
   const documents = new DocumentStore(dataSource);
   const incidents = new IncidentService(dataSource, uow, roles, timeline, documentSeeder(documents, roles));
-  const statusUpdates = new StatusUpdateService(uow, roles, timeline, config.statusUpdateIntervals);
+  const statusUpdates = new StatusUpdateService(uow, roles, timeline);
   const overdueSweep = new OverdueSweep(dataSource, uow, config.statusUpdateIntervals, config.statusUpdateCheckMs, log);
   const postmortems = new PostmortemService(dataSource, uow, timeline);
   const actionItems = new ActionItemService(dataSource, uow);
@@ -119,7 +119,7 @@ export function createServices(deps: {
       return stored.markdown || null;
     },
   };
-  const incidentView = new IncidentView(config.resolutionLimits);
+  const incidentView = new IncidentView(config.resolutionLimits, config.statusUpdateIntervals);
   // services.documentText is looked up on each call: tests stand in for the collaboration server's documents.
   const postmortemView = new PostmortemView(incidentView, { markdown: (incidentId) => services.documentText.markdown(incidentId) });
   const alerts = new AlertIntakeService(new RepeatCheck(dataSource, () => metrics.dbQueries.inc()), uow, incidents, timeline);

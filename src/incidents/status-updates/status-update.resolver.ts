@@ -34,13 +34,12 @@ export class IncidentStatusUpdatesResolver {
     nullable: true,
     description: 'When the communications lead owes the next status update (STATUS_UPDATE_INTERVAL_SEVn after the last one); null once resolved or when the severity owes none.',
   })
-  async nextStatusUpdateDue(@Root() incident: Incident, @Ctx() { loaders, services }: GraphQLContext): Promise<Date | null> {
-    return services.statusUpdates.nextDue(incident, await loaders.statusUpdates.load(incident.id));
+  nextStatusUpdateDue(@Root() incident: Incident, @Ctx() { loaders, services }: GraphQLContext): Promise<Date | null> {
+    return services.incidentView.nextStatusUpdateDue(loaders, incident);
   }
 
   @FieldResolver(() => Boolean, { description: 'The next status update is past due.' })
-  async statusUpdateOverdue(@Root() incident: Incident, @Ctx() context: GraphQLContext): Promise<boolean> {
-    const due = await this.nextStatusUpdateDue(incident, context);
-    return due !== null && due.getTime() <= Date.now();
+  statusUpdateOverdue(@Root() incident: Incident, @Ctx() { loaders, services }: GraphQLContext): Promise<boolean> {
+    return services.incidentView.statusUpdateOverdue(loaders, incident);
   }
 }

@@ -5,8 +5,6 @@ import { LIMITS } from '../../common/limits';
 import type { UnitOfWork } from '../../db/unit-of-work';
 import { IncidentTopic } from '../incident.topics';
 import { lockIncident } from '../incident-lock';
-import type { Incident } from '../incident.entity';
-import { nextStatusUpdateDue, type UpdateIntervals } from '../update-cadence';
 import { IncidentChangeKind } from '../incident.enums';
 import { IncidentRole } from '../roles/incident-role.enum';
 import { holderOf, type RoleService } from '../roles/role.service';
@@ -21,14 +19,7 @@ export class StatusUpdateService {
     private readonly uow: UnitOfWork,
     private readonly roles: RoleService,
     private readonly timeline: TimelineService,
-    private readonly intervals: UpdateIntervals,
   ) {}
-
-  /** When the communications lead owes the next update, given the incident's updates so far; null when none is owed. */
-  nextDue(incident: Incident, updates: StatusUpdate[]): Date | null {
-    const last = updates.reduce<Date | null>((latest, u) => (!latest || u.postedAt > latest ? u.postedAt : latest), null);
-    return nextStatusUpdateDue(incident, last, this.intervals);
-  }
 
   async post(caller: Caller | null, incidentId: string, audience: Audience, body: string): Promise<StatusUpdate> {
     authorize(caller, Action.Read);
