@@ -118,7 +118,7 @@ describeWithRedis('a Redis gap between two instances (a Redis of the test\'s own
   }, 30_000);
 });
 
-describe('the event log is bounded', () => {
+describeWithRedis('the event log is bounded', () => {
   let redis: PrivateRedis;
   let t: TestServer;
   beforeAll(async () => {
@@ -132,7 +132,7 @@ describe('the event log is bounded', () => {
 
   it('writes each change\'s events with it and prunes them past EVENT_LOG_RETENTION', async () => {
     const count = async () => Number((await t.server.services.dataSource.query(`SELECT count(*) AS n FROM event_log`))[0].n);
-    await t.ok(DECLARE, { input: { title: 'Logged', severity: 'SEV4', trigger: 'USER_REPORT' } }, t.admin.token);
+    await declareIncident(t, t.admin, { title: 'Logged', severity: 'SEV4' });
     expect(await count()).toBeGreaterThan(0);
     await waitFor(async () => (await count()) === 0, 5_000, 'old events were never pruned');
   }, 20_000);
