@@ -7,6 +7,7 @@ import type { CollabConfig } from '../config/config';
 import type { Logger } from '../observability/logger';
 import type { CollabConnection } from './collab-connection';
 import type { CollabMetrics } from './collab-metrics';
+import type { DocumentHistory } from './document-history';
 import { DocumentPersistence } from './document-persistence';
 import type { DocumentRelay } from './document-relay';
 import { CONTENT, type DocumentStore } from './document-store';
@@ -17,13 +18,17 @@ export const MessageType = { Sync: 0, Awareness: 1, Auth: 2, QueryAwareness: 3 }
 /** The origin of changes relayed from another instance: applied and stored here, never relayed back. */
 export const REMOTE = Symbol('another Sitrep instance');
 
+/** The origin of Sitrep's own edits (the kept sections): stored and relayed, but nobody's edit, and no editor's undo. */
+export const SITREP = Symbol('Sitrep');
+
 /** Thrown when an edit would push the document past `collab.maxDocumentBytes`. */
 export class DocumentTooLargeError extends Error {}
 
 /** Several updates in one event-loop turn go out as one frame; past these they go out at once. */
 const MAX_BATCH_UPDATES = 64;
 
-function updateMessage(update: Uint8Array): Uint8Array {
+/** A y-websocket sync update message carrying `update`. */
+export function updateMessage(update: Uint8Array): Uint8Array {
   const encoder = encoding.createEncoder();
   encoding.writeVarUint(encoder, MessageType.Sync);
   syncProtocol.writeUpdate(encoder, update);
@@ -62,6 +67,9 @@ export class CollabDocument {
   private remoteEarly: Uint8Array[] = [];
   private broadcastScheduled = false;
   private destroyed = false;
+  /** When the latest version was kept (undefined: not read yet); a periodic one is due an interval later. */
+  private lastVersionAt: Date | null | undefined;
+  private keepingVersion = false;
 
   constructor(
     readonly incidentId: string,
@@ -70,6 +78,7 @@ export class CollabDocument {
     private readonly metrics: CollabMetrics,
     private readonly log: Logger,
     private readonly relay?: DocumentRelay,
+    private readonly history?: DocumentHistory,
   ) {
     this.awareness.setLocalState(null);
     this.loaded = this.load();
@@ -82,7 +91,9 @@ export class CollabDocument {
     const stored = await this.store.load(this.incidentId, this.doc);
     this.approxBytes = stored.bytes;
     this.updatedAt = stored.updatedAt;
-    this.persistence = new DocumentPersistence(this.incidentId, this.store, this.config, this.metrics, this.log, stored.logLength);
+    this.persistence = new DocumentPersistence(this.incidentId, this.store, this.config, this.metrics, this.log, stored.logLength, () =>
+      this.keepPeriodicVersion(),
+    );
     this.doc.on('update', (update: Uint8Array, origin: unknown) => this.onUpdate(update, origin));
     this.awareness.on('update', (changes: { added: number[]; updated: number[]; removed: number[] }, origin: unknown) =>
       this.onAwareness(changes, origin),
@@ -151,10 +162,31 @@ export class CollabDocument {
   private onUpdate(update: Uint8Array, origin: unknown): void {
     this.approxBytes += update.byteLength;
     this.updatedAt = new Date();
-    this.persistence!.add(update);
+    this.persistence!.add(update, this.connectionFor(origin)?.identity?.userId);
     this.outgoing.push({ update, origin });
     if (this.outgoing.length >= MAX_BATCH_UPDATES) this.broadcast();
     else this.scheduleBroadcast();
+  }
+
+  /** After people's edits are stored: a PERIODIC version when the last one is an interval old (checked in the database once due). */
+  private keepPeriodicVersion(): void {
+    const history = this.history;
+    if (!history || this.keepingVersion || this.destroyed) return;
+    if (this.lastVersionAt && Date.now() - this.lastVersionAt.getTime() < history.intervalMs) return;
+    this.keepingVersion = true;
+    const known = this.lastVersionAt === undefined ? history.lastTakenAt(this.incidentId) : Promise.resolve(this.lastVersionAt);
+    void known
+      .then((last) => {
+        this.lastVersionAt = last;
+        if (this.destroyed || (last && Date.now() - last.getTime() < history.intervalMs)) return;
+        return history.keepPeriodic(this.incidentId, this.doc).then((at) => {
+          this.lastVersionAt = at;
+        });
+      })
+      .catch((error) => this.log.error({ err: error, incidentId: this.incidentId }, 'keeping a document version failed'))
+      .finally(() => {
+        this.keepingVersion = false;
+      });
   }
 
   private onAwareness({ added, updated, removed }: { added: number[]; updated: number[]; removed: number[] }, origin: unknown): void {

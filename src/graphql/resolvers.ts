@@ -1,5 +1,6 @@
 import { IncidentAlertsResolver } from '../alerts/alert.resolver';
 import { ApiTokenResolver } from '../api-tokens/api-token.resolver';
+import { DocumentVersionResolver, IncidentDocumentHistoryResolver } from '../collab/document-history.resolver';
 import { IncidentDocumentResolver } from '../collab/incident-document.resolver';
 import { IncidentResolver } from '../incidents/incident.resolver';
 import { ActionItemResolver } from '../postmortems/action-item.resolver';
@@ -21,6 +22,8 @@ export const resolvers = [
   StatusUpdateResolver,
   IncidentStatusUpdatesResolver,
   IncidentDocumentResolver,
+  IncidentDocumentHistoryResolver,
+  DocumentVersionResolver,
   PostmortemResolver,
   PostmortemFieldsResolver,
   IncidentPostmortemResolver,

@@ -79,13 +79,14 @@ export class PostmortemFieldsResolver {
   @FieldResolver(() => String, { description: 'The whole postmortem rendered as Markdown.' })
   async markdown(@Root() p: Postmortem, @Ctx() context: GraphQLContext): Promise<string> {
     const { loaders, services } = context;
-    const [incident, items, events, authors, triggers, document] = await Promise.all([
-      loaders.postmortems.incidents.load(p.incidentId),
+    const incident = await loaders.postmortems.incidents.load(p.incidentId);
+    const [items, events, authors, triggers, document, documentVersions] = await Promise.all([
       loaders.postmortems.actionItems.load(p.id),
       loaders.timeline.load(p.incidentId),
       loaders.postmortems.authors.load(p.id),
       this.triggers(p, context),
-      services.documentText.markdown(p.incidentId),
+      services.documentText.markdown(p.incidentId, incident?.resolvedAt),
+      services.documentText.versions(p.incidentId),
     ]);
     const name = async (id: string | null) => (id ? ((await loaders.users.load(id))?.name ?? null) : null);
     return renderPostmortemMarkdown({
@@ -97,6 +98,7 @@ export class PostmortemFieldsResolver {
       actionItems: await Promise.all(items.map(async (a) => ({ ...a, owner: await name(a.ownerId) }))),
       timeline: await Promise.all(events.map(async (e) => ({ ...e, actor: await name(e.actorId) }))),
       document,
+      documentVersions,
     });
   }
 }

@@ -9,6 +9,8 @@ import { TokenService } from '../auth/token.service';
 import { CollabServer } from '../collab/collab-server';
 import { DocumentRelay } from '../collab/document-relay';
 import { RedisEditorPresence } from '../collab/editor-presence';
+import { DocumentHistory } from '../collab/document-history';
+import { DocumentKeeper } from '../collab/document-keeper';
 import { documentSeeder } from '../collab/document-seeder';
 import { DocumentStore } from '../collab/document-store';
 import type { Config } from '../config/config';
@@ -50,6 +52,8 @@ export interface Services {
   documentText: DocumentTextSource;
   /** The live incident documents: their store and the y-websocket server on `/collab/`. */
   documents: DocumentStore;
+  /** Versions of the live documents (`documentVersions`, `documentAt`). */
+  documentHistory: DocumentHistory;
   collab: CollabServer;
   apiTokens: ApiTokenService;
   alerts: AlertIntakeService;
@@ -80,18 +84,24 @@ export function createServices(deps: {
   const actionItems = new ActionItemService(dataSource, uow);
   const incidentMetrics = new IncidentMetricsService(dataSource, config);
   const documents = new DocumentStore(dataSource);
-  incidents.onDeclare(documentSeeder(documents, roles));
+  const documentHistory = new DocumentHistory(dataSource, documents, { intervalMs: config.collab.versionIntervalMs, maxVersions: config.collab.maxVersions });
+  incidents.onDeclare(documentSeeder(documents, roles, documentHistory));
   const relay = config.redisUrl ? new DocumentRelay(config.redisUrl, log, config.redisPrefix) : undefined;
   const presence = config.redisUrl ? new RedisEditorPresence(config.redisUrl, config.redisPrefix, config.collab.presenceTtlMs, log) : undefined;
-  const collab = new CollabServer({ config: config.collab, auth, dataSource, store: documents, metrics, log, relay, presence });
+  const collab = new CollabServer({ config: config.collab, auth, dataSource, store: documents, metrics, log, relay, presence, history: documentHistory });
+  uow.onCommitted(new DocumentKeeper({ dataSource, roles, store: documents, history: documentHistory, collab, log }).afterCommit);
   // The postmortem's Markdown includes the live document: the in-memory copy when loaded, else the stored one.
   const documentText: DocumentTextSource = {
-    markdown: async (incidentId) => {
+    markdown: async (incidentId, resolvedAt) => {
+      // As the resolution left it: the version its status change kept (the Sitrep sections already say "Resolved").
+      const resolved = resolvedAt ? await documentHistory.firstAfter(incidentId, resolvedAt, 'STATUS_CHANGED') : null;
+      if (resolved) return resolved.markdown;
       const live = collab.registry.get(incidentId);
       if (live) return live.markdown;
       const [stored] = await documents.readMarkdown([incidentId]);
       return stored.markdown || null;
     },
+    versions: async (incidentId) => (await documentHistory.list([incidentId]))[0],
   };
   const alerts = new AlertIntakeService(new RepeatCheck(dataSource, () => metrics.dbQueries.inc()), uow, incidents, timeline);
   const acknowledgements = new AcknowledgementService(uow, roles, timeline);
@@ -115,6 +125,7 @@ export function createServices(deps: {
     incidentMetrics,
     documentText,
     documents,
+    documentHistory,
     collab,
     apiTokens,
     alerts,

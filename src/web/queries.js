@@ -114,6 +114,11 @@ export const CREATE_USER = `mutation CreateUser($input: CreateUserInput!) {
   createUser(input: $input) { ${USER_FIELDS} }
 }`;
 
+/** Beyond the contract: the live document's kept versions, with their text, for the history panel's diff. */
+export const DOCUMENT_VERSIONS = `query DocumentVersions($id: ID!) {
+  incident(id: $id) { id documentVersions { id takenAt reason editors { id name } markdown } }
+}`;
+
 /** Beyond the contract: integration users are marked. */
 export const ADMIN_USERS = `query AdminUsers { users { ${USER_FIELDS} createdAt isIntegration } }`;
 

@@ -31,7 +31,7 @@ import { updatesPanel } from './incident-updates.js';
  * @param {any} ctx
  * @param {{ id: string }} args
  */
-export function mount(main, ctx, { id }) {
+export function mount(main, ctx, { id, params }) {
   let incident = null;
   const readOnly = ctx.user?.role === 'VIEWER';
   const loadErrors = errorBox();
@@ -54,6 +54,8 @@ export function mount(main, ctx, { id }) {
   const severity = severityPanel(ctx, id, apply);
   const postmortem = postmortemPanel(ctx, id, apply);
   const doc = documentEditor(ctx, id);
+  // A postmortem links each document version here: `#/incidents/<id>?version=<versionId>`.
+  if (params?.get('version')) doc.showVersion(params.get('version'));
   const edit = editForm(ctx, id, apply);
   const ack = acknowledgeBox(ctx, id, apply);
   const alerts = alertsPanel();
