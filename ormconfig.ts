@@ -1,6 +1,7 @@
 import 'reflect-metadata';
 import { loadConfig } from './src/config/config';
 import { createDataSource } from './src/db/data-source';
+import { entities } from './src/server/modules';
 
 /**
  * The DataSource for the TypeORM CLI, e.g.
@@ -11,5 +12,5 @@ const config = loadConfig();
 if (!config.databaseUrl) {
   throw new Error('The TypeORM CLI needs DATABASE_URL; `npm run db:migrate` also works with the embedded PostgreSQL.');
 }
-export const AppDataSource = createDataSource(config.databaseUrl);
+export const AppDataSource = createDataSource(config.databaseUrl, entities);
 export default AppDataSource;

@@ -2,13 +2,13 @@ import type { Caller } from '../auth/caller';
 import { Action, authorize } from '../auth/policy';
 import { badInput } from '../common/errors';
 import type { UnitOfWork } from '../db/unit-of-work';
-import { Topic } from '../events/topics';
+import { IncidentTopic } from '../incidents/incident.topics';
 import { lockIncident } from '../incidents/incident-lock';
 import { Incident } from '../incidents/incident.entity';
 import { IncidentChangeKind, IncidentStatus } from '../incidents/incident.enums';
-import type { RoleService } from '../roles/role.service';
-import { TimelineEventKind } from '../timeline/timeline-event-kind.enum';
-import type { TimelineService } from '../timeline/timeline.service';
+import type { RoleService } from '../incidents/roles/role.service';
+import { TimelineEventKind } from '../incidents/timeline/timeline-event-kind.enum';
+import type { TimelineService } from '../incidents/timeline/timeline.service';
 import { User } from '../users/user.entity';
 
 /**
@@ -52,7 +52,7 @@ export class AcknowledgementService {
         actorId: person.id,
         occurredAt: now,
       });
-      tx.publish(Topic.IncidentChanged, { kind: IncidentChangeKind.UPDATED, incidentId: incident.id });
+      tx.publish(IncidentTopic.Changed, { kind: IncidentChangeKind.UPDATED, incidentId: incident.id });
       return tx.manager.getRepository(Incident).findOneByOrFail({ id: incident.id });
     });
   }

@@ -1,13 +1,13 @@
 import type { Caller } from '../auth/caller';
 import { Action, authorize } from '../auth/policy';
 import type { Tx, UnitOfWork } from '../db/unit-of-work';
-import { Topic } from '../events/topics';
+import { IncidentTopic } from '../incidents/incident.topics';
 import { lockIncident } from '../incidents/incident-lock';
 import type { Incident } from '../incidents/incident.entity';
 import { IncidentChangeKind, IncidentStatus, IncidentTrigger } from '../incidents/incident.enums';
 import type { IncidentService } from '../incidents/incident.service';
-import { TimelineEventKind } from '../timeline/timeline-event-kind.enum';
-import type { TimelineService } from '../timeline/timeline.service';
+import { TimelineEventKind } from '../incidents/timeline/timeline-event-kind.enum';
+import type { TimelineService } from '../incidents/timeline/timeline.service';
 import { diffAlerts, earliest, isEmpty, listAlerts, type StoredAlert } from './alert-changes';
 import { groupKeyHash, hasFiring, type AlertDelivery, type IncomingAlert } from './alert-delivery';
 import { AlertStatus, SOURCE_LABELS, type AlertSource } from './alert-status.enum';
@@ -96,7 +96,7 @@ export class AlertIntakeService {
         body: `${listAlerts(`acknowledged in ${SOURCE_LABELS[source]}`, [{ ...acknowledged[0], fingerprint }])}. The incident's status and commander are unchanged: a person takes command with acknowledgeIncident`,
         actorId: actor.userId,
       });
-      tx.publish(Topic.IncidentChanged, { kind: IncidentChangeKind.UPDATED, incidentId: incident.id });
+      tx.publish(IncidentTopic.Changed, { kind: IncidentChangeKind.UPDATED, incidentId: incident.id });
       return { outcome: 'updated', incidentId: incident.id };
     });
   }
@@ -215,7 +215,7 @@ export class AlertIntakeService {
     }
     if (changes.described.length) await this.describe(tx, changes.described);
     if (truncationChanged) await this.noteTruncated(tx, actor, incident.id, delivery);
-    tx.publish(Topic.IncidentChanged, { kind: IncidentChangeKind.UPDATED, incidentId: incident.id });
+    tx.publish(IncidentTopic.Changed, { kind: IncidentChangeKind.UPDATED, incidentId: incident.id });
     return { outcome: 'updated', incidentId: incident.id };
   }
 

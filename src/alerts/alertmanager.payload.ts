@@ -1,6 +1,6 @@
 import { badInput } from '../common/errors';
 import { LIMITS } from '../common/limits';
-import type { Severity } from '../incidents/incident.enums';
+import type { SeverityName } from '../config/config';
 import { stateHashOf, uniqueByFingerprint, type AlertDelivery, type IncomingAlert } from './alert-delivery';
 import { AlertSource, AlertStatus } from './alert-status.enum';
 import { PayloadCheck } from './payload-check';
@@ -8,7 +8,7 @@ import { severityFor } from './severity';
 
 /** How Sitrep maps labels to an incident severity (from the configuration). */
 export interface SeverityMapping {
-  alertSeverityMap: Record<string, Severity>;
+  alertSeverityMap: Record<string, SeverityName>;
   alertSeverityLabel: string;
 }
 
@@ -20,6 +20,24 @@ function clip(text: string | undefined, max: number): string | null {
   return trimmed.length > max ? `${trimmed.slice(0, max - 1)}…` : trimmed;
 }
 
+/** The two senders of Alertmanager's webhook shape: Alertmanager itself ("4") and Grafana Alerting ("1"). */
+const DIALECTS = {
+  alertmanager: { source: AlertSource.Alertmanager, version: '4', name: 'Alertmanager' },
+  grafana: { source: AlertSource.Grafana, version: '1', name: 'Grafana' },
+} as const;
+
+/** The links Grafana adds to each alert, kept as annotations when set (they name the alert, not its value). */
+const GRAFANA_LINKS = ['silenceURL', 'dashboardURL', 'panelURL'] as const;
+
+/**
+ * True for a Grafana Alerting webhook body (`"version": "1"` with Grafana's
+ * `orgId`), so that a Grafana contact point pointed at the Alertmanager
+ * endpoint is read as Grafana.
+ */
+export function isGrafanaPayload(body: unknown): boolean {
+  return typeof body === 'object' && body !== null && (body as Record<string, unknown>).version === '1' && 'orgId' in body;
+}
+
 /**
  * Reads the body of Alertmanager's webhook notifier (notify/webhook: a
  * `Message` of `version` "4", `groupKey`, `truncatedAlerts` and the template
@@ -27,12 +45,26 @@ function clip(text: string | undefined, max: number): string | null {
  * commonAnnotations, externalURL). Unknown fields are ignored; firing alerts
  * carry Go's zero time in `endsAt`, read as "no end". Throws BAD_USER_INPUT
  * listing every problem.
+ *
+ * `grafana` reads Grafana Alerting's webhook contact point instead: the same
+ * message with `version` "1" and Grafana's own fields (`orgId`, `state`,
+ * `title`, `message`; per alert `values`, `silenceURL`, `dashboardURL`,
+ * `panelURL`). Its links become annotations; `values` (which change with every
+ * evaluation) and the templated `title`/`message` are not stored, so that a
+ * repeat stays a repeat.
  */
-export function parseAlertmanagerPayload(body: unknown, mapping: SeverityMapping): AlertDelivery {
+export function parseAlertmanagerPayload(body: unknown, mapping: SeverityMapping, dialect: keyof typeof DIALECTS = 'alertmanager'): AlertDelivery {
+  const { source, version, name } = DIALECTS[dialect];
   const check = new PayloadCheck();
-  if (!check.isObject(body)) throw badInput('the body must be a JSON object: the Alertmanager webhook payload', { errors: ['body must be an object'] });
-  if (body.version === undefined) check.fail('version is required (Alertmanager sends "4")');
-  else if (body.version !== '4') check.fail(`version must be "4" (the Alertmanager webhook payload version this endpoint reads), got ${JSON.stringify(body.version)}`);
+  if (!check.isObject(body)) throw badInput(`the body must be a JSON object: the ${name} webhook payload`, { errors: ['body must be an object'] });
+  if (body.version === undefined) check.fail(`version is required (${name} sends "${version}")`);
+  else if (body.version !== version) check.fail(`version must be "${version}" (the ${name} webhook payload version this endpoint reads), got ${JSON.stringify(body.version)}`);
+  if (dialect === 'grafana') {
+    if (body.orgId !== undefined && (typeof body.orgId !== 'number' || !Number.isInteger(body.orgId))) check.fail('orgId must be an integer');
+    check.string(body.state, 'state');
+    check.string(body.title, 'title');
+    check.string(body.message, 'message');
+  }
   const groupKey = check.string(body.groupKey, 'groupKey', { required: true, max: 10_000 });
   check.oneOf(body.status, 'status', STATUSES);
   check.string(body.receiver, 'receiver');
@@ -51,11 +83,18 @@ export function parseAlertmanagerPayload(body: unknown, mapping: SeverityMapping
       if (!check.isObject(raw)) return check.fail(`${at} must be an object`);
       const status = check.oneOf(raw.status, `${at}.status`, STATUSES);
       const labels = check.stringMap(raw.labels, `${at}.labels`, { required: true });
-      const annotations = check.stringMap(raw.annotations, `${at}.annotations`);
+      const annotations = { ...check.stringMap(raw.annotations, `${at}.annotations`) };
       const startsAt = check.timestamp(raw.startsAt, `${at}.startsAt`, { required: true });
       const endsAt = check.timestamp(raw.endsAt, `${at}.endsAt`, { zeroIsNull: true });
       const generatorURL = check.string(raw.generatorURL, `${at}.generatorURL`, { max: 2_000 });
       const fingerprint = check.string(raw.fingerprint, `${at}.fingerprint`, { required: true, max: 200 });
+      if (dialect === 'grafana') {
+        for (const link of GRAFANA_LINKS) {
+          const url = check.string(raw[link], `${at}.${link}`, { max: 2_000 });
+          if (url) annotations[link] = url;
+        }
+        if (raw.values !== undefined && raw.values !== null && !check.isObject(raw.values)) check.fail(`${at}.values must be an object`);
+      }
       if (!status || !startsAt || !fingerprint) return;
       alerts.push({
         fingerprint,
@@ -70,16 +109,16 @@ export function parseAlertmanagerPayload(body: unknown, mapping: SeverityMapping
     });
   }
   if (check.problems.length || !groupKey) {
-    throw badInput(`invalid Alertmanager payload: ${check.problems.join('; ')}`, { errors: check.problems });
+    throw badInput(`invalid ${name} payload: ${check.problems.join('; ')}`, { errors: check.problems });
   }
 
   const unique = uniqueByFingerprint(alerts);
   const firing = unique.filter((a) => a.status === AlertStatus.FIRING);
   const lead = firing[0] ?? unique[0];
-  const title = clip(commonAnnotations.summary, LIMITS.title) ?? clip(commonLabels.alertname ?? lead.labels.alertname, LIMITS.title) ?? lead.summary ?? 'Alert from Alertmanager';
+  const title = clip(commonAnnotations.summary, LIMITS.title) ?? clip(commonLabels.alertname ?? lead.labels.alertname, LIMITS.title) ?? lead.summary ?? `Alert from ${name}`;
   const description = commonAnnotations.description ?? (unique.length === 1 ? lead.annotations.description : undefined);
   return {
-    source: AlertSource.Alertmanager,
+    source,
     groupKey,
     alerts: unique,
     truncatedAlerts,

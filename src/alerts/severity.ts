@@ -1,3 +1,4 @@
+import type { SeverityName } from '../config/config';
 import { Severity } from '../incidents/incident.enums';
 
 /** What an alert maps to when its severity label is absent or unmapped. */
@@ -10,8 +11,11 @@ const ORDER: Severity[] = [Severity.SEV1, Severity.SEV2, Severity.SEV3, Severity
  * most severe mapped value wins, so one critical alert in a group of warnings
  * opens a SEV1.
  */
-export function severityFor(values: Array<string | undefined>, map: Record<string, Severity>): Severity {
-  const mapped = values.map((v) => (v === undefined ? undefined : map[v.trim().toLowerCase()])).filter((s): s is Severity => !!s);
+export function severityFor(values: Array<string | undefined>, map: Record<string, SeverityName>): Severity {
+  // Configuration spells severities as the enum's values (pinned by test/accounts/config.unit.test.ts).
+  const mapped = values
+    .map((v) => (v === undefined ? undefined : (map[v.trim().toLowerCase()] as Severity | undefined)))
+    .filter((s): s is Severity => !!s);
   if (!mapped.length) return DEFAULT_ALERT_SEVERITY;
   return ORDER[Math.min(...mapped.map((s) => ORDER.indexOf(s)))];
 }

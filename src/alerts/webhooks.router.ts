@@ -1,14 +1,32 @@
-import express, { type NextFunction, type Request, type Response, type Router } from 'express';
+import express, { type NextFunction, type Request, type RequestHandler, type Response, type Router } from 'express';
 import { Counter } from 'prom-client';
+import type { AuthService } from '../auth/auth.service';
 import { DomainError, ErrorCode } from '../common/errors';
 import { unstorableTextError } from '../db/unstorable-text';
-import type { Services } from '../server/services';
+import type { Logger } from '../observability/logger';
+import type { Metrics } from '../observability/metrics';
+import type { AlertIntakeService } from './alert-intake.service';
 import { AlertSource } from './alert-status.enum';
-import { parseAlertmanagerPayload } from './alertmanager.payload';
+import { isGrafanaPayload, parseAlertmanagerPayload, type SeverityMapping } from './alertmanager.payload';
 import { InvalidPagerDutyEvent, parsePagerDutyEvent } from './pagerduty.payload';
 
 /** The largest webhook body taken; Alertmanager's max_alerts keeps real ones far below. */
 export const WEBHOOK_BODY_LIMIT = '1mb';
+
+/** The deepest JSON nesting taken; real payloads nest a handful of levels (custom_details a few more). */
+export const WEBHOOK_MAX_DEPTH = 32;
+
+/** True when `value` nests objects or arrays deeper than `max` levels (walked without recursion). */
+export function nestedDeeperThan(value: unknown, max: number): boolean {
+  const pending: Array<[unknown, number]> = [[value, 1]];
+  while (pending.length > 0) {
+    const [node, depth] = pending.pop()!;
+    if (node === null || typeof node !== 'object') continue;
+    if (depth > max) return true;
+    for (const child of Object.values(node)) pending.push([child, depth + 1]);
+  }
+  return false;
+}
 
 const HTTP_STATUS: Record<ErrorCode, number> = {
   [ErrorCode.UNAUTHENTICATED]: 401,
@@ -18,7 +36,16 @@ const HTTP_STATUS: Record<ErrorCode, number> = {
   [ErrorCode.CONFLICT]: 409,
 };
 
-type Dialect = 'alertmanager' | 'pagerduty';
+type Dialect = 'alertmanager' | 'grafana' | 'pagerduty';
+
+/** What the webhooks use, and nothing more: token checks, alert intake, the severity mapping, metrics and the log. */
+export interface WebhookServices {
+  auth: Pick<AuthService, 'fromHeader' | 'fromToken'>;
+  alerts: Pick<AlertIntakeService, 'ingest' | 'acknowledgeAtSource'>;
+  config: SeverityMapping;
+  metrics: Pick<Metrics, 'registry'>;
+  log: Logger;
+}
 
 /** The JSON error body, in the dialect of the endpoint (PagerDuty clients parse PagerDuty's shape). */
 function errorBody(dialect: Dialect, status: number, message: string, errors: string[]) {
@@ -29,7 +56,8 @@ function errorBody(dialect: Dialect, status: number, message: string, errors: st
 
 /**
  * `/webhooks`: alert intake from Prometheus Alertmanager (`POST /alertmanager`,
- * `Authorization: Bearer <API token>`) and from anything that speaks the
+ * `Authorization: Bearer <API token>`), from Grafana Alerting's webhook
+ * contact point (`POST /grafana`, or detected on `/alertmanager`) and from anything that speaks the
  * PagerDuty Events API v2 (`POST /pagerduty/v2/enqueue`, the API token as
  * `routing_key`). JSON bodies up to 1 MiB, parsed whatever the content type.
  * Every error is JSON naming the problem: 400 for bad input (malformed JSON,
@@ -41,9 +69,18 @@ function errorBody(dialect: Dialect, status: number, message: string, errors: st
  * commander (a person runs acknowledgeIncident); `resolve` marks the alert
  * resolved and records it, and the incident stays open for people to resolve.
  */
-export function webhooksRouter(services: Services): Router {
+export function webhooksRouter(services: WebhookServices): Router {
   const router = express.Router();
-  const json = express.json({ limit: WEBHOOK_BODY_LIMIT, strict: true, type: () => true });
+  const parse = express.json({ limit: WEBHOOK_BODY_LIMIT, strict: true, type: () => true });
+  // A body nested thousands deep parsed fine and then overflowed the stack of whatever walked it
+  // (storing it as jsonb, logging it): a 500 the sender retried forever. It is the sender's 400.
+  const json: RequestHandler = (req, res, next) =>
+    parse(req, res, (error?: unknown) => {
+      if (error) return next(error);
+      if (!nestedDeeperThan(req.body, WEBHOOK_MAX_DEPTH)) return next();
+      sendError(res, res.locals.dialect ?? 'alertmanager', 400, `the JSON body is nested deeper than ${WEBHOOK_MAX_DEPTH} levels`);
+    });
+
   const mapping = services.config;
   const deliveries = new Counter({
     name: 'sitrep_alert_deliveries_total',
@@ -62,25 +99,33 @@ export function webhooksRouter(services: Services): Router {
     next();
   };
 
-  router.post(
-    '/alertmanager',
-    dialect('alertmanager'),
-    // The token is checked before a megabyte of body is read and parsed for nobody.
-    async (req, res, next) => {
-      const result = await services.auth.fromHeader(req.headers.authorization);
-      if (!result) return sendError(res, 'alertmanager', 401, 'Authorization: Bearer <API token> is required (http_config.authorization in Alertmanager)');
-      if (!result.ok) return sendError(res, 'alertmanager', 401, result.reason);
-      res.locals.caller = result.caller;
-      next();
-    },
-    json,
-    async (req, res) => {
-      const delivery = parseAlertmanagerPayload(req.body, mapping);
-      const result = await services.alerts.ingest(res.locals.caller, delivery);
-      deliveries.inc({ source: 'alertmanager', outcome: result.outcome });
-      res.status(200).json({ status: 'success', outcome: result.outcome, incidentId: result.incidentId });
-    },
-  );
+  /** Alertmanager's webhook shape: Alertmanager itself, or a Grafana contact point ("Authorization header" set to the token). */
+  const alertmanagerShaped = (path: string, expected: 'alertmanager' | 'grafana') =>
+    router.post(
+      path,
+      dialect(expected),
+      // The token is checked before a megabyte of body is read and parsed for nobody.
+      async (req, res, next) => {
+        const result = await services.auth.fromHeader(req.headers.authorization);
+        const setting = expected === 'grafana' ? 'the contact point\'s Authorization header, scheme Bearer, in Grafana' : 'http_config.authorization in Alertmanager';
+        if (!result) return sendError(res, expected, 401, `Authorization: Bearer <API token> is required (${setting})`);
+        if (!result.ok) return sendError(res, expected, 401, result.reason);
+        res.locals.caller = result.caller;
+        next();
+      },
+      json,
+      async (req, res) => {
+        // A Grafana contact point pointed at the Alertmanager endpoint is read as Grafana.
+        const from = expected === 'grafana' || isGrafanaPayload(req.body) ? 'grafana' : 'alertmanager';
+        res.locals.dialect = from;
+        const delivery = parseAlertmanagerPayload(req.body, mapping, from);
+        const result = await services.alerts.ingest(res.locals.caller, delivery);
+        deliveries.inc({ source: from, outcome: result.outcome });
+        res.status(200).json({ status: 'success', outcome: result.outcome, incidentId: result.incidentId });
+      },
+    );
+  alertmanagerShaped('/alertmanager', 'alertmanager');
+  alertmanagerShaped('/grafana', 'grafana');
 
   router.post('/pagerduty/v2/enqueue', dialect('pagerduty'), json, async (req, res) => {
     const event = parsePagerDutyEvent(req.body, mapping);
@@ -95,9 +140,14 @@ export function webhooksRouter(services: Services): Router {
     res.status(202).json({ status: 'success', message: 'Event processed', dedup_key: event.dedupKey });
   });
 
-  router.all(['/alertmanager', '/pagerduty/v2/enqueue'], (req, res) => {
+  router.all(['/alertmanager', '/grafana', '/pagerduty/v2/enqueue'], (req, res) => {
     res.setHeader('Allow', 'POST');
     res.status(405).json({ status: 'error', message: `${req.method} is not allowed here; senders POST a JSON body` });
+  });
+  // Express would answer an unknown path with an HTML page, which senders' clients cannot parse.
+  router.use((req, res) => {
+    const from: Dialect = req.path.startsWith('/pagerduty/') ? 'pagerduty' : 'alertmanager';
+    sendError(res, from, 404, `no webhook at ${req.method} /webhooks${req.path}; see the README for the endpoints`);
   });
 
   router.use((raised: unknown, _req: Request, res: Response, next: NextFunction) => {

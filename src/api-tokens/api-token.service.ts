@@ -6,7 +6,7 @@ import { badInput, notFound } from '../common/errors';
 import { parseId } from '../common/ids';
 import { LIMITS } from '../common/limits';
 import type { UnitOfWork } from '../db/unit-of-work';
-import { Topic } from '../events/topics';
+import { UserTopic } from '../users/user.topics';
 import { UserRole } from '../users/user-role.enum';
 import { User } from '../users/user.entity';
 import { generateApiTokenSecret, hashApiTokenSecret, isWellFormedApiToken } from './api-token-secret';
@@ -97,7 +97,7 @@ export class ApiTokenService {
          SELECT user_id FROM revoked`,
         [tokenId],
       );
-      if (revoked.length) tx.publish(Topic.UserChanged, { userId: revoked[0].user_id, sessionsEnded: true, roleChanged: false });
+      if (revoked.length) tx.publish(UserTopic.Changed, { userId: revoked[0].user_id, sessionsEnded: true, roleChanged: false });
       return repo.findOne({ where: { id: tokenId } });
     });
     if (!token) throw notFound('API token', id);

@@ -7,3 +7,10 @@ export interface Caller {
   /** How the caller proved who it is. */
   via: 'login' | 'api-token';
 }
+
+declare module '../graphql/context' {
+  interface GraphQLContext {
+    /** Who is calling; null for an anonymous request (only `login` and `me` accept one). */
+    caller: Caller | null;
+  }
+}

@@ -2,6 +2,7 @@ import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { SignJWT, jwtVerify, errors as joseErrors } from 'jose';
+import { isUuid } from '../common/ids';
 
 const ISSUER = 'sitrep';
 
@@ -40,6 +41,8 @@ export class TokenService {
     try {
       const { payload } = await jwtVerify(token, this.key, { issuer: ISSUER, algorithms: ['HS256'] });
       if (!payload.sub) throw new TokenError('token has no subject');
+      // Checked before the subject reaches SQL as a uuid: a signed token with another subject is a bad token, not a 500.
+      if (!isUuid(payload.sub)) throw new TokenError('token subject is not a user id');
       // Tokens signed before session generations existed count as generation 0.
       const generation = payload.gen ?? 0;
       if (typeof generation !== 'number') throw new TokenError('invalid token');

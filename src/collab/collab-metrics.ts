@@ -8,6 +8,7 @@ export class CollabMetrics {
   readonly compactions: Counter;
   readonly closes: Counter<'code'>;
   readonly droppedMessages: Counter<'reason'>;
+  readonly refusedUpgrades: Counter;
 
   constructor(readonly metrics: Metrics) {
     const registers = [metrics.registry];
@@ -24,6 +25,11 @@ export class CollabMetrics {
       name: 'sitrep_collab_dropped_messages_total',
       help: 'Client messages dropped: read-only edits, oversized or too frequent awareness.',
       labelNames: ['reason'] as const,
+      registers,
+    });
+    this.refusedUpgrades = new Counter({
+      name: 'sitrep_collab_refused_upgrades_total',
+      help: 'Collaboration upgrades refused with HTTP 401: a bad or missing token already explained with 4401 within the last minute.',
       registers,
     });
   }

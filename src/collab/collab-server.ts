@@ -2,7 +2,7 @@ import type { IncomingMessage } from 'node:http';
 import type { Socket } from 'node:net';
 import type { DataSource } from 'typeorm';
 import { WebSocketServer, type WebSocket } from 'ws';
-import type { AuthService } from '../auth/auth.service';
+import type { Authentication, AuthService } from '../auth/auth.service';
 import { Action, can, denial } from '../auth/policy';
 import { parseId } from '../common/ids';
 import type { CollabConfig } from '../config/config';
@@ -17,6 +17,7 @@ import type { DocumentHistory } from './document-history';
 import type { DocumentRelay } from './document-relay';
 import type { DocumentStore } from './document-store';
 import { LocalEditorPresence, type EditorPresence } from './editor-presence';
+import { RefusedCredentials } from './refused-credentials';
 
 /** The path prefix of the collaboration socket: `/collab/<incidentId>?token=<token>`. */
 export const COLLAB_PATH = '/collab/';
@@ -25,8 +26,9 @@ export const COLLAB_PATH = '/collab/';
 const PING_INTERVAL_MS = 30_000;
 
 /**
- * The y-websocket endpoint of the live incident documents. The upgrade is
- * always accepted; the token and the incident are checked afterwards, and a
+ * The y-websocket endpoint of the live incident documents. The token is
+ * checked before the upgrade: a repeated bad or missing one is refused with
+ * HTTP 401 (see RefusedCredentials); otherwise the upgrade is accepted and a
  * refusal is a close code (4401, 4403, 4404) that y-websocket 3.1 treats as
  * final.
  */
@@ -39,6 +41,7 @@ export class CollabServer {
   private readonly recheckTimer: NodeJS.Timeout;
   private readonly presence: EditorPresence;
   private rechecking = false;
+  private readonly refused = new RefusedCredentials();
 
   constructor(
     private readonly deps: {
@@ -72,7 +75,21 @@ export class CollabServer {
 
   /** Takes over an upgrade request routed to `/collab/`. */
   handleUpgrade(req: IncomingMessage, socket: Socket, head: Buffer): void {
-    this.wss.handleUpgrade(req, socket, head, (ws) => this.onSocket(ws, req));
+    this.authenticateUpgrade(req, socket, head).catch((error) => {
+      this.deps.log.error({ err: error }, 'authenticating a collaboration upgrade failed');
+      refuseUpgrade(socket, 503, 'Service Unavailable', 'internal error; retry');
+    });
+  }
+
+  private async authenticateUpgrade(req: IncomingMessage, socket: Socket, head: Buffer): Promise<void> {
+    const token = new URL(req.url ?? '/', 'http://localhost').searchParams.get('token');
+    const auth: Authentication = token ? await this.deps.auth.fromToken(token) : { ok: false, reason: 'a login token is required: ?token=<token>' };
+    if (!auth.ok && this.refused.refuseAgain(RefusedCredentials.key(token, req.socket.remoteAddress))) {
+      this.collabMetrics.refusedUpgrades.inc();
+      return refuseUpgrade(socket, 401, 'Unauthorized', auth.reason);
+    }
+    if (socket.destroyed) return;
+    this.wss.handleUpgrade(req, socket, head, (ws) => this.onSocket(ws, req, auth));
   }
 
   /** Distinct users with an open editing connection on the incident's document, on any instance behind the same Redis. */
@@ -104,7 +121,7 @@ export class CollabServer {
     }
   }
 
-  private onSocket(ws: WebSocket, req: IncomingMessage): void {
+  private onSocket(ws: WebSocket, req: IncomingMessage, auth: Authentication): void {
     const { config, metrics, log } = this.deps;
     const connection = new CollabConnection(ws, config, this.collabMetrics, log);
     this.connections.add(connection);
@@ -116,18 +133,16 @@ export class CollabServer {
       this.registry.leave(connection);
       this.presenceChanged(connection.document?.incidentId);
     });
-    this.admit(connection, req).catch((error) => {
+    this.admit(connection, req, auth).catch((error) => {
       log.error({ err: error }, 'admitting a collaboration socket failed');
       connection.close(CloseCode.LOAD_FAILED, 'internal error; retrying');
     });
   }
 
-  private async admit(connection: CollabConnection, req: IncomingMessage): Promise<void> {
+  private async admit(connection: CollabConnection, req: IncomingMessage, auth: Authentication): Promise<void> {
     const url = new URL(req.url ?? '/', 'http://localhost');
     const token = url.searchParams.get('token');
-    if (!token) return connection.close(CloseCode.UNAUTHENTICATED, 'a login token is required: ?token=<token>');
-    const auth = await this.deps.auth.fromToken(token);
-    if (!auth.ok) return connection.close(CloseCode.UNAUTHENTICATED, auth.reason);
+    if (!auth.ok || !token) return connection.close(CloseCode.UNAUTHENTICATED, auth.ok ? 'a login token is required: ?token=<token>' : auth.reason.slice(0, 120));
     let incidentId: string;
     try {
       incidentId = parseId(decodeURIComponent(url.pathname.slice(COLLAB_PATH.length)), 'incident id');
@@ -213,4 +228,14 @@ export class CollabServer {
     await this.presence.close();
     await new Promise<void>((resolve) => this.wss.close(() => resolve()));
   }
+}
+
+/** Answers an upgrade request with a plain HTTP error (a JSON body naming the reason) before any handshake. */
+function refuseUpgrade(socket: Socket, status: number, text: string, reason: string): void {
+  if (socket.destroyed) return;
+  const body = JSON.stringify({ errors: [{ message: reason, extensions: { code: status === 401 ? 'UNAUTHENTICATED' : 'INTERNAL_SERVER_ERROR' } }] });
+  socket.end(
+    `HTTP/1.1 ${status} ${text}\r\nConnection: close\r\nContent-Type: application/json\r\n` +
+      `${status === 401 ? 'WWW-Authenticate: Bearer\r\n' : ''}Content-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}`,
+  );
 }

@@ -1,11 +1,11 @@
 import type { DataSource } from 'typeorm';
 import * as Y from 'yjs';
 import type { CommittedEvent } from '../db/unit-of-work';
-import { Topic } from '../events/topics';
+import { IncidentTopic } from '../incidents/incident.topics';
 import { Incident } from '../incidents/incident.entity';
 import type { Logger } from '../observability/logger';
-import type { RoleService } from '../roles/role.service';
-import { TimelineEventKind } from '../timeline/timeline-event-kind.enum';
+import type { RoleService } from '../incidents/roles/role.service';
+import { TimelineEventKind } from '../incidents/timeline/timeline-event-kind.enum';
 import { REMOTE, SITREP } from './collab-document';
 import type { CollabServer } from './collab-server';
 import { lockDocument, type DocumentHistory } from './document-history';
@@ -49,7 +49,7 @@ export class DocumentKeeper {
 
   /** After a commit: rewrites the sections of each incident whose status, severity or roles changed, and keeps a version. */
   readonly afterCommit = async (events: readonly CommittedEvent[]): Promise<void> => {
-    const eventIds = events.flatMap((e) => (e.topic === Topic.TimelineEventAdded ? [(e.payload as { eventId: string }).eventId] : []));
+    const eventIds = events.flatMap((e) => (e.topic === IncidentTopic.TimelineEventAdded ? [(e.payload as { eventId: string }).eventId] : []));
     if (eventIds.length === 0) return;
     try {
       const rows: Array<{ incident_id: string; kind: TimelineEventKind }> = await this.deps.dataSource.query(
@@ -73,28 +73,32 @@ export class DocumentKeeper {
       const incident = await manager.getRepository(Incident).findOne({ where: { id: incidentId } });
       if (!incident) return;
       const facts = await readKeptFacts(manager, roles, incident);
-      const stored = await store.load(incidentId);
+      // Everything on this transaction's one connection: a keeper never waits for a second one while holding the first.
+      const stored = await store.load(incidentId, undefined, manager);
       try {
-        let doc: Y.Doc;
         const live = collab.registry.get(incidentId);
+        const doc = live?.doc ?? stored.doc;
         if (live) {
           // What another instance stored that has not reached this copy yet: the diff must see today's sections.
           const missing = Y.encodeStateAsUpdate(stored.doc, Y.encodeStateVector(live.doc));
           Y.applyUpdate(live.doc, missing, REMOTE);
-          live.doc.transact(() => applyKeptSections(live.doc.getText(CONTENT), facts), SITREP);
-          // Stored before the lock is let go, so that the next change (on any instance) reads it.
-          await live.flush();
-          doc = live.doc;
-        } else {
-          const updates: Uint8Array[] = [];
-          stored.doc.on('update', (update: Uint8Array) => updates.push(update));
-          stored.doc.transact(() => applyKeptSections(stored.doc.getText(CONTENT), facts), SITREP);
-          if (updates.length > 0) {
-            const update = updates.length === 1 ? updates[0] : Y.mergeUpdates(updates);
-            await store.append(incidentId, [update]);
-            collab.relayUpdate(incidentId, update);
-          }
-          doc = stored.doc;
+        }
+        const updates: Uint8Array[] = [];
+        const collect = (update: Uint8Array, origin: unknown) => {
+          if (origin === SITREP) updates.push(update);
+        };
+        doc.on('update', collect);
+        try {
+          doc.transact(() => applyKeptSections(doc.getText(CONTENT), facts), SITREP);
+        } finally {
+          doc.off('update', collect);
+        }
+        if (updates.length > 0) {
+          const update = updates.length === 1 ? updates[0] : Y.mergeUpdates(updates);
+          // Stored before the lock is let go, so that the next change (on any instance) reads it. A loaded
+          // document also stores and relays it itself (a second copy of an update changes nothing).
+          await store.append(incidentId, [update], [], manager);
+          if (!live) collab.relayUpdate(incidentId, update);
         }
         if (reason) await history.record(manager, incidentId, doc, reason);
       } finally {

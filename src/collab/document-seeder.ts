@@ -1,10 +1,10 @@
 import type { EntityManager } from 'typeorm';
 import * as Y from 'yjs';
 import type { Tx } from '../db/unit-of-work';
-import { Incident } from '../incidents/incident.entity';
-import { IncidentRole } from '../roles/incident-role.enum';
-import { effectiveRoles, type RoleService } from '../roles/role.service';
-import { TimelineEvent } from '../timeline/timeline-event.entity';
+import type { Incident } from '../incidents/incident.entity';
+import { IncidentRole } from '../incidents/roles/incident-role.enum';
+import { effectiveRoles, type RoleService } from '../incidents/roles/role.service';
+import { TimelineEvent } from '../incidents/timeline/timeline-event.entity';
 import { User } from '../users/user.entity';
 import type { DocumentHistory } from './document-history';
 import { CONTENT, type DocumentStore } from './document-store';
@@ -31,10 +31,9 @@ export async function readKeptFacts(manager: EntityManager, roles: RoleService, 
 
 /**
  * Seeds a new incident's document with the live incident document template,
- * inside the declaration's transaction (register with
- * `IncidentService.onDeclare`), and keeps it as the first version (DECLARED).
- * Seeding happens here and nowhere else, so reconnects, restarts and other
- * instances can never add a second copy.
+ * inside the declaration's transaction (IncidentService takes it as its
+ * `seedDocument`), and keeps it as the first version (DECLARED). Seeding happens here and nowhere else, so
+ * reconnects, restarts and other instances can never add a second copy.
  */
 export function documentSeeder(store: DocumentStore, roles: RoleService, history: DocumentHistory) {
   return async (tx: Tx, incident: Incident): Promise<void> => {

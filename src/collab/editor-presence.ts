@@ -54,7 +54,7 @@ export class RedisEditorPresence implements EditorPresence {
     private readonly ttlMs: number,
     private readonly log: Logger,
   ) {
-    this.redis = new Redis(url, { lazyConnect: true, maxRetriesPerRequest: 1, connectionName: 'sitrep-collab-presence' });
+    this.redis = new Redis(url, { lazyConnect: true, maxRetriesPerRequest: 1, connectionName: 'sitrep-collab-presence', commandTimeout: 2_000 });
     this.redis.on('error', (error) => log.warn({ err: error }, 'collaboration presence: redis error'));
     this.refreshTimer = setInterval(() => this.refresh(), Math.max(100, Math.floor(ttlMs / 3))).unref();
   }

@@ -2,6 +2,9 @@ import { badInput } from './errors';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
+/** True when `value` is a UUID (the form of every Sitrep id). */
+export const isUuid = (value: unknown): value is string => typeof value === 'string' && UUID.test(value);
+
 /**
  * Checks that `id` is a UUID before it reaches SQL, so that a malformed id is
  * the caller's BAD_USER_INPUT and not PostgreSQL's 22P02 turned into a 500.

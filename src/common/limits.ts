@@ -7,4 +7,6 @@ export const LIMITS = {
   name: 200,
   email: 320,
   password: { min: 8, max: 200 },
+  /** Entries in any list argument, however deep in an input (enum filters, lessons learned). */
+  listArgument: 100,
 } as const;

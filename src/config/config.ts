@@ -1,5 +1,4 @@
 import path from 'node:path';
-import type { Severity } from '../incidents/incident.enums';
 
 /**
  * Sitrep's whole configuration, read and validated once from the environment.
@@ -28,7 +27,7 @@ export interface Config {
   /** Prefix of Sitrep's Redis channels, to share one Redis between deployments. @default 'sitrep:' */
   redisPrefix: string;
   /** Resolution time limits per severity, in seconds, past which a postmortem is owed. */
-  resolutionLimits: Record<Severity, number>;
+  resolutionLimits: Record<SeverityName, number>;
   /** Pino log level. @default 'info' */
   logLevel: string;
   /** Milliseconds given to in-flight work on SIGTERM before sockets are cut. @default 10_000 */
@@ -39,7 +38,7 @@ export interface Config {
    * Alert label value (lower-cased) → severity of the incident an alert opens; unmapped values give
    * SEV3. @default { critical: 'SEV1', page: 'SEV2', error: 'SEV2', warning: 'SEV3', info: 'SEV4' }
    */
-  alertSeverityMap: Record<string, Severity>;
+  alertSeverityMap: Record<string, SeverityName>;
   /** The alert label whose value `alertSeverityMap` maps. @default 'severity' */
   alertSeverityLabel: string;
   /**
@@ -57,13 +56,38 @@ export interface Config {
    * subnets (`loopback`, `10.0.0.0/8`). @default false
    */
   trustProxy: boolean | number | string;
+  /**
+   * Whether GraphQL introspection and "did you mean" suggestions are on. Off in production unless
+   * GRAPHQL_INTROSPECTION=true; on elsewhere. @default nodeEnv !== 'production'
+   */
+  graphqlIntrospection: boolean;
+  /** Time limits on the dependencies, so that a hung database or Redis fails requests instead of hanging them. */
+  timeouts: TimeoutsConfig;
+}
+
+/** How long Sitrep waits for PostgreSQL and Redis before giving up on one request. */
+export interface TimeoutsConfig {
+  /** PostgreSQL `statement_timeout` of every pooled connection. @default 10_000 // ms */
+  statementMs: number;
+  /** Longest wait for a new database connection, or for a free one from the pool. @default 3_000 // ms */
+  connectMs: number;
+  /** Longest a `/readyz` probe waits for the database before answering 503. @default 900 // ms */
+  readinessMs: number;
+  /** Redis command timeout: a command not answered in this time fails (and is counted as Redis being away). @default 2_000 // ms */
+  redisCommandMs: number;
 }
 
 /** Limits on failed logins, counted in memory, or in Redis when REDIS_URL is set (shared by instances). */
 export interface LoginLimitsConfig {
-  /** Failed logins per email address per window; the next attempt is refused. @default 5 */
+  /**
+   * Failed logins per (client address, email) per window; that address's next attempt for that
+   * email is refused (other addresses are not). @default 5
+   */
   maxFailuresPerEmail: number;
-  /** Failed logins per client address per window. @default 50 */
+  /**
+   * Failed logins per client address per window, whatever the email: high, since a whole
+   * organisation may share one address behind a proxy. @default 500
+   */
   maxFailuresPerIp: number;
   /** The window, in seconds, and how long a lockout lasts at most. @default 900 // 15 minutes */
   windowSeconds: number;
@@ -141,15 +165,22 @@ function duration(env: Env, name: string, fallbackSeconds: number): number {
 
 const SEVERITIES = ['SEV1', 'SEV2', 'SEV3', 'SEV4'] as const;
 
+/**
+ * A severity as configuration spells it. Configuration names no domain type:
+ * these are the values of the incidents' `Severity` enum, and
+ * test/core/config.unit.test.ts pins the two together.
+ */
+export type SeverityName = (typeof SEVERITIES)[number];
+
 /** Parses ALERT_SEVERITY_MAP, e.g. `critical=SEV1,page=SEV2,error=SEV2,warning=SEV3`. */
-export function parseSeverityMap(name: string, raw: string): Record<string, Severity> {
-  const map: Record<string, Severity> = {};
+export function parseSeverityMap(name: string, raw: string): Record<string, SeverityName> {
+  const map: Record<string, SeverityName> = {};
   for (const pair of raw.split(',').map((p) => p.trim()).filter(Boolean)) {
     const [value, severity, extra] = pair.split('=').map((p) => p.trim());
-    if (!value || extra !== undefined || !SEVERITIES.includes(severity as Severity)) {
+    if (!value || extra !== undefined || !SEVERITIES.includes(severity as SeverityName)) {
       throw new ConfigError(`${name} must be a list like critical=SEV1,warning=SEV3 (severities ${SEVERITIES.join(', ')}), got "${pair}"`);
     }
-    map[value.toLowerCase()] = severity as Severity;
+    map[value.toLowerCase()] = severity as SeverityName;
   }
   return map;
 }
@@ -164,6 +195,14 @@ export function parseTrustProxy(name: string, raw: string | undefined): boolean 
     throw new ConfigError(`${name} must be true, false, a number of hops or a list of proxy addresses/subnets, got "${raw}"`);
   }
   return value;
+}
+
+function bool(env: Env, name: string, fallback: boolean): boolean {
+  const raw = (env[name] ?? '').trim().toLowerCase();
+  if (raw === '') return fallback;
+  if (raw === 'true' || raw === '1') return true;
+  if (raw === 'false' || raw === '0') return false;
+  throw new ConfigError(`${name} must be true or false, got "${env[name]}"`);
 }
 
 const LOG_LEVELS = ['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent'] as const;
@@ -195,10 +234,11 @@ export function loadConfig(env: Env = process.env): Config {
     throw new ConfigError('BOOTSTRAP_ADMIN_PASSWORD must be at least 8 characters');
   }
   const redisPrefix = env.REDIS_PREFIX || 'sitrep:';
+  const nodeEnv = env.NODE_ENV || 'production';
   return {
     port: int(env, 'PORT', 4000, 0, 65535),
     host: env.HOST || '0.0.0.0',
-    nodeEnv: env.NODE_ENV || 'production',
+    nodeEnv,
     databaseUrl,
     dataDir: path.resolve(env.DATA_DIR || './.data'),
     jwtSecret,
@@ -236,10 +276,17 @@ export function loadConfig(env: Env = process.env): Config {
     apiTokenCacheSeconds: int(env, 'API_TOKEN_CACHE_SECONDS', 5, 0, 300),
     loginLimits: {
       maxFailuresPerEmail: int(env, 'LOGIN_MAX_FAILURES_PER_EMAIL', 5, 1, 1_000_000),
-      maxFailuresPerIp: int(env, 'LOGIN_MAX_FAILURES_PER_IP', 50, 1, 1_000_000),
+      maxFailuresPerIp: int(env, 'LOGIN_MAX_FAILURES_PER_IP', 500, 1, 1_000_000),
       windowSeconds: duration(env, 'LOGIN_FAILURE_WINDOW', 15 * 60),
       keyPrefix: env.LOGIN_LIMIT_KEY_PREFIX || `${redisPrefix}login:`,
     },
     trustProxy: parseTrustProxy('TRUST_PROXY', env.TRUST_PROXY),
+    graphqlIntrospection: bool(env, 'GRAPHQL_INTROSPECTION', nodeEnv !== 'production'),
+    timeouts: {
+      statementMs: int(env, 'DATABASE_STATEMENT_TIMEOUT_MS', 10_000, 100, 3_600_000),
+      connectMs: int(env, 'DATABASE_CONNECT_TIMEOUT_MS', 3_000, 100, 600_000),
+      readinessMs: int(env, 'READINESS_TIMEOUT_MS', 900, 50, 60_000),
+      redisCommandMs: int(env, 'REDIS_COMMAND_TIMEOUT_MS', 2_000, 50, 600_000),
+    },
   };
 }

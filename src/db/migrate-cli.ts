@@ -9,7 +9,7 @@ async function main(): Promise<void> {
   const config = loadConfig();
   const log = createLogger(config.logLevel);
   const database = await openDatabase(config.databaseUrl, config.dataDir, log);
-  const dataSource = createDataSource(database.url);
+  const dataSource = createDataSource(database.url, []);
   try {
     await dataSource.initialize();
     const applied = await dataSource.runMigrations({ transaction: 'all' });

@@ -1,7 +1,7 @@
 import Redis from 'ioredis';
 import type { Logger } from '../observability/logger';
 import { InProcessPubSub, type PubSub } from './pubsub';
-import { Topic, type TopicPayloads } from './topics';
+import type { Topic, TopicPayloads } from './topics';
 
 /**
  * Pub/sub across Sitrep instances through Redis channels (`<prefix><topic>`).
@@ -27,8 +27,11 @@ export class RedisPubSub implements PubSub {
     });
   }
 
-  /** Connects both Redis connections and subscribes to every topic. */
-  static async connect(url: string, log: Logger, prefix = 'sitrep:'): Promise<RedisPubSub> {
+  /**
+   * Connects both Redis connections and subscribes to `topics` (every topic the
+   * domains declare: the assembly in src/server lists them).
+   */
+  static async connect(url: string, topics: readonly Topic[], log: Logger, prefix = 'sitrep:'): Promise<RedisPubSub> {
     const options = { lazyConnect: true, maxRetriesPerRequest: 3, connectionName: 'sitrep-pubsub' };
     const publisher = new Redis(url, options);
     const subscriber = new Redis(url, options);
@@ -37,7 +40,7 @@ export class RedisPubSub implements PubSub {
     }
     await Promise.all([publisher.connect(), subscriber.connect()]);
     const pubsub = new RedisPubSub(publisher, subscriber, prefix, log);
-    await subscriber.subscribe(...Object.values(Topic).map((t) => prefix + t));
+    await subscriber.subscribe(...topics.map((t) => prefix + t));
     return pubsub;
   }
 

@@ -2,6 +2,7 @@ import { unwrapResolverError } from '@apollo/server/errors';
 import { GraphQLError, type GraphQLFormattedError } from 'graphql';
 import { ArgumentValidationError } from 'type-graphql';
 import { DomainError, ErrorCode } from '../common/errors';
+import { DATABASE_UNAVAILABLE_MESSAGE, isDatabaseUnavailable, SERVICE_UNAVAILABLE } from '../db/database-errors';
 import { unstorableTextError } from '../db/unstorable-text';
 import type { Logger } from '../observability/logger';
 
@@ -67,6 +68,10 @@ export function formatError(
   const clientFault = (code && CLIENT_FAULT_CODES.has(code)) || (httpStatus !== undefined && httpStatus >= 400 && httpStatus < 500);
   if (clientFault || (original instanceof GraphQLError && !original.originalError && !code)) {
     return { ...base, extensions: { code: ErrorCode.BAD_USER_INPUT, ...stack } };
+  }
+  if (code === SERVICE_UNAVAILABLE || isDatabaseUnavailable(original)) {
+    options.log.warn({ err: original }, 'a GraphQL operation failed: the database is not answering');
+    return { ...base, message: DATABASE_UNAVAILABLE_MESSAGE, extensions: { code: SERVICE_UNAVAILABLE, ...stack } };
   }
   options.log.error({ err: original }, 'unexpected error in a GraphQL operation');
   return { ...base, message: 'Internal server error', extensions: { code: 'INTERNAL_SERVER_ERROR', ...stack } };

@@ -1,18 +1,20 @@
 import { lexicographicSortSchema, printSchema, type GraphQLSchema } from 'graphql';
 import { DateTimeResolver } from 'graphql-scalars';
 import { buildSchema } from 'type-graphql';
-import { resolvers } from './resolvers';
+import type { GraphQLContext } from './context';
 import { applyRootFieldRules } from './root-field-rules';
 
-let built: Promise<GraphQLSchema> | undefined;
-
 /**
- * Builds the GraphQL schema from the resolver classes. The contract names the
- * date scalar `DateTime` (type-graphql 2's default is `DateTimeISO`).
- * Built once per process: type-graphql keeps its metadata globally.
+ * Builds a GraphQL schema from resolver classes (src/server passes every
+ * domain's). The contract names the date scalar `DateTime` (type-graphql 2's
+ * default is `DateTimeISO`). Build it once per process: type-graphql keeps its
+ * metadata globally.
  */
-export function buildSitrepSchema(): Promise<GraphQLSchema> {
-  built ??= buildSchema({
+export function buildGraphQLSchema(
+  resolvers: readonly Function[],
+  refuseAnonymous: (context: GraphQLContext) => void,
+): Promise<GraphQLSchema> {
+  return buildSchema({
     resolvers: [...resolvers] as [Function, ...Function[]],
     scalarsMap: [{ type: Date, scalar: DateTimeResolver }],
     validate: { forbidUnknownValues: false, stopAtFirstError: false },
@@ -20,17 +22,16 @@ export function buildSitrepSchema(): Promise<GraphQLSchema> {
     // type-graphql still insists on a pubSub for topic-based ones, which Sitrep does not use.
     pubSub: {
       publish: () => {
-        throw new Error('publish through services.pubsub, not type-graphql');
+        throw new Error('publish through a service, not type-graphql');
       },
       subscribe: () => {
         throw new Error('topic subscriptions are not used; give the @Subscription a subscribe function');
       },
     },
-  }).then(applyRootFieldRules);
-  return built;
+  }).then((schema) => applyRootFieldRules(schema, refuseAnonymous));
 }
 
 /** The schema as committed in `schema/schema.graphql`: sorted, so diffs stay small. */
-export function printSitrepSchema(schema: GraphQLSchema): string {
+export function printSortedSchema(schema: GraphQLSchema): string {
   return `${printSchema(lexicographicSortSchema(schema))}\n`;
 }

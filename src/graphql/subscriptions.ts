@@ -1,6 +1,5 @@
 import type { Topic, TopicPayloads } from '../events/topics';
 import type { GraphQLContext } from './context';
-import { createLoaders } from './loaders';
 
 /**
  * The events of `topic` that pass `filter`, for a type-graphql `subscribe`.
@@ -19,14 +18,14 @@ export function eventsOf<T extends Topic>(
   topic: T,
   filter: (payload: TopicPayloads[T]) => boolean = () => true,
 ): AsyncIterableIterator<TopicPayloads[T]> {
-  const events = context.services.pubsub.subscribe(topic);
+  const events = context.events.subscribe(topic);
   const iterator: AsyncIterableIterator<TopicPayloads[T]> = {
     async next() {
       for (;;) {
         const result = await events.next();
         if (result.done) return result;
         if (!filter(result.value)) continue;
-        context.loaders = createLoaders(context.services.dataSource);
+        context.loaders = context.createLoaders();
         return result;
       }
     },

@@ -1,9 +1,9 @@
 import { Arg, Ctx, FieldResolver, ID, Int, Mutation, Query, Resolver, Root, Subscription } from 'type-graphql';
 import { Action, authorize } from '../auth/policy';
-import { Topic } from '../events/topics';
+import { IncidentTopic } from './incident.topics';
 import type { GraphQLContext } from '../graphql/context';
 import { eventsOf } from '../graphql/subscriptions';
-import { INTERVENTION_KINDS } from '../timeline/timeline-event-kind.enum';
+import { INTERVENTION_KINDS } from './timeline/timeline-event-kind.enum';
 import { User } from '../users/user.entity';
 import { DeclareIncidentInput } from './declare-incident.input';
 import { IncidentChange, IncidentConnection } from './incident-connection.type';
@@ -84,11 +84,11 @@ export class IncidentResolver {
     description: 'Every declaration and change of any incident: for dashboards.',
     subscribe: ({ context }) => {
       authorize((context as GraphQLContext).caller, Action.Read);
-      return eventsOf(context as GraphQLContext, Topic.IncidentChanged);
+      return eventsOf(context as GraphQLContext, IncidentTopic.Changed);
     },
   })
-  async incidentsChanged(@Root() payload: Payload, @Ctx() { services }: GraphQLContext): Promise<IncidentChange> {
-    const incident = await services.dataSource.getRepository(Incident).findOneByOrFail({ id: payload.incidentId });
+  async incidentsChanged(@Root() payload: Payload, @Ctx() { caller, services }: GraphQLContext): Promise<IncidentChange> {
+    const incident = await services.incidents.require(caller, payload.incidentId);
     return { kind: payload.kind, incident };
   }
 
@@ -96,14 +96,14 @@ export class IncidentResolver {
     subscribe: async ({ args, context }) => {
       const ctx = context as GraphQLContext;
       const { id } = await ctx.services.incidents.require(ctx.caller, args.id as string);
-      return eventsOf(ctx, Topic.IncidentChanged, (p) => p.incidentId === id);
+      return eventsOf(ctx, IncidentTopic.Changed, (p) => p.incidentId === id);
     },
   })
   async incidentUpdated(
     @Arg('id', () => ID) _id: string,
     @Root() payload: Payload,
-    @Ctx() { services }: GraphQLContext,
+    @Ctx() { caller, services }: GraphQLContext,
   ): Promise<Incident> {
-    return services.dataSource.getRepository(Incident).findOneByOrFail({ id: payload.incidentId });
+    return services.incidents.require(caller, payload.incidentId);
   }
 }

@@ -5,11 +5,11 @@ import { badInput, notFound } from '../common/errors';
 import { parseId } from '../common/ids';
 import { LIMITS } from '../common/limits';
 import type { Tx, UnitOfWork } from '../db/unit-of-work';
-import { Topic } from '../events/topics';
-import type { RoleService } from '../roles/role.service';
+import { IncidentTopic } from './incident.topics';
+import type { RoleService } from './roles/role.service';
 import { User } from '../users/user.entity';
-import { TimelineEventKind } from '../timeline/timeline-event-kind.enum';
-import type { TimelineService } from '../timeline/timeline.service';
+import { TimelineEventKind } from './timeline/timeline-event-kind.enum';
+import type { TimelineService } from './timeline/timeline.service';
 import type { DeclareIncidentInput } from './declare-incident.input';
 import type { IncidentFilter } from './incident-filter.input';
 import { lockIncident } from './incident-lock';
@@ -29,7 +29,10 @@ export interface NewIncident {
   trigger: IncidentTrigger;
 }
 
-/** Something to run inside a declaration's transaction (e.g. seeding the live document). */
+/**
+ * Work that commits or rolls back together with every declaration: it runs in
+ * the declaring transaction, after the roles and the first timeline event.
+ */
 export type DeclarationHook = (tx: Tx, incident: Incident) => Promise<void>;
 
 /** One page of `list`, newest first. */
@@ -58,16 +61,24 @@ function decodeCursor(cursor: string): { declaredAt: Date; id: string } {
 
 /** Declaring, changing and listing incidents. */
 export class IncidentService {
-  private readonly declarationHooks: DeclarationHook[] = [];
+  private readonly declarationHooks: DeclarationHook[];
 
+  /**
+   * @param seedDocument Declaring an incident seeds its live incident document
+   * (collab/document-seeder.ts) in the declaring transaction: an incident never
+   * exists without its document, and a failed seed declares nothing.
+   */
   constructor(
     private readonly dataSource: DataSource,
     private readonly uow: UnitOfWork,
     private readonly roles: RoleService,
     private readonly timeline: TimelineService,
-  ) {}
+    seedDocument: DeclarationHook,
+  ) {
+    this.declarationHooks = [seedDocument];
+  }
 
-  /** Registers work that must commit or roll back together with every declaration. */
+  /** Adds work that must commit or roll back together with every declaration (after the document is seeded). */
   onDeclare(hook: DeclarationHook): void {
     this.declarationHooks.push(hook);
   }
@@ -122,7 +133,7 @@ export class IncidentService {
       occurredAt: now,
     });
     for (const hook of this.declarationHooks) await hook(tx, incident);
-    tx.publish(Topic.IncidentChanged, { kind: IncidentChangeKind.DECLARED, incidentId: incident.id });
+    tx.publish(IncidentTopic.Changed, { kind: IncidentChangeKind.DECLARED, incidentId: incident.id });
     return incident;
   }
 
@@ -148,7 +159,7 @@ export class IncidentService {
           actorId: actor.userId,
         });
       }
-      tx.publish(Topic.IncidentChanged, { kind: IncidentChangeKind.UPDATED, incidentId: incident.id });
+      tx.publish(IncidentTopic.Changed, { kind: IncidentChangeKind.UPDATED, incidentId: incident.id });
       return saved;
     });
   }
@@ -168,7 +179,7 @@ export class IncidentService {
         body: `Status changed from ${from} to ${status}${text ? `: ${text}` : ''}`,
         actorId: actor.userId,
       });
-      tx.publish(Topic.IncidentChanged, { kind: IncidentChangeKind.UPDATED, incidentId: incident.id });
+      tx.publish(IncidentTopic.Changed, { kind: IncidentChangeKind.UPDATED, incidentId: incident.id });
       return saved;
     });
   }

@@ -4,7 +4,7 @@ import { Action, authorize } from '../auth/policy';
 import { badInput, notFound } from '../common/errors';
 import { parseId } from '../common/ids';
 import type { Tx, UnitOfWork } from '../db/unit-of-work';
-import { Topic } from '../events/topics';
+import { PostmortemTopic } from './postmortem.topics';
 import { User } from '../users/user.entity';
 import type { ActionItemInput, UpdateActionItemInput } from './action-item.input';
 import { ActionItem } from './action-item.entity';
@@ -111,6 +111,6 @@ export class ActionItemService {
 
   private async touch(tx: Tx, postmortem: Postmortem): Promise<void> {
     await tx.manager.getRepository(Postmortem).update({ id: postmortem.id }, { updatedAt: new Date() });
-    tx.publish(Topic.PostmortemChanged, { postmortemId: postmortem.id, incidentId: postmortem.incidentId });
+    tx.publish(PostmortemTopic.Changed, { postmortemId: postmortem.id, incidentId: postmortem.incidentId });
   }
 }

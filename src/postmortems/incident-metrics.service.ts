@@ -5,7 +5,7 @@ import { badInput } from '../common/errors';
 import type { Config } from '../config/config';
 import { Incident } from '../incidents/incident.entity';
 import { Severity } from '../incidents/incident.enums';
-import { INTERVENTION_KINDS } from '../timeline/timeline-event-kind.enum';
+import { INTERVENTION_KINDS } from '../incidents/timeline/timeline-event-kind.enum';
 import type { DurationStats, IncidentMetrics, MetricsFigures, SeverityMetrics } from './incident-metrics.types';
 
 /**

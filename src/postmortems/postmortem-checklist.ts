@@ -1,4 +1,4 @@
-import { TimelineEventKind } from '../timeline/timeline-event-kind.enum';
+import { TimelineEventKind } from '../incidents/timeline/timeline-event-kind.enum';
 import type { ActionItem } from './action-item.entity';
 import type { Postmortem } from './postmortem.entity';
 import { ActionItemKind } from './postmortem.enums';

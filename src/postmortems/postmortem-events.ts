@@ -1,8 +1,9 @@
-import { Topic, type TopicPayloads } from '../events/topics';
+import type { TopicPayloads } from '../events/topics';
+import { IncidentTopic } from '../incidents/incident.topics';
+import { PostmortemTopic } from './postmortem.topics';
 import type { GraphQLContext } from '../graphql/context';
-import { createLoaders } from '../graphql/loaders';
 
-type PostmortemEvent = TopicPayloads[Topic.PostmortemChanged];
+type PostmortemEvent = TopicPayloads[typeof PostmortemTopic.Changed];
 
 /**
  * The events that change what one postmortem shows, for `postmortemUpdated`:
@@ -21,9 +22,8 @@ export function postmortemEvents(
   context: GraphQLContext,
   postmortem: { id: string; incidentId: string },
 ): AsyncIterableIterator<PostmortemEvent> {
-  const { pubsub } = context.services;
-  const own = pubsub.subscribe(Topic.PostmortemChanged);
-  const incident = pubsub.subscribe(Topic.IncidentChanged);
+  const own = context.events.subscribe(PostmortemTopic.Changed);
+  const incident = context.events.subscribe(IncidentTopic.Changed);
   const event: PostmortemEvent = { postmortemId: postmortem.id, incidentId: postmortem.incidentId };
   // Every event yields the same payload, so counting them is the whole queue.
   let pending = 0;
@@ -56,7 +56,7 @@ export function postmortemEvents(
       while (pending === 0 && !done) await new Promise<void>((resolve) => (wake = resolve));
       if (done) return { done: true, value: undefined };
       pending--;
-      context.loaders = createLoaders(context.services.dataSource);
+      context.loaders = context.createLoaders();
       return { done: false, value: event };
     },
     async return() {

@@ -1,6 +1,4 @@
 import { Arg, Ctx, FieldResolver, ID, Mutation, Query, Resolver, Root, Subscription } from 'type-graphql';
-import { notFound } from '../common/errors';
-import { parseId } from '../common/ids';
 import type { GraphQLContext } from '../graphql/context';
 import { Incident } from '../incidents/incident.entity';
 import { Postmortem } from './postmortem.entity';
@@ -48,18 +46,15 @@ export class PostmortemResolver {
     description: 'Every change to one postmortem: sections, status, action items, and its incident (timeline, triggers, markdown).',
     subscribe: async ({ args, context }) => {
       const ctx = context as GraphQLContext;
-      const id = parseId(args.id as string, 'postmortem id');
-      const postmortem = await ctx.services.postmortems.get(ctx.caller, id);
-      if (!postmortem) throw notFound('postmortem', id);
-      return postmortemEvents(ctx, postmortem);
+      return postmortemEvents(ctx, await ctx.services.postmortems.require(ctx.caller, args.id as string));
     },
   })
   async postmortemUpdated(
     @Arg('id', () => ID) _id: string,
     @Root() payload: { postmortemId: string },
-    @Ctx() { services }: GraphQLContext,
+    @Ctx() { caller, services }: GraphQLContext,
   ): Promise<Postmortem> {
-    return services.dataSource.getRepository(Postmortem).findOneByOrFail({ id: payload.postmortemId });
+    return services.postmortems.require(caller, payload.postmortemId);
   }
 }
 

@@ -1,15 +1,16 @@
 import type { DataSource, EntityManager } from 'typeorm';
 import type { Caller } from '../auth/caller';
 import { Action, authorize } from '../auth/policy';
-import { badInput, conflict } from '../common/errors';
+import { badInput, conflict, notFound } from '../common/errors';
 import { parseId } from '../common/ids';
 import type { UnitOfWork } from '../db/unit-of-work';
-import { Topic } from '../events/topics';
+import { IncidentTopic } from '../incidents/incident.topics';
+import { PostmortemTopic } from './postmortem.topics';
 import { lockIncident } from '../incidents/incident-lock';
 import { IncidentChangeKind } from '../incidents/incident.enums';
-import { TimelineEventKind } from '../timeline/timeline-event-kind.enum';
-import { TimelineEvent } from '../timeline/timeline-event.entity';
-import type { TimelineService } from '../timeline/timeline.service';
+import { TimelineEventKind } from '../incidents/timeline/timeline-event-kind.enum';
+import { TimelineEvent } from '../incidents/timeline/timeline-event.entity';
+import type { TimelineService } from '../incidents/timeline/timeline.service';
 import { User } from '../users/user.entity';
 import { ActionItem } from './action-item.entity';
 import { postmortemChecklist } from './postmortem-checklist';
@@ -54,6 +55,13 @@ export class PostmortemService {
   async get(caller: Caller | null, id: string): Promise<Postmortem | null> {
     authorize(caller, Action.Read);
     return this.dataSource.getRepository(Postmortem).findOne({ where: { id: parseId(id, 'postmortem id') } });
+  }
+
+  /** Like `get`, for callers that need the postmortem to exist (the subscription and its events): NOT_FOUND otherwise. */
+  async require(caller: Caller | null, id: string): Promise<Postmortem> {
+    const postmortem = await this.get(caller, id);
+    if (!postmortem) throw notFound('postmortem', id);
+    return postmortem;
   }
 
   /**
@@ -103,8 +111,8 @@ export class PostmortemService {
         actorId: actor.userId,
         occurredAt: now,
       });
-      tx.publish(Topic.PostmortemChanged, { postmortemId: postmortem.id, incidentId: incident.id });
-      tx.publish(Topic.IncidentChanged, { kind: IncidentChangeKind.UPDATED, incidentId: incident.id, postmortemId: postmortem.id });
+      tx.publish(PostmortemTopic.Changed, { postmortemId: postmortem.id, incidentId: incident.id });
+      tx.publish(IncidentTopic.Changed, { kind: IncidentChangeKind.UPDATED, incidentId: incident.id, postmortemId: postmortem.id });
       return postmortem;
     });
   }
@@ -139,7 +147,7 @@ export class PostmortemService {
       if (!changed) return postmortem;
       const saved = await tx.manager.getRepository(Postmortem).save(postmortem);
       await addAuthor(tx.manager, postmortem.id, actor.userId, new Date());
-      tx.publish(Topic.PostmortemChanged, { postmortemId: postmortem.id, incidentId: postmortem.incidentId });
+      tx.publish(PostmortemTopic.Changed, { postmortemId: postmortem.id, incidentId: postmortem.incidentId });
       return saved;
     });
   }
@@ -169,9 +177,9 @@ export class PostmortemService {
       postmortem.status = status;
       postmortem.publishedAt = status === PostmortemStatus.PUBLISHED ? new Date() : null;
       const saved = await tx.manager.getRepository(Postmortem).save(postmortem);
-      tx.publish(Topic.PostmortemChanged, { postmortemId: postmortem.id, incidentId: postmortem.incidentId });
+      tx.publish(PostmortemTopic.Changed, { postmortemId: postmortem.id, incidentId: postmortem.incidentId });
       // Whether a postmortem is still owed for the incident may have changed.
-      tx.publish(Topic.IncidentChanged, { kind: IncidentChangeKind.UPDATED, incidentId: postmortem.incidentId, postmortemId: postmortem.id });
+      tx.publish(IncidentTopic.Changed, { kind: IncidentChangeKind.UPDATED, incidentId: postmortem.incidentId, postmortemId: postmortem.id });
       return saved;
     });
   }

@@ -9,23 +9,26 @@ import express from 'express';
 import { GraphQLError, parse } from 'graphql';
 import { useServer } from 'graphql-ws/use/ws';
 import { WebSocketServer } from 'ws';
-import { webhooksRouter } from '../alerts/webhooks.router';
+import { webhooksRouter } from '../alerts/alerts.module';
 import type { Caller } from '../auth/caller';
 import { resolveJwtSecret } from '../auth/token.service';
 import type { Config } from '../config/config';
 import { openDatabase, type DatabaseHandle } from '../db/database';
+import { DATABASE_UNAVAILABLE_MESSAGE, isDatabaseUnavailable, SERVICE_UNAVAILABLE } from '../db/database-errors';
 import { createDataSource } from '../db/data-source';
 import { QueryLogger } from '../db/query-logger';
 import { InProcessPubSub, type PubSub } from '../events/pubsub';
 import { RedisPubSub } from '../events/redis-pubsub';
 import type { GraphQLContext } from '../graphql/context';
 import { formatError } from '../graphql/format-error';
-import { createLoaders } from '../graphql/loaders';
-import { buildSitrepSchema } from '../graphql/schema';
+import { graphqlOverHttpPlugin } from '../graphql/graphql-over-http';
+import { extraValidationRules, validateWith, withoutSuggestions } from '../graphql/validation-rules';
 import { createLogger, type Logger } from '../observability/logger';
 import { Metrics } from '../observability/metrics';
 import { clientAddress, type TrustProxyFn } from './client-address';
-import { httpErrorHandler } from './http-errors';
+import { httpErrorHandler, notFoundHandler } from './http-errors';
+import { entities, loaderFactory, topics } from './modules';
+import { buildSitrepSchema } from './schema';
 import { createServices, type Services } from './services';
 import { UpgradeRouter } from './upgrade-router';
 import { followUserChanges, UserSockets } from './user-sockets';
@@ -49,7 +52,7 @@ export interface RunningServer {
 export async function startServer(config: Config, log: Logger = createLogger(config.logLevel)): Promise<RunningServer> {
   const metrics = new Metrics();
   const database: DatabaseHandle = await openDatabase(config.databaseUrl, config.dataDir, log);
-  const dataSource = createDataSource(database.url, new QueryLogger(log, metrics));
+  const dataSource = createDataSource(database.url, entities, new QueryLogger(log, metrics), config.timeouts);
   try {
     await dataSource.initialize();
     await dataSource.runMigrations({ transaction: 'all' });
@@ -58,9 +61,10 @@ export async function startServer(config: Config, log: Logger = createLogger(con
     await database.stop();
     throw error;
   }
-  const pubsub: PubSub = config.redisUrl ? await RedisPubSub.connect(config.redisUrl, log, config.redisPrefix) : new InProcessPubSub();
+  const pubsub: PubSub = config.redisUrl ? await RedisPubSub.connect(config.redisUrl, topics, log, config.redisPrefix) : new InProcessPubSub();
   const services = createServices({ config, log, metrics, dataSource, pubsub, jwtSecret: resolveJwtSecret(config.jwtSecret, config.dataDir) });
   await services.users.bootstrapAdmin(config.bootstrapAdminEmail, config.bootstrapAdminPassword);
+  const createLoaders = loaderFactory(dataSource, services.documents);
 
   const schema = await buildSitrepSchema();
   const app = express();
@@ -88,12 +92,18 @@ export async function startServer(config: Config, log: Logger = createLogger(con
     ws.once('close', () => metrics.websocketConnections.dec({ endpoint: 'graphql' }));
   });
   const includeStack = config.nodeEnv === 'development';
-  const format = (e: GraphQLError) => formatError(e.toJSON(), e, { log, includeStack });
+  const introspection = config.graphqlIntrospection;
+  const validationRules = extraValidationRules({ introspection });
+  const format = (e: GraphQLError) => {
+    const formatted = formatError(e.toJSON(), e, { log, includeStack });
+    return introspection ? formatted : { ...formatted, message: withoutSuggestions(formatted.message) };
+  };
   // Open graphql-ws sockets by user, so that a deactivation or password change closes them at once.
   const graphqlSockets = new UserSockets();
   const wsServer = useServer<Record<string, unknown> | undefined, { caller?: Caller; header?: string }>(
     {
       schema,
+      validate: validateWith(validationRules),
       onConnect: async (ctx) => {
         const param = ctx.connectionParams?.authorization ?? ctx.connectionParams?.Authorization;
         const header = typeof param === 'string' ? param : undefined;
@@ -127,7 +137,9 @@ export async function startServer(config: Config, log: Logger = createLogger(con
       context: (ctx): GraphQLContext => ({
         caller: ctx.extra.caller ?? null,
         services,
-        loaders: createLoaders(dataSource),
+        loaders: createLoaders(),
+        createLoaders,
+        events: pubsub,
         clientIp: clientAddress(ctx.extra.request, trustProxy),
       }),
       onNext: (_ctx, _id, _payload, _args, result) =>
@@ -139,19 +151,32 @@ export async function startServer(config: Config, log: Logger = createLogger(con
 
   const apollo = new ApolloServer<GraphQLContext>({
     schema,
-    csrfPrevention: true,
+    // Queries over GET work for every client with its defaults (urql sends GET). No CSRF exposure:
+    // Sitrep reads only the Authorization header, never cookies, which a cross-site page cannot
+    // set; and Apollo refuses mutations over GET (405) whatever this setting.
+    csrfPrevention: false,
     // main.ts owns the signals and stops everything in order.
     stopOnTerminationSignals: false,
-    introspection: true,
+    // Off in production (GRAPHQL_INTROSPECTION): the schema and its "did you mean" hints are no business of anonymous callers.
+    introspection,
+    hideSchemaDetailsFromClientErrors: !introspection,
+    validationRules,
     includeStacktraceInErrorResponses: includeStack,
     formatError: (formatted, error) => formatError(formatted, error, { log, includeStack }),
     plugins: [
       ApolloServerPluginDrainHttpServer({ httpServer, stopGracePeriodMillis: config.shutdownGraceMs }),
+      graphqlOverHttpPlugin(),
       {
         async requestDidStart() {
           const started = process.hrtime.bigint();
           return {
-            async willSendResponse({ operation, errors }) {
+            async willSendResponse({ operation, errors, response }) {
+              // A request the database could not serve is the server's 503, so that clients and proxies retry it.
+              const body = response.body.kind === 'single' ? response.body.singleResult : undefined;
+              if (body?.errors?.some((e) => e.extensions?.code === SERVICE_UNAVAILABLE)) {
+                response.http.status = 503;
+                response.http.headers.set('retry-after', '1');
+              }
               const type = operation?.operation ?? 'unknown';
               metrics.graphqlOperations.inc({ type, outcome: errors?.length ? 'error' : 'ok' });
               metrics.graphqlDuration.observe({ type }, Number(process.hrtime.bigint() - started) / 1e9);
@@ -170,35 +195,53 @@ export async function startServer(config: Config, log: Logger = createLogger(con
     res.json({ status: 'ok' });
   });
   app.get('/readyz', async (_req, res) => {
-    try {
+    // Bounded: a frozen database (SIGSTOP, a black-holed network) must not hang the probe that would take us out of rotation.
+    const probe = (async () => {
       await dataSource.query('SELECT 1');
-      const pending = await dataSource.showMigrations();
-      if (pending) {
-        res.status(503).json({ status: 'migrations pending' });
-        return;
-      }
-      res.json({ status: 'ready' });
+      return (await dataSource.showMigrations()) ? 'migrations pending' : 'ready';
+    })();
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<'timeout'>((resolve) => {
+      timer = setTimeout(() => resolve('timeout'), config.timeouts.readinessMs);
+    });
+    try {
+      const outcome = await Promise.race([probe, timeout]);
+      if (outcome === 'ready') res.json({ status: 'ready' });
+      else if (outcome === 'timeout') {
+        log.warn({ timeoutMs: config.timeouts.readinessMs }, 'readiness check: the database did not answer in time');
+        res.status(503).json({ status: 'database not answering' });
+      } else res.status(503).json({ status: outcome });
     } catch (error) {
       // The detail goes to the log: /readyz is unauthenticated and the driver's message names hosts and users.
       log.warn({ err: error }, 'readiness check: database unreachable');
       res.status(503).json({ status: 'database unreachable' });
+    } finally {
+      clearTimeout(timer);
+      probe.catch(() => undefined);
     }
   });
   app.get('/metrics', async (_req, res) => {
     res.type(metrics.registry.contentType).send(await metrics.registry.metrics());
   });
-  app.use(
+  // Exactly /graphql: a path under it is an unknown route (a JSON 404), not Apollo's landing page.
+  app.all(
     '/graphql',
     express.json({ limit: '1mb' }),
     expressMiddleware(apollo, {
       context: async ({ req }): Promise<GraphQLContext> => {
-        const loaders = createLoaders(dataSource);
-        const result = await services.auth.fromHeader(req.headers.authorization);
+        const loaders = createLoaders();
+        const result = await services.auth.fromHeader(req.headers.authorization).catch((error: unknown) => {
+          if (!isDatabaseUnavailable(error)) throw error;
+          log.warn({ err: error }, 'authentication failed: the database is not answering');
+          throw new GraphQLError(DATABASE_UNAVAILABLE_MESSAGE, {
+            extensions: { code: SERVICE_UNAVAILABLE, http: { status: 503, headers: new Map([['retry-after', '1']]) } },
+          });
+        });
         if (result && !result.ok) {
           throw new GraphQLError(result.reason, { extensions: { code: 'UNAUTHENTICATED', http: { status: 401 } } });
         }
         if (result?.ok) loaders.prime(result.user);
-        return { caller: result?.ok ? result.caller : null, services, loaders, clientIp: req.ip };
+        return { caller: result?.ok ? result.caller : null, services, loaders, createLoaders, events: pubsub, clientIp: req.ip };
       },
     }),
   );
@@ -206,6 +249,7 @@ export async function startServer(config: Config, log: Logger = createLogger(con
   // The console's collaborative editor: yjs, lib0, y-protocols and y-websocket as published, no bundler.
   app.use('/vendor', vendorRouter());
   app.use('/', express.static(path.join(__dirname, '..', 'web'), { index: 'index.html' }));
+  app.use(notFoundHandler());
   app.use(httpErrorHandler(log));
 
   await new Promise<void>((resolve, reject) => {

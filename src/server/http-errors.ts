@@ -1,4 +1,4 @@
-import type { ErrorRequestHandler } from 'express';
+import type { ErrorRequestHandler, RequestHandler } from 'express';
 import { ErrorCode } from '../common/errors';
 import type { Logger } from '../observability/logger';
 
@@ -32,5 +32,16 @@ export function httpErrorHandler(log: Logger): ErrorRequestHandler {
           ? 'request body is not valid JSON'
           : error.message;
     res.status(status).json({ errors: [{ message, extensions: { code: ErrorCode.BAD_USER_INPUT } }] });
+  };
+}
+
+/**
+ * After every route: an unknown path answers a JSON 404 with the contract's
+ * NOT_FOUND code, never Express's HTML page, which API clients (and pdjs)
+ * fail to parse.
+ */
+export function notFoundHandler(): RequestHandler {
+  return (req, res) => {
+    res.status(404).json({ errors: [{ message: `no route for ${req.method} ${req.path}`, extensions: { code: ErrorCode.NOT_FOUND } }] });
   };
 }

@@ -16,6 +16,7 @@ import { DocumentStore } from '../collab/document-store';
 import type { Config } from '../config/config';
 import { UnitOfWork } from '../db/unit-of-work';
 import type { PubSub } from '../events/pubsub';
+import type { ResolverServices } from '../graphql/context';
 import { IncidentService } from '../incidents/incident.service';
 import type { Logger } from '../observability/logger';
 import type { Metrics } from '../observability/metrics';
@@ -23,13 +24,17 @@ import { ActionItemService } from '../postmortems/action-item.service';
 import type { DocumentTextSource } from '../postmortems/document-text-source';
 import { IncidentMetricsService } from '../postmortems/incident-metrics.service';
 import { PostmortemService } from '../postmortems/postmortem.service';
-import { RoleService } from '../roles/role.service';
-import { StatusUpdateService } from '../status-updates/status-update.service';
-import { TimelineService } from '../timeline/timeline.service';
+import { RoleService } from '../incidents/roles/role.service';
+import { StatusUpdateService } from '../incidents/status-updates/status-update.service';
+import { TimelineService } from '../incidents/timeline/timeline.service';
 import { UserService } from '../users/user.service';
 
-/** Everything a server needs, wired once at start-up and shared by every transport. */
-export interface Services {
+/**
+ * Everything a server needs, wired once at start-up and shared by every
+ * transport. Resolvers see only the part named in `ResolverServices`
+ * (graphql/context.ts, filled in by each domain's module).
+ */
+export interface Services extends ResolverServices {
   config: Config;
   log: Logger;
   metrics: Metrics;
@@ -74,18 +79,17 @@ export function createServices(deps: {
   const tokens = new TokenService(deps.jwtSecret, config.jwtTtlSeconds);
   const apiTokens = new ApiTokenService(dataSource, uow, config.apiTokenCacheSeconds);
   const auth = new AuthService(dataSource, tokens, apiTokens);
-  const loginThrottle = new LoginThrottle(config.loginLimits, config.redisUrl, log);
+  const loginThrottle = new LoginThrottle(config.loginLimits, config.redisUrl, log, config.timeouts.redisCommandMs);
   const users = new UserService(dataSource, uow, tokens, loginThrottle, log);
   const timeline = new TimelineService(dataSource, uow);
   const roles = new RoleService(uow, timeline);
-  const incidents = new IncidentService(dataSource, uow, roles, timeline);
+  const documents = new DocumentStore(dataSource);
+  const documentHistory = new DocumentHistory(dataSource, documents, { intervalMs: config.collab.versionIntervalMs, maxVersions: config.collab.maxVersions });
+  const incidents = new IncidentService(dataSource, uow, roles, timeline, documentSeeder(documents, roles, documentHistory));
   const statusUpdates = new StatusUpdateService(uow, roles, timeline);
   const postmortems = new PostmortemService(dataSource, uow, timeline);
   const actionItems = new ActionItemService(dataSource, uow);
   const incidentMetrics = new IncidentMetricsService(dataSource, config);
-  const documents = new DocumentStore(dataSource);
-  const documentHistory = new DocumentHistory(dataSource, documents, { intervalMs: config.collab.versionIntervalMs, maxVersions: config.collab.maxVersions });
-  incidents.onDeclare(documentSeeder(documents, roles, documentHistory));
   const relay = config.redisUrl ? new DocumentRelay(config.redisUrl, log, config.redisPrefix) : undefined;
   const presence = config.redisUrl ? new RedisEditorPresence(config.redisUrl, config.redisPrefix, config.collab.presenceTtlMs, log) : undefined;
   const collab = new CollabServer({ config: config.collab, auth, dataSource, store: documents, metrics, log, relay, presence, history: documentHistory });

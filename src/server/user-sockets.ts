@@ -2,7 +2,7 @@ import type { WebSocket } from 'ws';
 import { CloseCode } from '../collab/close-codes';
 import type { CollabServer } from '../collab/collab-server';
 import type { PubSub } from '../events/pubsub';
-import { Topic } from '../events/topics';
+import { UserTopic } from '../users/user.topics';
 import type { Logger } from '../observability/logger';
 
 /** The open graphql-ws sockets of each user on this instance. */
@@ -29,7 +29,7 @@ export class UserSockets {
 }
 
 /**
- * Makes open sockets follow Topic.UserChanged, on every instance (the event
+ * Makes open sockets follow UserTopic.Changed, on every instance (the event
  * comes through the shared pub/sub): when a user's sessions end their
  * graphql-ws and document sockets close with 4401; when their role changes
  * their document sockets reconnect (4000) to be admitted with the new rights.
@@ -38,7 +38,7 @@ export class UserSockets {
  */
 export function followUserChanges(pubsub: PubSub, graphql: UserSockets, collab: CollabServer, log: Logger, signal: AbortSignal): void {
   void (async () => {
-    for await (const change of pubsub.subscribe(Topic.UserChanged, signal)) {
+    for await (const change of pubsub.subscribe(UserTopic.Changed, signal)) {
       if (change.sessionsEnded) {
         const reason = 'session ended: the account was deactivated or its password changed';
         graphql.close(change.userId, 4401, reason);

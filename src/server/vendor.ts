@@ -4,12 +4,20 @@ import path from 'node:path';
 import express, { type Router } from 'express';
 
 /**
- * The packages the console's collaborative editor loads in the browser, as
- * their authors publish them: ES modules that import each other by bare
- * specifier (`yjs`, `lib0/encoding`), which the import map in
- * src/web/index.html points at `/vendor/<package>/<file inside the package>`.
+ * The packages the console loads in the browser, as their authors publish
+ * them: ES modules that import each other by bare specifier (`yjs`,
+ * `lib0/encoding`), which the import map in src/web/index.html points at
+ * `/vendor/<package>/<file inside the package>`. The collaborative editor
+ * uses the first four; graphql-ws is the subscriptions client.
  */
-export const VENDOR_PACKAGES = ['yjs', 'lib0', 'y-protocols', 'y-websocket'] as const;
+export const VENDOR_PACKAGES = ['yjs', 'lib0', 'y-protocols', 'y-websocket', 'graphql-ws'] as const;
+
+/**
+ * For packages that are also servers, the only subpaths a browser may load:
+ * graphql-ws exports its client under `browser` conditions, and its server
+ * adapters (`graphql-ws/use/ws`, …) are not for browsers.
+ */
+const BROWSER_SUBPATHS: Partial<Record<string, readonly string[]>> = { 'graphql-ws': ['.', './client'] };
 
 /**
  * How long browsers may reuse a vendor file without asking. The URLs carry
@@ -85,8 +93,10 @@ export function staticImports(source: string): string[] {
 export function browserExports(name: string): Map<string, string> {
   const pkg = JSON.parse(fs.readFileSync(require.resolve(`${name}/package.json`), 'utf8')) as { exports?: Record<string, unknown> };
   const specifiers = new Map<string, string>();
+  const allowed = BROWSER_SUBPATHS[name];
   for (const [subpath, value] of Object.entries(pkg.exports ?? {})) {
     if (/\.[a-z]+$/.test(subpath) || /test/i.test(subpath)) continue;
+    if (allowed && !allowed.includes(subpath)) continue;
     const target = browserTarget(value);
     if (target && /\.m?js$/.test(target)) specifiers.set(path.posix.join(name, subpath), path.posix.normalize(target));
   }

@@ -26,7 +26,7 @@ export class UserResolver {
   }
 
   @Mutation(() => AuthPayload, {
-    description: 'Failed logins are limited per email and per client address: past the limit, FORBIDDEN with extensions.retryAfterSeconds.',
+    description: 'At most one per operation. Failed logins are limited per (client address, email) and per client address: past the limit, FORBIDDEN with extensions.retryAfterSeconds.',
   })
   login(@Arg('email') email: string, @Arg('password') password: string, @Ctx() { services, clientIp }: GraphQLContext): Promise<AuthPayload> {
     return services.users.login(email, password, clientIp);
@@ -42,6 +42,13 @@ export class UserResolver {
   @Mutation(() => User)
   createUser(@Arg('input') input: CreateUserInput, @Ctx() { caller, services }: GraphQLContext): Promise<User> {
     return services.users.createUser(caller, input);
+  }
+
+  @Mutation(() => User, {
+    description: 'ADMIN only. Clears the failed-login lockouts of a person (from every address), so that they can log in at once.',
+  })
+  unlockUser(@Arg('id', () => ID) id: string, @Ctx() { caller, services }: GraphQLContext): Promise<User> {
+    return services.users.unlockUser(caller, id);
   }
 
   @Mutation(() => User, { description: 'ADMIN only. Rename, change role, deactivate or reactivate a person.' })

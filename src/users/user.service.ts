@@ -6,9 +6,10 @@ import { hashPassword, verifyPassword } from '../auth/password';
 import { Action, authorize } from '../auth/policy';
 import type { TokenService } from '../auth/token.service';
 import { LIMITS } from '../common/limits';
-import { badInput, conflict, unauthenticated } from '../common/errors';
+import { badInput, conflict, DomainError, notFound, unauthenticated } from '../common/errors';
+import { parseId } from '../common/ids';
 import type { UnitOfWork } from '../db/unit-of-work';
-import { Topic } from '../events/topics';
+import { UserTopic } from './user.topics';
 import type { Logger } from '../observability/logger';
 import type { CreateUserInput } from './create-user.input';
 import { lockUserForChange } from './user-lock';
@@ -36,18 +37,49 @@ export class UserService {
    */
   async login(email: string, password: string, clientIp: string | undefined): Promise<{ token: string; user: User }> {
     await this.throttle.attempt(email, clientIp);
-    const user = await this.dataSource
-      .getRepository(User)
-      .createQueryBuilder('u')
-      .where('lower(u.email) = lower(:email)', { email: email.trim() })
-      .getOne();
-    // No password is longer than createUser allows: refuse longer ones without feeding megabytes to scrypt.
-    const ok = password.length <= LIMITS.password.max && (await verifyPassword(password, user?.passwordHash ?? DUMMY_HASH));
-    if (!user || !user.passwordHash || !ok) throw unauthenticated('Invalid email or password');
-    // Said only to someone who knows the password, so it reveals nothing to a guesser.
-    if (user.deactivatedAt) throw unauthenticated('this account has been deactivated; ask an admin to reactivate it');
-    await this.throttle.succeeded(email, clientIp);
-    return { token: await this.tokens.sign(user.id, user.sessionGeneration), user };
+    return this.countingWrongPasswordsOnly(email, clientIp, async () => {
+      const user = await this.dataSource
+        .getRepository(User)
+        .createQueryBuilder('u')
+        .where('lower(u.email) = lower(:email)', { email: email.trim() })
+        .getOne();
+      // No password is longer than createUser allows: refuse longer ones without feeding megabytes to scrypt.
+      const ok = password.length <= LIMITS.password.max && (await verifyPassword(password, user?.passwordHash ?? DUMMY_HASH));
+      if (!user || !user.passwordHash || !ok) throw unauthenticated('Invalid email or password');
+      // Said only to someone who knows the password, so it reveals nothing to a guesser.
+      if (user.deactivatedAt) throw unauthenticated('this account has been deactivated; ask an admin to reactivate it');
+      await this.throttle.succeeded(email, clientIp);
+      return { token: await this.tokens.sign(user.id, user.sessionGeneration), user };
+    });
+  }
+
+  /**
+   * Runs a password check whose attempt the throttle has counted. A refusal
+   * (a DomainError: wrong password, deactivated) keeps the count; anything
+   * else is our failure, such as the database being down, and gives the
+   * points back: five logins during an outage must not lock the admin out
+   * once the database returns.
+   */
+  private async countingWrongPasswordsOnly<R>(email: string, clientIp: string | undefined, check: () => Promise<R>): Promise<R> {
+    try {
+      return await check();
+    } catch (error) {
+      if (!(error instanceof DomainError)) await this.throttle.abandoned(email, clientIp);
+      throw error;
+    }
+  }
+
+  /**
+   * ADMIN only: clears the failed-login lockouts of a person, from every
+   * address, so that they can log in at once (their password is unchanged).
+   */
+  async unlockUser(caller: Caller | null, id: string): Promise<User> {
+    authorize(caller, Action.ManageUsers);
+    const user = await this.dataSource.getRepository(User).findOne({ where: { id: parseId(id, 'user id') } });
+    if (!user) throw notFound('user', id);
+    await this.throttle.unlock(user.email);
+    this.log.info({ userId: user.id, by: caller?.userId }, 'login lockout cleared');
+    return user;
   }
 
   /**
@@ -67,9 +99,11 @@ export class UserService {
     const user = await this.dataSource.getRepository(User).findOneOrFail({ where: { id: me.userId } });
     if (!user.passwordHash) throw badInput('this user has no password to change');
     await this.throttle.attempt(user.email, clientIp);
-    const correct = currentPassword.length <= LIMITS.password.max && (await verifyPassword(currentPassword, user.passwordHash));
-    if (!correct) throw badInput('currentPassword is incorrect');
-    await this.throttle.succeeded(user.email, clientIp);
+    await this.countingWrongPasswordsOnly(user.email, clientIp, async () => {
+      const correct = currentPassword.length <= LIMITS.password.max && (await verifyPassword(currentPassword, user.passwordHash!));
+      if (!correct) throw badInput('currentPassword is incorrect');
+      await this.throttle.succeeded(user.email, clientIp);
+    });
     if (newPassword === currentPassword) throw badInput('newPassword must differ from the current password');
     const passwordHash = await hashPassword(newPassword);
     const updated = await this.uow.run(async (tx) => {
@@ -84,7 +118,7 @@ export class UserService {
         .andWhere('password_hash = :checked', { checked: user.passwordHash })
         .execute();
       if (!result.affected) throw conflict('the password was changed by another request meanwhile; sign in again');
-      tx.publish(Topic.UserChanged, { userId: user.id, sessionsEnded: true, roleChanged: false });
+      tx.publish(UserTopic.Changed, { userId: user.id, sessionsEnded: true, roleChanged: false });
       return tx.manager.getRepository(User).findOneOrFail({ where: { id: user.id } });
     });
     this.log.info({ userId: user.id }, 'password changed; other sessions ended');
@@ -100,7 +134,7 @@ export class UserService {
    * An admin changes a person's name or role, or deactivates or reactivates
    * them. There is always an active admin left, and nobody deactivates
    * themself. Deactivation ends the user's sessions everywhere (see
-   * AuthService.fromToken and Topic.UserChanged); reactivation does not bring
+   * AuthService.fromToken and UserTopic.Changed); reactivation does not bring
    * old tokens back.
    */
   async updateUser(caller: Caller | null, id: string, input: UpdateUserInput): Promise<User> {
@@ -134,7 +168,7 @@ export class UserService {
         })
         .where('id = :id', { id: user.id })
         .execute();
-      if (deactivate || roleChanged) tx.publish(Topic.UserChanged, { userId: user.id, sessionsEnded: deactivate, roleChanged });
+      if (deactivate || roleChanged) tx.publish(UserTopic.Changed, { userId: user.id, sessionsEnded: deactivate, roleChanged });
       return tx.manager.getRepository(User).findOneOrFail({ where: { id: user.id } });
     });
   }

@@ -154,6 +154,23 @@ function renderTopbar(path) {
     ),
   );
   renderLiveState(ctx.ws?.state ?? 'idle');
+  const nav = topbar.querySelector('nav');
+  if (nav) {
+    nav.addEventListener('scroll', () => scrollHints(nav), { passive: true });
+    // On a phone the tabs scroll sideways: the current one is in view, and a fade says there are more.
+    nav.querySelector('[aria-current="page"]')?.scrollIntoView({ block: 'nearest', inline: 'nearest' });
+    scrollHints(nav);
+  }
+}
+
+/**
+ * Marks the ends of a sideways-scrolling element that have more content
+ * behind them (`scroll-more-start`, `scroll-more-end`; styles.css fades them).
+ * @param {HTMLElement} el
+ */
+function scrollHints(el) {
+  el.classList.toggle('scroll-more-start', el.scrollLeft > 1);
+  el.classList.toggle('scroll-more-end', el.scrollLeft + el.clientWidth < el.scrollWidth - 1);
 }
 
 const LIVE_LABELS = {
@@ -192,6 +209,10 @@ async function start() {
   document.querySelector('.skip-link')?.addEventListener('click', (event) => {
     event.preventDefault();
     main.focus();
+  });
+  window.addEventListener('resize', () => {
+    const nav = topbar.querySelector('nav');
+    if (nav) scrollHints(nav);
   });
   window.addEventListener('hashchange', () => {
     // In-page anchors such as the skip link are not routes.

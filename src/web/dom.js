@@ -1,33 +1,41 @@
+// @ts-check
 /**
  * DOM helpers. Every piece of text reaches the page through `textContent` or
  * an attribute set with `setAttribute`: nothing here parses HTML, so a title
  * like `<img onerror=…>` stays text.
  */
 
+/** @import { Attrs, Child } from './types' */
+
 /**
  * Creates an element. `attrs` keys: `class`, `dataset`, `on<event>` (a
  * listener), booleans (`disabled: true`), everything else as an attribute.
  * Children are nodes, strings (as text), or falsy (skipped); arrays nest.
- * @param {string} tag
- * @param {Record<string, any>} [attrs]
- * @param {...any} children
- * @returns {HTMLElement}
+ * @template {string} K
+ * @param {K} tag
+ * @param {Attrs} [attrs]
+ * @param {...Child} children
+ * @returns {K extends keyof HTMLElementTagNameMap ? HTMLElementTagNameMap[K] : HTMLElement}
  */
 export function h(tag, attrs = {}, ...children) {
   const el = document.createElement(tag);
   for (const [key, value] of Object.entries(attrs)) {
     if (value === undefined || value === null || value === false) continue;
-    if (key === 'class') el.className = Array.isArray(value) ? value.filter(Boolean).join(' ') : value;
+    if (key === 'class') el.className = Array.isArray(value) ? value.filter(Boolean).join(' ') : String(value);
     else if (key === 'dataset') Object.assign(el.dataset, value);
-    else if (key.startsWith('on') && typeof value === 'function') el.addEventListener(key.slice(2), value);
+    else if (key.startsWith('on') && typeof value === 'function') el.addEventListener(key.slice(2), /** @type {EventListener} */ (value));
     else if (key === 'value' && 'value' in el) el.value = value;
     else if (value === true) el.setAttribute(key, '');
     else el.setAttribute(key, String(value));
   }
   append(el, children);
-  return el;
+  return /** @type {K extends keyof HTMLElementTagNameMap ? HTMLElementTagNameMap[K] : HTMLElement} */ (el);
 }
 
+/**
+ * @param {Element | DocumentFragment} el
+ * @param {readonly Child[]} children
+ */
 function append(el, children) {
   for (const child of children) {
     if (child === null || child === undefined || child === false || child === '') continue;
@@ -36,7 +44,13 @@ function append(el, children) {
   }
 }
 
-/** Replaces all children of `el`. */
+/**
+ * Replaces all children of `el`.
+ * @template {Element} E
+ * @param {E} el
+ * @param {...Child} children
+ * @returns {E}
+ */
 export function replace(el, ...children) {
   el.replaceChildren();
   append(el, children);
@@ -53,7 +67,12 @@ export function newId(prefix = 'f') {
 const dateTime = new Intl.DateTimeFormat(undefined, { dateStyle: 'medium', timeStyle: 'short' });
 const timeOnly = new Intl.DateTimeFormat(undefined, { hour: '2-digit', minute: '2-digit', second: '2-digit' });
 
-/** `<time>` with a local date and the UTC instant in its tooltip. */
+/**
+ * `<time>` with a local date and the UTC instant in its tooltip.
+ * @param {string | null | undefined} iso
+ * @param {{ relative?: boolean }} [options]
+ * @returns {HTMLElement}
+ */
 export function timeEl(iso, { relative = false } = {}) {
   if (!iso) return h('span', { class: 'muted' }, '—');
   const date = new Date(iso);
@@ -62,7 +81,10 @@ export function timeEl(iso, { relative = false } = {}) {
 
 const dateOnlyFormat = new Intl.DateTimeFormat(undefined, { dateStyle: 'medium' });
 
-/** `<time>` with the local date only (for tables), the UTC instant in its tooltip. */
+/**
+ * `<time>` with the local date only (for tables), the UTC instant in its tooltip.
+ * @param {string | null | undefined} iso
+ */
 export function dateEl(iso) {
   const el = timeEl(iso);
   if (iso) el.textContent = dateOnlyFormat.format(new Date(iso));
@@ -74,7 +96,11 @@ export function clock(date = new Date()) {
   return timeOnly.format(date);
 }
 
-/** Elapsed time since `iso` (until `untilIso` when given), e.g. "2h 05m", "3d 4h", "45s". */
+/**
+ * Elapsed time since `iso` (until `untilIso` when given), e.g. "2h 05m", "3d 4h", "45s".
+ * @param {string} iso
+ * @param {string | null} [untilIso]
+ */
 export function duration(iso, untilIso) {
   const ms = Math.max(0, (untilIso ? new Date(untilIso) : new Date()).getTime() - new Date(iso).getTime());
   const s = Math.floor(ms / 1000);
@@ -86,28 +112,38 @@ export function duration(iso, untilIso) {
   return `${Math.floor(hrs / 24)}d ${hrs % 24}h`;
 }
 
-/** "5m ago" style relative time. */
+/**
+ * "5m ago" style relative time.
+ * @param {string} iso
+ */
 export function ago(iso) {
   return `${duration(iso)} ago`;
 }
 
 /**
- * The box that shows an API error next to the action that failed: the
- * contract code, then the message (and each validation message).
+ * What errorBox() shows: an ApiError, or a message of the page's own with a code.
+ * @typedef {{ message: string, code?: string, errors?: ReadonlyArray<import('./graphql-client.js').ResponseError> }} ShownError
  */
-export function errorBox() {
+
+/**
+ * The box that shows an API error next to the action that failed: the
+ * contract code, then the message (and each validation message). Where the
+ * code tells the person nothing the message does not (a wrong password),
+ * `{ code: false }` shows the message alone.
+ * @param {{ code?: boolean }} [options]
+ */
+export function errorBox({ code: showCode = true } = {}) {
   const box = h('div', { class: 'error-box', role: 'alert', hidden: true });
   return {
     el: box,
-    /** @param {unknown} error */
+    /** @param {ShownError} error */
     show(error) {
-      const code = error?.code ?? 'ERROR';
-      const details = error?.errors?.flatMap((e) => e.extensions?.validationErrors ?? []) ?? [];
+      const code = error.code ?? 'ERROR';
+      const details = error.errors?.flatMap((e) => e.extensions?.validationErrors ?? []) ?? [];
       replace(
         box,
-        h('strong', { class: 'error-code' }, code),
-        ' ',
-        h('span', {}, error?.message ?? String(error)),
+        showCode ? [h('strong', { class: 'error-code' }, code), ' '] : null,
+        h('span', {}, error.message),
         details.length > 1 ? h('ul', {}, details.map((d) => h('li', {}, d))) : null,
       );
       box.hidden = false;
@@ -122,9 +158,13 @@ export function errorBox() {
 /**
  * Runs `action` for a form submit: disables the submit button meanwhile,
  * shows an error in `errors`, and returns whether it succeeded.
+ * @param {HTMLElement} form
+ * @param {ReturnType<typeof errorBox>} errors
+ * @param {() => Promise<unknown>} action
  */
 export async function busy(form, errors, action) {
-  const buttons = [...form.querySelectorAll('button, input, select, textarea')].filter((b) => !b.disabled);
+  const controls = [.../** @type {NodeListOf<HTMLButtonElement | HTMLInputElement | HTMLSelectElement | HTMLTextAreaElement>} */ (form.querySelectorAll('button, input, select, textarea'))];
+  const buttons = controls.filter((b) => !b.disabled);
   errors.clear();
   buttons.forEach((b) => (b.disabled = true));
   form.setAttribute('aria-busy', 'true');
@@ -132,7 +172,7 @@ export async function busy(form, errors, action) {
     await action();
     return true;
   } catch (error) {
-    errors.show(error);
+    errors.show(shownError(error));
     return false;
   } finally {
     buttons.forEach((b) => (b.disabled = false));
@@ -140,7 +180,47 @@ export async function busy(form, errors, action) {
   }
 }
 
-/** A labelled form field: returns the wrapper; the control gets an id and aria wiring. */
+/**
+ * Empties `fields` of `form` after a success. Only the form's reset clears
+ * the browser's record that a person interacted with a field, so an emptied
+ * required field would otherwise match `:user-invalid` at once (Firefox
+ * paints it red, as if the person had done something wrong). Every other
+ * control keeps its current value.
+ * @param {HTMLFormElement} form
+ * @param {ReadonlyArray<HTMLInputElement | HTMLTextAreaElement | HTMLSelectElement>} fields
+ */
+export function clearFields(form, fields) {
+  /** @type {Array<[HTMLInputElement | HTMLTextAreaElement | HTMLSelectElement, string, boolean]>} */
+  const kept = [];
+  for (const el of form.elements) {
+    if ((el instanceof HTMLInputElement || el instanceof HTMLTextAreaElement || el instanceof HTMLSelectElement) && !fields.includes(el)) {
+      kept.push([el, el.value, el instanceof HTMLInputElement && el.checked]);
+    }
+  }
+  form.reset();
+  for (const [el, value, checked] of kept) {
+    if (el instanceof HTMLInputElement && (el.type === 'checkbox' || el.type === 'radio')) el.checked = checked;
+    else el.value = value;
+  }
+  for (const el of fields) el.value = '';
+}
+
+/**
+ * Whatever an action threw, as errorBox() shows it.
+ * @param {unknown} error
+ * @returns {ShownError}
+ */
+export function shownError(error) {
+  if (error instanceof Error) return /** @type {ShownError} */ (error);
+  return { message: String(error) };
+}
+
+/**
+ * A labelled form field: returns the wrapper; the control gets an id and aria wiring.
+ * @param {string} label
+ * @param {HTMLElement} control
+ * @param {string} [hint]
+ */
 export function field(label, control, hint) {
   control.id ||= newId();
   const hintEl = hint ? h('p', { class: 'hint', id: `${control.id}-hint` }, hint) : null;
@@ -148,7 +228,12 @@ export function field(label, control, hint) {
   return h('div', { class: 'field' }, h('label', { for: control.id }, label), control, hintEl);
 }
 
-/** `<select>` from [value, label] pairs. */
+/**
+ * `<select>` from [value, label] pairs.
+ * @param {string} name
+ * @param {ReadonlyArray<readonly [string, string]>} options
+ * @param {string} [selected]
+ */
 export function select(name, options, selected) {
   return h(
     'select',
@@ -157,7 +242,10 @@ export function select(name, options, selected) {
   );
 }
 
-/** Announces `text` to screen readers through the page's polite live region. */
+/**
+ * Announces `text` to screen readers through the page's polite live region.
+ * @param {string} text
+ */
 export function announce(text) {
   const region = document.getElementById('announcer');
   if (!region) return;
@@ -171,13 +259,20 @@ export function announce(text) {
  * many failed logins or password checks, `extensions.retryAfterSeconds`), or
  * null when the error is not such a lockout.
  */
+/**
+ * @param {Partial<ShownError> | null | undefined} error
+ * @returns {number | null}
+ */
 export function retryAfterSeconds(error) {
   if (error?.code !== 'FORBIDDEN') return null;
-  const seconds = error.errors?.find((e) => Number.isFinite(e.extensions?.retryAfterSeconds))?.extensions.retryAfterSeconds;
+  const seconds = error.errors?.map((e) => e.extensions?.retryAfterSeconds).find((s) => typeof s === 'number' && Number.isFinite(s));
   return seconds === undefined ? null : Math.max(1, Math.ceil(seconds));
 }
 
-/** A wait in words: "45 seconds", "4 min 05 s", "1 h 02 min". */
+/**
+ * A wait in words: "45 seconds", "4 min 05 s", "1 h 02 min".
+ * @param {number} seconds
+ */
 export function waitLabel(seconds) {
   const s = Math.max(0, Math.ceil(seconds));
   if (s < 60) return `${s} second${s === 1 ? '' : 's'}`;

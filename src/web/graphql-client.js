@@ -1,10 +1,26 @@
+// @ts-check
 /**
  * Talking to Sitrep's GraphQL API from the browser: queries and mutations
- * over HTTP, subscriptions over a hand-written client of the graphql-ws
- * protocol (`graphql-transport-ws`), so that the console needs no bundler
- * and no third-party script.
- *
- * The protocol is graphql-ws's PROTOCOL.md (in node_modules/graphql-ws).
+ * over HTTP, subscriptions over graphql-ws's own client (`createClient`,
+ * served from /vendor as the browser build the package publishes), with the
+ * console's policy on top: the bearer token in `connectionParams`, retries
+ * with backoff for as long as someone is subscribed, a connection state for
+ * the top bar, and `onReconnect` so that views refetch what they missed.
+ */
+import { createClient } from 'graphql-ws';
+
+/**
+ * The text of one GraphQL operation, branded with the types of its result
+ * `R` and variables `V` (from src/web/generated/graphql.d.ts), so that
+ * `request(INCIDENT, { id })` is checked and returns an `IncidentQuery`.
+ * The brand exists only for the type checker: at run time it is a string.
+ * @template R, V
+ * @typedef {string & { readonly __operation?: [R, V] }} Operation
+ */
+
+/**
+ * One error of a GraphQL response, as the server formats it.
+ * @typedef {{ message: string, extensions?: { code?: unknown, validationErrors?: string[], retryAfterSeconds?: number, [key: string]: unknown } }} ResponseError
  */
 
 /** An error the API answered with: `code` is the contract's extensions.code. */
@@ -12,7 +28,7 @@ export class ApiError extends Error {
   /**
    * @param {string} message
    * @param {string} code UNAUTHENTICATED, FORBIDDEN, NOT_FOUND, BAD_USER_INPUT, CONFLICT, or NETWORK / INTERNAL_SERVER_ERROR
-   * @param {Array<{message: string, extensions?: Record<string, unknown>}>} [errors] every error of the response
+   * @param {ReadonlyArray<ResponseError>} [errors] every error of the response
    */
   constructor(message, code, errors = []) {
     super(message);
@@ -22,11 +38,11 @@ export class ApiError extends Error {
   }
 }
 
+/** @param {ReadonlyArray<ResponseError>} errors */
 function apiErrorFrom(errors) {
-  const first = errors[0] ?? {};
-  const code = typeof first.extensions?.code === 'string' ? first.extensions.code : 'INTERNAL_SERVER_ERROR';
+  const code = errors[0]?.extensions?.code;
   const message = errors.map((e) => e.message).join('; ') || 'The server returned an error';
-  return new ApiError(message, code, errors);
+  return new ApiError(message, typeof code === 'string' ? code : 'INTERNAL_SERVER_ERROR', errors);
 }
 
 /**
@@ -46,10 +62,12 @@ export class HttpClient {
 
   /**
    * Runs one operation and returns its `data`; throws ApiError on any error.
-   * @param {string} query
-   * @param {Record<string, unknown>} [variables]
+   * @template R, V
+   * @param {Operation<R, V>} query
+   * @param {V} [variables]
+   * @returns {Promise<R>}
    */
-  async request(query, variables = {}) {
+  async request(query, variables) {
     const token = this.getToken();
     let response;
     try {
@@ -60,11 +78,12 @@ export class HttpClient {
           accept: 'application/graphql-response+json, application/json',
           ...(token ? { authorization: `Bearer ${token}` } : {}),
         },
-        body: JSON.stringify({ query, variables }),
+        body: JSON.stringify({ query, variables: variables ?? {} }),
       });
     } catch {
       throw new ApiError('Cannot reach the Sitrep server. Check your connection and try again.', 'NETWORK');
     }
+    /** @type {{ data?: R, errors?: ResponseError[] }} */
     let body;
     try {
       body = await response.json();
@@ -76,23 +95,23 @@ export class HttpClient {
       if (error.code === 'UNAUTHENTICATED' && token) this.onUnauthenticated();
       throw error;
     }
+    if (body.data === undefined) throw new ApiError('The server answered without data', 'INTERNAL_SERVER_ERROR');
     return body.data;
   }
 }
 
-/** Close codes after which reconnecting cannot help (graphql-ws's own list, plus auth). */
-const FATAL_CLOSE_CODES = new Set([
-  4400, // bad request: a bug on our side
-  4401, // unauthorized
-  4403, // forbidden: the server refused our token at connection_init
-  4406, // subprotocol not acceptable
-  4409, // subscriber for this id already exists
-  4429, // too many initialisation requests
-]);
+/**
+ * Close codes after which reconnecting cannot help. graphql-ws already gives
+ * up on most of these by itself; 4403 it retries (a server "might grant
+ * access after retry"), but Sitrep sends it for a token it refused.
+ */
+const FATAL_CLOSE_CODES = new Set([4400, 4401, 4403, 4406, 4409, 4429, 4500]);
+/** The close codes that mean the token is no good (expired, revoked, password changed). */
+const AUTH_CLOSE_CODES = new Set([4401, 4403]);
 
 /** How long to wait for connection_ack before giving up on a socket. @default 10_000 */
 const ACK_TIMEOUT_MS = 10_000;
-/** How often we ping an idle connection to notice that it died. @default 20_000 */
+/** How often we ping the server to notice that the connection died. @default 20_000 */
 const PING_INTERVAL_MS = 20_000;
 /** How long a ping may wait for its pong. @default 10_000 */
 const PONG_TIMEOUT_MS = 10_000;
@@ -103,236 +122,208 @@ const LAZY_CLOSE_MS = 3_000;
  * Delay before reconnect attempt `attempt` (0-based): exponential from 1 s to
  * 30 s with full jitter, so a restarted server is not hit by every wall
  * dashboard at the same instant.
+ * @param {number} attempt
  */
 export function backoffDelay(attempt) {
   const ceiling = Math.min(30_000, 1_000 * 2 ** attempt);
   return Math.round(ceiling / 2 + (Math.random() * ceiling) / 2);
 }
 
+/** @param {unknown} value @returns {value is { code: number, reason: string }} */
+function isCloseEvent(value) {
+  return typeof value === 'object' && value !== null && 'code' in value && typeof value.code === 'number';
+}
+
 /**
  * @typedef {'idle' | 'connecting' | 'connected' | 'reconnecting' | 'failed'} ConnectionState
- * @typedef {{ next: (data: any) => void, error?: (error: ApiError) => void, complete?: () => void }} Sink
  */
 
 /**
- * A graphql-ws (graphql-transport-ws) client over the browser's WebSocket.
- * Lazy: the socket opens with the first subscription and closes shortly
- * after the last one ends. Subscriptions survive reconnects: they are sent
- * again on the new socket, and `onReconnect` listeners are told so that they
- * can refetch what they missed meanwhile.
+ * What a subscription delivers to: `next` gets each event's data; `error`
+ * an event's execution error (the subscription goes on) or the end of the
+ * subscription (refused, or the connection was refused); `complete` its end.
+ * @template T
+ * @typedef {{ next: (data: T) => void, error?: (error: ApiError) => void, complete?: () => void }} Sink
+ */
+
+/**
+ * Subscriptions over graphql-ws. Lazy: the socket opens with the first
+ * subscription and closes shortly after the last one ends. Subscriptions
+ * survive reconnects (graphql-ws subscribes them again on the new socket),
+ * and `onReconnect` listeners are told so that they can refetch what they
+ * missed meanwhile.
  */
 export class GraphQLWsClient {
   /**
    * @param {{ url: string, getToken: () => string | null, onAuthFailure?: () => void }} options
    */
   constructor({ url, getToken, onAuthFailure = () => {} }) {
-    this.url = url;
-    this.getToken = getToken;
-    this.onAuthFailure = onAuthFailure;
-    /** @type {Map<string, { payload: { query: string, variables: Record<string, unknown> }, sink: Sink }>} */
-    this.subscriptions = new Map();
-    this.nextId = 1;
-    this.socket = null;
-    this.acknowledged = false;
-    this.attempt = 0;
-    this.everConnected = false;
-    this.timers = { retry: 0, ack: 0, ping: 0, pong: 0, lazy: 0 };
     /** @type {ConnectionState} */
     this.state = 'idle';
+    /** The open, acknowledged socket, if any. */
+    /** @type {WebSocket | null} */
+    this.socket = null;
+    /** @type {Set<(state: ConnectionState) => void>} */
     this.stateListeners = new Set();
+    /** @type {Set<() => void>} */
     this.reconnectListeners = new Set();
+    /** The sinks of running subscriptions, to end them on dispose(). */
+    /** @type {Set<{ complete: () => void }>} */
+    this.active = new Set();
     this.disposed = false;
+    /** Ends the current backoff wait early. */
+    this.wake = () => {};
+    /** @type {ReturnType<typeof setTimeout> | undefined} */
+    let pongTimer;
+    this.client = createClient({
+      url,
+      // In browsers the global; the tests hand in the `ws` package under this name.
+      webSocketImpl: WebSocket,
+      connectionParams: () => {
+        const token = getToken();
+        return token ? { authorization: `Bearer ${token}` } : {};
+      },
+      lazyCloseTimeout: LAZY_CLOSE_MS,
+      connectionAckWaitTimeout: ACK_TIMEOUT_MS,
+      keepAlive: PING_INTERVAL_MS,
+      retryAttempts: Infinity,
+      retryWait: (retries) =>
+        new Promise((resolve) => {
+          const timer = setTimeout(resolve, backoffDelay(retries));
+          this.wake = () => {
+            clearTimeout(timer);
+            resolve(undefined);
+          };
+        }),
+      // Socket errors are followed by a close: retry those too, unless the server said no for good.
+      shouldRetry: (errorOrClose) => !(isCloseEvent(errorOrClose) && FATAL_CLOSE_CODES.has(errorOrClose.code)),
+      on: {
+        connecting: (isRetry) => this.setState(isRetry ? 'reconnecting' : 'connecting'),
+        connected: (socket, _payload, wasRetry) => {
+          this.socket = /** @type {WebSocket} */ (socket);
+          this.setState('connected');
+          if (wasRetry) for (const listener of this.reconnectListeners) listener();
+        },
+        // A half-open TCP connection (a sleeping laptop, a dropped NAT entry) never closes by itself.
+        ping: (received) => {
+          if (!received) pongTimer = setTimeout(() => this.client.terminate(), PONG_TIMEOUT_MS);
+        },
+        pong: (received) => {
+          if (received) clearTimeout(pongTimer);
+        },
+        closed: (event) => {
+          clearTimeout(pongTimer);
+          this.socket = null;
+          if (this.disposed || this.active.size === 0) this.setState('idle');
+          else if (isCloseEvent(event) && FATAL_CLOSE_CODES.has(event.code)) {
+            this.setState('failed');
+            if (AUTH_CLOSE_CODES.has(event.code)) onAuthFailure();
+          } else this.setState('reconnecting');
+        },
+      },
+    });
     // A laptop waking up or a network coming back should not wait for the backoff.
-    this.onOnline = () => {
-      if (this.subscriptions.size && !this.acknowledged) this.retryNow();
-    };
+    this.onOnline = () => this.wake();
     globalThis.addEventListener?.('online', this.onOnline);
   }
 
   /**
    * Starts a subscription; returns the function that ends it.
-   * @param {string} query
-   * @param {Record<string, unknown>} variables
-   * @param {Sink} sink
+   * @template R, V
+   * @param {Operation<R, V>} query
+   * @param {V} variables
+   * @param {Sink<R>} sink
+   * @returns {() => void}
    */
   subscribe(query, variables, sink) {
-    const id = String(this.nextId++);
-    this.subscriptions.set(id, { payload: { query, variables }, sink });
-    clearTimeout(this.timers.lazy);
-    if (this.acknowledged) this.send({ id, type: 'subscribe', payload: { query, variables } });
-    else if (!this.socket && !this.timers.retry) this.connect();
+    let done = false;
+    const entry = {
+      complete: () => {
+        if (done) return;
+        done = true;
+        this.active.delete(entry);
+        sink.complete?.();
+      },
+    };
+    this.active.add(entry);
+    const unsubscribe = this.client.subscribe(
+      { query, variables: /** @type {Record<string, unknown>} */ (variables) },
+      {
+        next: (result) => {
+          if (done) return;
+          // Execution errors of one event (say, NOT_FOUND) leave the subscription running.
+          if (result.errors?.length) sink.error?.(apiErrorFrom(result.errors));
+          else sink.next(/** @type {R} */ (result.data));
+        },
+        error: (error) => {
+          if (done) return;
+          done = true;
+          this.active.delete(entry);
+          sink.error?.(toApiError(error));
+        },
+        complete: entry.complete,
+      },
+    );
     return () => {
-      if (!this.subscriptions.delete(id)) return;
-      if (this.acknowledged) this.send({ id, type: 'complete' });
-      if (this.subscriptions.size === 0) {
-        clearTimeout(this.timers.lazy);
-        this.timers.lazy = setTimeout(() => this.subscriptions.size === 0 && this.shutdown('idle'), LAZY_CLOSE_MS);
-      }
+      if (done) return;
+      done = true;
+      this.active.delete(entry);
+      unsubscribe();
     };
   }
 
-  /** Listens to connection state changes; returns the function that stops listening. */
+  /**
+   * Listens to connection state changes (and hears the current one at once);
+   * returns the function that stops listening.
+   * @param {(state: ConnectionState) => void} listener
+   */
   onState(listener) {
     this.stateListeners.add(listener);
     listener(this.state);
-    return () => this.stateListeners.delete(listener);
+    return () => {
+      this.stateListeners.delete(listener);
+    };
   }
 
-  /** Called after every successful reconnect (not the first connection). */
+  /**
+   * Called after every successful reconnect (not the first connection).
+   * @param {() => void} listener
+   */
   onReconnect(listener) {
     this.reconnectListeners.add(listener);
-    return () => this.reconnectListeners.delete(listener);
+    return () => {
+      this.reconnectListeners.delete(listener);
+    };
   }
 
-  /** Closes the socket and forgets every subscription (logout). */
+  /** Closes the socket and ends every subscription (logout). */
   dispose() {
     this.disposed = true;
-    for (const { sink } of this.subscriptions.values()) sink.complete?.();
-    this.subscriptions.clear();
-    this.shutdown('idle');
+    for (const entry of [...this.active]) entry.complete();
     globalThis.removeEventListener?.('online', this.onOnline);
+    this.wake();
+    void this.client.dispose();
+    this.setState('idle');
   }
 
+  /** @param {ConnectionState} state */
   setState(state) {
     if (this.state === state) return;
     this.state = state;
     for (const listener of this.stateListeners) listener(state);
   }
+}
 
-  connect() {
-    if (this.disposed) return;
-    this.timers.retry = 0;
-    this.setState(this.everConnected || this.attempt > 0 ? 'reconnecting' : 'connecting');
-    const socket = new WebSocket(this.url, 'graphql-transport-ws');
-    this.socket = socket;
-    socket.onopen = () => {
-      if (socket.protocol !== 'graphql-transport-ws') {
-        socket.close(4406, 'Subprotocol not acceptable');
-        return;
-      }
-      const token = this.getToken();
-      this.send({ type: 'connection_init', payload: token ? { authorization: `Bearer ${token}` } : {} });
-      this.timers.ack = setTimeout(() => socket.close(4504, 'Connection acknowledgement timeout'), ACK_TIMEOUT_MS);
-    };
-    socket.onmessage = (event) => this.receive(socket, event.data);
-    socket.onclose = (event) => this.closed(socket, event.code, event.reason);
-    // An error is always followed by a close event, which does the work.
-    socket.onerror = () => {};
+/**
+ * What graphql-ws ends a subscription with, as an ApiError: the server's
+ * GraphQL errors, the close event of a refused connection, or a socket error.
+ * @param {unknown} error
+ */
+function toApiError(error) {
+  if (Array.isArray(error)) return apiErrorFrom(error);
+  if (isCloseEvent(error)) {
+    const code = AUTH_CLOSE_CODES.has(error.code) ? 'UNAUTHENTICATED' : 'NETWORK';
+    return new ApiError(error.reason || `The live connection was refused (${error.code})`, code);
   }
-
-  receive(socket, raw) {
-    if (socket !== this.socket) return;
-    let message;
-    try {
-      message = JSON.parse(raw);
-    } catch {
-      socket.close(4400, 'Invalid message received');
-      return;
-    }
-    switch (message.type) {
-      case 'connection_ack': {
-        clearTimeout(this.timers.ack);
-        const reconnected = this.everConnected;
-        this.acknowledged = true;
-        this.everConnected = true;
-        this.attempt = 0;
-        this.setState('connected');
-        for (const [id, { payload }] of this.subscriptions) this.send({ id, type: 'subscribe', payload });
-        this.schedulePing();
-        if (reconnected) for (const listener of this.reconnectListeners) listener();
-        break;
-      }
-      case 'ping':
-        this.send({ type: 'pong', payload: message.payload });
-        break;
-      case 'pong':
-        clearTimeout(this.timers.pong);
-        break;
-      case 'next': {
-        this.schedulePing();
-        const sink = this.subscriptions.get(message.id)?.sink;
-        // Execution errors of one event (say, NOT_FOUND) leave the subscription running.
-        if (message.payload?.errors?.length) sink?.error?.(apiErrorFrom(message.payload.errors));
-        else sink?.next(message.payload?.data ?? null);
-        break;
-      }
-      case 'error': {
-        const entry = this.subscriptions.get(message.id);
-        this.subscriptions.delete(message.id);
-        entry?.sink.error?.(apiErrorFrom(Array.isArray(message.payload) ? message.payload : [message.payload ?? {}]));
-        break;
-      }
-      case 'complete': {
-        const entry = this.subscriptions.get(message.id);
-        this.subscriptions.delete(message.id);
-        entry?.sink.complete?.();
-        break;
-      }
-      default:
-        socket.close(4400, `Unexpected message type ${String(message.type)}`);
-    }
-  }
-
-  closed(socket, code, reason) {
-    if (socket !== this.socket) return;
-    this.clearConnectionTimers();
-    this.socket = null;
-    this.acknowledged = false;
-    if (this.disposed || this.subscriptions.size === 0) {
-      this.setState('idle');
-      return;
-    }
-    if (FATAL_CLOSE_CODES.has(code)) {
-      this.setState('failed');
-      const error = new ApiError(reason || `The live connection was refused (${code})`, code === 4403 || code === 4401 ? 'UNAUTHENTICATED' : 'BAD_USER_INPUT');
-      if (code === 4403 || code === 4401) this.onAuthFailure();
-      for (const { sink } of this.subscriptions.values()) sink.error?.(error);
-      this.subscriptions.clear();
-      return;
-    }
-    this.setState('reconnecting');
-    const delay = backoffDelay(this.attempt++);
-    this.timers.retry = setTimeout(() => this.connect(), delay);
-  }
-
-  retryNow() {
-    clearTimeout(this.timers.retry);
-    this.timers.retry = 0;
-    if (!this.socket) this.connect();
-  }
-
-  schedulePing() {
-    clearTimeout(this.timers.ping);
-    this.timers.ping = setTimeout(() => {
-      if (!this.acknowledged) return;
-      this.send({ type: 'ping' });
-      // A half-open TCP connection (a sleeping laptop, a dropped NAT entry) never closes by itself.
-      this.timers.pong = setTimeout(() => this.socket?.close(4408, 'Pong timeout'), PONG_TIMEOUT_MS);
-      this.schedulePing();
-    }, PING_INTERVAL_MS);
-  }
-
-  clearConnectionTimers() {
-    clearTimeout(this.timers.ack);
-    clearTimeout(this.timers.ping);
-    clearTimeout(this.timers.pong);
-  }
-
-  shutdown(state) {
-    clearTimeout(this.timers.retry);
-    clearTimeout(this.timers.lazy);
-    this.timers.retry = 0;
-    this.clearConnectionTimers();
-    const socket = this.socket;
-    this.socket = null;
-    this.acknowledged = false;
-    this.attempt = 0;
-    this.everConnected = false;
-    if (socket && socket.readyState <= WebSocket.OPEN) socket.close(1000, 'Normal Closure');
-    this.setState(state);
-  }
-
-  send(message) {
-    if (this.socket?.readyState === WebSocket.OPEN) this.socket.send(JSON.stringify(message));
-  }
+  return new ApiError(error instanceof Error ? error.message : 'The live connection failed', 'NETWORK');
 }

@@ -1,11 +1,21 @@
 import { ConfigError, loadConfig } from '../../src/config/config';
 
 describe('account settings in the configuration', () => {
-  it('defaults to 5 failures per email and 50 per address in 15 minutes, Redis keys under REDIS_PREFIX, no proxy trusted', () => {
+  it('defaults to 5 failures per (address, email) and 500 per address in 15 minutes, Redis keys under REDIS_PREFIX, no proxy trusted', () => {
     const config = loadConfig({});
-    expect(config.loginLimits).toEqual({ maxFailuresPerEmail: 5, maxFailuresPerIp: 50, windowSeconds: 900, keyPrefix: 'sitrep:login:' });
+    expect(config.loginLimits).toEqual({ maxFailuresPerEmail: 5, maxFailuresPerIp: 500, windowSeconds: 900, keyPrefix: 'sitrep:login:' });
     expect(config.trustProxy).toBe(false);
     expect(loadConfig({ REDIS_PREFIX: 'prod:' }).loginLimits.keyPrefix).toBe('prod:login:');
+  });
+
+  it('turns introspection off in production unless GRAPHQL_INTROSPECTION=true, and reads the timeouts', () => {
+    expect(loadConfig({}).graphqlIntrospection).toBe(false);
+    expect(loadConfig({ NODE_ENV: 'development' }).graphqlIntrospection).toBe(true);
+    expect(loadConfig({ GRAPHQL_INTROSPECTION: 'true' }).graphqlIntrospection).toBe(true);
+    expect(() => loadConfig({ GRAPHQL_INTROSPECTION: 'maybe' })).toThrow(/GRAPHQL_INTROSPECTION/);
+    expect(loadConfig({}).timeouts).toEqual({ statementMs: 10_000, connectMs: 3_000, readinessMs: 900, redisCommandMs: 2_000 });
+    expect(loadConfig({ DATABASE_STATEMENT_TIMEOUT_MS: '5000' }).timeouts.statementMs).toBe(5_000);
+    expect(() => loadConfig({ READINESS_TIMEOUT_MS: '0' })).toThrow(/READINESS_TIMEOUT_MS/);
   });
 
   it('reads the login limits and TRUST_PROXY from the environment', () => {

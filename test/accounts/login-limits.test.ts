@@ -61,6 +61,18 @@ describe('login limits, in memory, without a proxy', () => {
     expect(code(await login(t, target.email, TEST_PASSWORD))).toBe('FORBIDDEN');
   });
 
+  it('lets an admin clear a lockout with unlockUser, and nobody else', async () => {
+    const user = await t.createUser('RESPONDER');
+    const viewer = await t.createUser('VIEWER');
+    for (let i = 0; i < 3; i += 1) expect(code(await login(t, user.email, 'wrong-password'))).toBe('UNAUTHENTICATED');
+    expect(code(await login(t, user.email, TEST_PASSWORD))).toBe('FORBIDDEN');
+    const UNLOCK = `mutation($id: ID!) { unlockUser(id: $id) { id email } }`;
+    expect((await t.gql(UNLOCK, { id: user.id }, viewer.token)).errors?.[0].extensions?.code).toBe('FORBIDDEN');
+    expect((await t.gql(UNLOCK, { id: 'nope' }, t.admin.token)).errors?.[0].extensions?.code).toBe('BAD_USER_INPUT');
+    expect((await t.ok(UNLOCK, { id: user.id }, t.admin.token)).unlockUser).toEqual({ id: user.id, email: user.email });
+    expect(code(await login(t, user.email, TEST_PASSWORD))).toBe('OK');
+  });
+
   it('checks at most the allowed number of guesses sent at the same moment', async () => {
     const user = await t.createUser('VIEWER');
     const results = await Promise.all(Array.from({ length: 6 }, () => login(t, user.email, 'wrong-password')));
@@ -115,13 +127,25 @@ describe('login limits in Redis', () => {
     await b.close();
   });
 
+  it('clears a lockout counted in Redis from another instance with unlockUser', async () => {
+    const user = await a.createUser('RESPONDER');
+    for (let i = 0; i < 2; i += 1) expect(code(await login(a, user.email, 'wrong-password'))).toBe('UNAUTHENTICATED');
+    expect(code(await login(a, user.email, TEST_PASSWORD))).toBe('FORBIDDEN');
+    // b never saw these attempts: it finds the counters in the shared Redis (unlockUser on b calls this).
+    await b.server.services.loginThrottle.unlock(user.email);
+    expect(code(await login(a, user.email, TEST_PASSWORD))).toBe('OK');
+  });
+
   it('shares failures between instances under its own key prefix', async () => {
     // Both test servers bootstrap the same admin email; failures on one lock it out on the other.
     for (let i = 0; i < 2; i += 1) expect(code(await login(a, a.admin.email, 'wrong-password'))).toBe('UNAUTHENTICATED');
     expect(code(await login(b, b.admin.email, 'admin-password-123'))).toBe('FORBIDDEN');
     const redis = new Redis('redis://127.0.0.1:6379');
     try {
-      expect(await redis.keys(`${prefix}email:*`)).toEqual([`${prefix}email:${a.admin.email}`]);
+      // Counted per (address, email): the key names both.
+      const keys = await redis.keys(`${prefix}address-email:*`);
+      expect(keys).toHaveLength(1);
+      expect(keys[0].startsWith(`${prefix}address-email:`) && keys[0].endsWith(`|${a.admin.email}`)).toBe(true);
     } finally {
       await redis.del(...(await redis.keys(`${prefix}*`)));
       redis.disconnect();

@@ -200,7 +200,7 @@ async function main(): Promise<void> {
     children.push(cold);
     const coldId = await declare(cold.url, token, 'Cold load incident');
     const quiet = { logQuery() {}, logQueryError() {}, logQuerySlow() {}, logSchemaBuild() {}, logMigration() {}, log() {} };
-    const dataSource = createDataSource(db.url, quiet);
+    const dataSource = createDataSource(db.url, [], quiet);
     await dataSource.initialize();
     const store = new DocumentStore(dataSource);
     const source = new Y.Doc();

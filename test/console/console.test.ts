@@ -4,8 +4,9 @@ import http from 'node:http';
 import path from 'node:path';
 import zlib from 'node:zlib';
 import { buildSchema, parse, validate, type GraphQLSchema } from 'graphql';
+import * as graphqlWs from 'graphql-ws';
 import WebSocket from 'ws';
-import { buildSitrepSchema } from '../../src/graphql/schema';
+import { buildSitrepSchema } from '../../src/server/schema';
 import { browserExports, staticImports, VENDOR_PACKAGES } from '../../src/server/vendor';
 import { KEPT_HEADINGS } from '../../src/collab/kept-sections';
 import { startTestServer, TEST_PASSWORD, type TestServer } from '../support/test-server';
@@ -15,7 +16,8 @@ import { startTestServer, TEST_PASSWORD, type TestServer } from '../support/test
  * headless walk-through is test/e2e/console.e2e.ts, run by hand. Here we
  * check over real HTTP what a browser needs from the server, that the page
  * reaches nothing outside it, that every GraphQL operation it sends is valid,
- * and the hand-written graphql-ws client against the real graphql-ws server.
+ * and the console's API clients (graphql-ws's own client underneath) against
+ * the real server.
  */
 
 const WEB = path.join(__dirname, '../../src/web');
@@ -34,6 +36,12 @@ function loadBrowserModule(file: string, globals: Record<string, unknown> = {}, 
   source = source.replace(/^import \* as (\w+) from '([^']+)';$/gm, (line, name: string, specifier: string) => {
     if (!(specifier in modules)) return line;
     globals = { ...globals, [name]: modules[specifier] };
+    return '';
+  });
+  // `import { createClient } from 'graphql-ws'` likewise, name by name.
+  source = source.replace(/^import \{([^}]+)\} from '([^']+)';$/gm, (line, names: string, specifier: string) => {
+    if (!(specifier in modules)) return line;
+    for (const name of names.split(',').map((n) => n.trim()).filter(Boolean)) globals = { ...globals, [name]: (modules[specifier] as Record<string, unknown>)[name] };
     return '';
   });
   if (/^\s*import\s/m.test(source)) throw new Error(`${file} imports other modules; it cannot be loaded here`);
@@ -109,8 +117,9 @@ describe('web console', () => {
   });
 
   it('serves every file under src/web that exists, so nothing the page needs is missing from the crawl', () => {
-    const onDisk = fs.readdirSync(WEB, { recursive: true, encoding: 'utf8' }).filter((f) => fs.statSync(path.join(WEB, f)).isFile());
-    // The editor's bundle is built from src/web/editor/ and served as /vendor/live-editor.js.
+    // Type declarations (the generated GraphQL types) are for tsc, never loaded by the page; the editor's
+    // bundle is built from src/web/editor/ and served as /vendor/live-editor.js.
+    const onDisk = fs.readdirSync(WEB, { recursive: true, encoding: 'utf8' }).filter((f) => fs.statSync(path.join(WEB, f)).isFile() && !f.endsWith('.d.ts'));
     const fromDisk = onDisk.map((f) => f.split(path.sep).join('/')).filter((f) => !f.startsWith('editor/'));
     expect([...served.keys()].filter((f) => !f.startsWith('vendor/')).sort()).toEqual(fromDisk.sort());
     expect(served.has('vendor/live-editor.js')).toBe(true);
@@ -121,7 +130,8 @@ describe('web console', () => {
       const stripped = text.split(SVG_NAMESPACE).join('');
       expect({ file, external: stripped.match(/https?:\/\/[^\s"'`)]*/g) ?? [] }).toEqual({ file, external: [] });
       expect({ file, protocolRelative: stripped.match(/(?:src|href)=["']\/\/|url\(\s*["']?\/\//g) ?? [] }).toEqual({ file, protocolRelative: [] });
-      expect({ file, imports: stripped.match(/@import/g) ?? [] }).toEqual({ file, imports: [] });
+      // CSS @import (in JavaScript, `@import` is a JSDoc tag for types, which browsers never see).
+      if (!file.endsWith('.js')) expect({ file, imports: stripped.match(/@import/g) ?? [] }).toEqual({ file, imports: [] });
     }
   });
 
@@ -177,8 +187,8 @@ describe('web console', () => {
       });
     }
 
-    it('maps yjs, lib0/, y-protocols/ and y-websocket to /vendor in an import map before the console\'s module script', () => {
-      expect(Object.keys(importMap())).toEqual(expect.arrayContaining(['lib0/', 'y-protocols/', 'y-websocket', 'yjs']));
+    it('maps yjs, lib0/, y-protocols/, y-websocket and graphql-ws to /vendor in an import map before the console\'s module script', () => {
+      expect(Object.keys(importMap())).toEqual(expect.arrayContaining(['graphql-ws', 'lib0/', 'y-protocols/', 'y-websocket', 'yjs']));
       for (const target of Object.values(importMap())) expect(target).toMatch(/^\/vendor\//);
       expect(page().indexOf('type="importmap"')).toBeLessThan(page().indexOf('<script type="module"'));
     });
@@ -190,7 +200,7 @@ describe('web console', () => {
       }
     });
 
-    it('installs the four packages in production: they are dependencies, not devDependencies', () => {
+    it('installs the vendor packages in production: they are dependencies, not devDependencies', () => {
       const manifest = JSON.parse(fs.readFileSync(path.join(__dirname, '../../package.json'), 'utf8'));
       for (const name of VENDOR_PACKAGES) expect({ name, dependency: name in manifest.dependencies }).toEqual({ name, dependency: true });
     });
@@ -211,6 +221,7 @@ describe('web console', () => {
         expect.arrayContaining([
           '/views/incident-document.js', '/vendor/live-editor.js', '/vendor/yjs/dist/yjs.mjs', '/vendor/y-websocket/src/y-websocket.js',
           '/vendor/y-protocols/awareness', '/vendor/y-protocols/sync', '/vendor/lib0/encoding.js', '/vendor/lib0/logging.common.js',
+          '/vendor/graphql-ws/dist/client.js',
         ]),
       );
       for (const [pathname, { status, type }] of graph) {
@@ -309,7 +320,10 @@ describe('web console', () => {
       '/vendor/yjs/src/index.js',
       '/vendor/yjs/dist/yjs.cjs',
       '/vendor/y-websocket/src/server.js',
-    ])('refuses %s: only the published ES modules of the four packages are served', async (pathname) => {
+      '/vendor/graphql-ws/dist/use/ws.js',
+      '/vendor/graphql-ws/dist/server-zBhvXJ_Z.js',
+      '/vendor/graphql-ws/dist/client.cjs',
+    ])('refuses %s: only the published browser ES modules of the vendor packages are served', async (pathname) => {
       const { status, body } = await rawGet(pathname);
       expect(status).toBe(404);
       expect(body).not.toMatch(/"dependencies"|module\.exports|exports\.|<ul|Index of/);
@@ -388,8 +402,9 @@ describe('web console', () => {
     });
   });
 
-  describe('the hand-written clients against the real server', () => {
-    const { HttpClient, GraphQLWsClient, backoffDelay } = loadBrowserModule('graphql-client.js', { WebSocket });
+  describe('the console\'s API clients against the real server', () => {
+    // The browser module as it is, with graphql-ws's client (the CommonJS build of what /vendor serves) and `ws` as its WebSocket.
+    const { HttpClient, GraphQLWsClient, backoffDelay } = loadBrowserModule('graphql-client.js', { WebSocket }, { 'graphql-ws': graphqlWs });
     const queries = loadBrowserModule('queries.js');
     const clients: Array<{ dispose(): void }> = [];
     const wsClient = (token: string | null, onAuthFailure = () => {}) => {

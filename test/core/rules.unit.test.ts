@@ -6,9 +6,9 @@ import type { Incident } from '../../src/incidents/incident.entity';
 import { IncidentStatus, PostmortemTrigger, Severity } from '../../src/incidents/incident.enums';
 import { postmortemTriggers } from '../../src/incidents/postmortem-triggers';
 import { applyStatus } from '../../src/incidents/status-machine';
-import { IncidentRole } from '../../src/roles/incident-role.enum';
-import type { RoleAssignmentRecord } from '../../src/roles/role-assignment.entity';
-import { effectiveRoles } from '../../src/roles/role.service';
+import { IncidentRole } from '../../src/incidents/roles/incident-role.enum';
+import type { RoleAssignmentRecord } from '../../src/incidents/roles/role-assignment.entity';
+import { effectiveRoles } from '../../src/incidents/roles/role.service';
 import { UserRole } from '../../src/users/user-role.enum';
 
 const { INVESTIGATING, IDENTIFIED, MITIGATED, RESOLVED } = IncidentStatus;

@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { buildSchema, findBreakingChanges, findDangerousChanges } from 'graphql';
-import { buildSitrepSchema, printSitrepSchema } from '../../src/graphql/schema';
+import { buildSitrepSchema, printSitrepSchema } from '../../src/server/schema';
 
 const ROOT = path.resolve(__dirname, '../..');
 const read = (file: string) => fs.readFileSync(path.join(ROOT, file), 'utf8');

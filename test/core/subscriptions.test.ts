@@ -1,9 +1,10 @@
 import type { EventEmitter } from 'node:events';
-import { RoleAssignmentRecord } from '../../src/roles/role-assignment.entity';
-import { IncidentRole } from '../../src/roles/incident-role.enum';
-import { Topic } from '../../src/events/topics';
+import { RoleAssignmentRecord } from '../../src/incidents/roles/role-assignment.entity';
+import { IncidentRole } from '../../src/incidents/roles/incident-role.enum';
+import type { Topic } from '../../src/events/topics';
+import { IncidentTopic } from '../../src/incidents/incident.topics';
 import { IncidentChangeKind } from '../../src/incidents/incident.enums';
-import { TimelineEventKind } from '../../src/timeline/timeline-event-kind.enum';
+import { TimelineEventKind } from '../../src/incidents/timeline/timeline-event-kind.enum';
 import { collect, startTestServer, type TestServer, type TestUser } from '../support/test-server';
 import { ADD_EVENT, ASSIGN, DECLARE, POST_UPDATE, SET_STATUS, UPDATE, codes, declare, getIncident, quiet, sql } from './core-ops';
 
@@ -109,30 +110,30 @@ describe('subscriptions', () => {
 
     it('releases the pub/sub listeners of a quiet incident’s subscriptions as soon as the client unsubscribes', async () => {
       const quietIncident = await declare(t, alice);
-      const before = listeners(Topic.IncidentChanged) + listeners(Topic.TimelineEventAdded);
+      const before = listeners(IncidentTopic.Changed) + listeners(IncidentTopic.TimelineEventAdded);
       const client = t.wsClient(viewer.token);
       const subs = [
         ...Array.from({ length: 5 }, () => collect(client, INCIDENT_UPDATED, { id: quietIncident.id })),
         ...Array.from({ length: 5 }, () => collect(client, TIMELINE_ADDED, { id: quietIncident.id })),
       ];
       await quiet();
-      expect(listeners(Topic.IncidentChanged) + listeners(Topic.TimelineEventAdded)).toBe(before + 10);
+      expect(listeners(IncidentTopic.Changed) + listeners(IncidentTopic.TimelineEventAdded)).toBe(before + 10);
       subs.forEach((s) => s.unsubscribe());
       await quiet();
       // No event arrives for this incident, and still nothing stays subscribed.
-      expect(listeners(Topic.IncidentChanged) + listeners(Topic.TimelineEventAdded)).toBe(before);
+      expect(listeners(IncidentTopic.Changed) + listeners(IncidentTopic.TimelineEventAdded)).toBe(before);
     });
 
     it('releases them when the client disconnects', async () => {
       const quietIncident = await declare(t, alice);
-      const before = listeners(Topic.IncidentChanged);
+      const before = listeners(IncidentTopic.Changed);
       const client = t.wsClient(viewer.token);
       for (let i = 0; i < 5; i++) collect(client, INCIDENT_UPDATED, { id: quietIncident.id });
       await quiet();
-      expect(listeners(Topic.IncidentChanged)).toBe(before + 5);
+      expect(listeners(IncidentTopic.Changed)).toBe(before + 5);
       await client.dispose();
       await quiet();
-      expect(listeners(Topic.IncidentChanged)).toBe(before);
+      expect(listeners(IncidentTopic.Changed)).toBe(before);
     });
   });
 
@@ -165,7 +166,7 @@ describe('subscriptions', () => {
       const { uow, timeline: timelineService } = t.server.services;
       const attempt = uow.run(async (tx) => {
         await timelineService.record(tx, { incidentId: incident.id, kind: TimelineEventKind.NOTE, body: 'never committed', actorId: alice.id });
-        tx.publish(Topic.IncidentChanged, { kind: IncidentChangeKind.UPDATED, incidentId: incident.id });
+        tx.publish(IncidentTopic.Changed, { kind: IncidentChangeKind.UPDATED, incidentId: incident.id });
         // A second current commander violates role_assignments_current_key: the transaction rolls back.
         await tx.manager.getRepository(RoleAssignmentRecord).insert({
           incidentId: incident.id,

@@ -197,7 +197,9 @@ async function main(): Promise<void> {
     await admin.getByLabel('Email').fill(adminEmail);
     await admin.getByLabel('Password').fill('wrong-password');
     await admin.getByRole('button', { name: 'Sign in' }).click();
-    await admin.locator('.error-box', { hasText: 'UNAUTHENTICATED' }).waitFor();
+    const loginError = admin.locator('.error-box', { hasText: 'Invalid email or password' });
+    await loginError.waitFor();
+    assert.ok(!(await loginError.innerText()).includes('UNAUTHENTICATED'), 'a wrong password reads as a sentence, without the contract code');
     await shot(admin, '02-login-error');
     await signIn(admin, adminEmail, adminPassword);
     assert.ok(await admin.evaluate(() => (globalThis as any).sessionStorage.getItem('sitrep.token')), 'the token is kept in sessionStorage');
@@ -262,6 +264,8 @@ async function main(): Promise<void> {
     await admin.getByLabel('Message').fill('We are rolling back a configuration change. Next update 14:45 UTC.');
     await admin.getByRole('button', { name: 'Post internal update' }).click();
     await riley.locator('.updates .tl-body', { hasText: 'Next update 14:45 UTC' }).waitFor({ timeout: 5000 });
+    await admin.waitForFunction(() => (globalThis as any).document.querySelector('.update-form textarea').value === '');
+    assert.equal(await admin.getByLabel('Message').evaluate((el: any) => el.matches(':user-invalid')), false, 'the emptied message box is not marked invalid');
 
     // Hand over command.
     await admin.getByLabel('Role', { exact: true }).selectOption('INCIDENT_COMMANDER');
@@ -327,6 +331,8 @@ async function main(): Promise<void> {
     await shot(riley, '06b-document-coedit-riley', false);
     await admin.getByRole('button', { name: 'Show preview' }).click();
     await admin.locator('.doc-preview h4', { hasText: 'Summary' }).waitFor();
+    // The template's command hierarchy is a list inside a list, and is shown as one.
+    await admin.locator('.doc-preview li > ul > li', { hasText: 'Communications lead' }).waitFor();
     await admin.locator('.doc-preview').scrollIntoViewIfNeeded();
     await shot(admin, '06c-document-preview', false);
     await admin.getByRole('button', { name: 'Edit text' }).click();
@@ -566,6 +572,9 @@ async function main(): Promise<void> {
     await userForm.getByRole('button', { name: 'Create user' }).click();
     await admin.locator('table tr', { hasText: `pat-${run}@example.test` }).waitFor();
     await shot(admin, '21-admin');
+    const usersBox = await admin.locator('.users-panel').boundingBox();
+    const tokensBox = await admin.locator('section[aria-labelledby="tokens-title"]').boundingBox();
+    assert.ok(usersBox && tokensBox && Math.abs(tokensBox.width - usersBox.width) < 2, 'the API tokens card is as wide as the users card');
     console.log('admin: token created, used, revoked and refused; user created');
 
     // Accounts: Pat (a viewer) signs in; the admin makes Pat a responder, meets the server's refusals
@@ -702,6 +711,18 @@ async function main(): Promise<void> {
     await signIn(phone, responderEmail, RESPONDER_PASSWORD);
     await phone.getByRole('link', { name: alertTitle }).waitFor();
     await shot(phone, '10-phone-board', false);
+    // The top bar on a phone: nothing wider than the screen, the name shown, and tabs that say they scroll.
+    assert.ok(await phone.evaluate(() => (globalThis as any).document.documentElement.scrollWidth <= 390), 'no sideways scrolling of the page');
+    assert.ok((await phone.locator('.who-name').boundingBox())?.width > 40, "the person's name is shown");
+    const phoneNav = phone.locator('.topbar nav');
+    assert.match((await phoneNav.getAttribute('class')) ?? '', /scroll-more-end/, 'the tabs fade out where more of them are');
+    await phoneNav.evaluate((el: any) => el.scrollTo({ left: el.scrollWidth }));
+    await phone.locator('.topbar nav.scroll-more-start:not(.scroll-more-end)').waitFor();
+    const navBox = await phoneNav.boundingBox();
+    const lastTab = await phone.getByRole('link', { name: 'Wall mode' }).boundingBox();
+    assert.ok(navBox && lastTab && lastTab.x + lastTab.width <= navBox.x + navBox.width + 1, 'the last tab scrolls fully into view');
+    await shot(phone, '10a-phone-tabs-scrolled', false);
+    await phoneNav.evaluate((el: any) => el.scrollTo({ left: 0 }));
     await phone.getByRole('link', { name: alertTitle }).click();
     await phone.getByRole('heading', { name: alertTitle, level: 1 }).waitFor();
     await shot(phone, '11-phone-incident', false);

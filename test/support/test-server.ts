@@ -61,6 +61,8 @@ export async function startTestServer(overrides: Partial<Config> = {}): Promise<
     bootstrapAdminEmail: ADMIN_EMAIL,
     bootstrapAdminPassword: ADMIN_PASSWORD,
     logLevel: process.env.TEST_LOG_LEVEL ?? 'silent',
+    // Tests are not production: the console test's gzip check introspects (tests of production set it false).
+    graphqlIntrospection: true,
     ...overrides,
   };
   const server = await startServer(config, createLogger(config.logLevel));

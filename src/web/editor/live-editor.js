@@ -75,6 +75,7 @@ const keptSections = ViewPlugin.fromClass(
 
     /** @param {EditorView} view */
     build(view) {
+      /** @type {RangeSetBuilder<Decoration>} */
       const builder = new RangeSetBuilder();
       const head = Decoration.line({ class: 'cm-sitrep-kept cm-sitrep-kept-head', attributes: { title: 'Kept by Sitrep: rewritten whenever the incident changes' } });
       const body = Decoration.line({ class: 'cm-sitrep-kept' });
@@ -166,7 +167,7 @@ const remoteSelections = (/** @type {Y.Text} */ ytext, /** @type {any} */ awaren
       }
       /** @type {Array<import('@codemirror/state').Range<Decoration>>} */
       const decorations = [];
-      awareness.getStates().forEach((state, clientId) => {
+      awareness.getStates().forEach((/** @type {any} */ state, /** @type {number} */ clientId) => {
         if (clientId === ydoc.clientID || !state.cursor?.anchor || !state.cursor?.head) return;
         const anchor = Y.createAbsolutePositionFromRelativePosition(Y.createRelativePositionFromJSON(state.cursor.anchor), ydoc);
         const head = Y.createAbsolutePositionFromRelativePosition(Y.createRelativePositionFromJSON(state.cursor.head), ydoc);

@@ -1,5 +1,5 @@
 /** The roles panel of an incident: who holds each role, delegation and handover. */
-import { busy, errorBox, field, h, replace, select, timeEl } from '../dom.js';
+import { busy, clearFields, errorBox, field, h, replace, select, timeEl } from '../dom.js';
 import { ROLES, ROLE_LABELS } from '../labels.js';
 import { ASSIGN_ROLE } from '../queries.js';
 
@@ -52,7 +52,7 @@ export function rolesPanel(ctx, { id, users, apply }) {
     const ok = await busy(form, errors, async () => {
       apply((await ctx.api.request(ASSIGN_ROLE, { incidentId: id, role: role.value, userId: person.value })).assignRole);
     });
-    if (ok) person.value = '';
+    if (ok) clearFields(form, [person]);
   });
 
   const el = h(

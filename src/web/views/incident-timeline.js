@@ -1,5 +1,5 @@
 /** The timeline panel: what happened, oldest first, and adding notes and interventions. */
-import { busy, errorBox, field, h, replace, select, timeEl } from '../dom.js';
+import { busy, clearFields, errorBox, field, h, replace, select, timeEl } from '../dom.js';
 import { MANUAL_TIMELINE_KINDS, TIMELINE_LABELS } from '../labels.js';
 import { ADD_TIMELINE_EVENT } from '../queries.js';
 
@@ -55,8 +55,7 @@ export function timelinePanel(ctx, { id }) {
       add([addTimelineEvent]);
     });
     if (ok) {
-      body.value = '';
-      occurredAt.value = '';
+      clearFields(form, [body, occurredAt]);
       kind.value = 'NOTE';
       body.focus();
     }

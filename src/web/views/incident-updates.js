@@ -1,5 +1,5 @@
 /** Status updates: the communications lead keeping stakeholders informed. */
-import { busy, errorBox, field, h, newId, replace, timeEl } from '../dom.js';
+import { busy, clearFields, errorBox, field, h, newId, replace, timeEl } from '../dom.js';
 import { POST_STATUS_UPDATE } from '../queries.js';
 
 const AUDIENCES = [
@@ -40,7 +40,7 @@ export function updatesPanel(ctx, { id, reload }) {
       await ctx.api.request(POST_STATUS_UPDATE, { incidentId: id, audience: audience(), body: body.value });
     });
     if (ok) {
-      body.value = '';
+      clearFields(form, [body]);
       // The incidentUpdated event brings the new update; without a live socket, fetch it.
       if (ctx.ws?.state !== 'connected') reload();
     }

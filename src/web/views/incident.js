@@ -5,7 +5,7 @@
  * Forms are built once and survive live updates, so typing is never lost
  * when someone else changes the incident.
  */
-import { announce, busy, duration, errorBox, field, h, replace, select, timeEl } from '../dom.js';
+import { announce, busy, clearFields, duration, errorBox, field, h, replace, select, timeEl } from '../dom.js';
 import {
   SEVERITIES,
   SEVERITY_HINTS,
@@ -225,7 +225,7 @@ function statusPanel(ctx, id, apply) {
       apply((await ctx.api.request(SET_INCIDENT_STATUS, { id, status: next.value, note: note.value.trim() || null })).setIncidentStatus);
     });
     if (ok) {
-      note.value = '';
+      clearFields(form, [note]);
       announce('Status changed');
     }
   });

@@ -12,7 +12,8 @@ import { saveSession } from '../session.js';
  * @param {{ message?: string }} options why the user is here (an expired session)
  */
 export function mount(main, ctx, { message } = {}) {
-  const errors = errorBox();
+  // "Invalid email or password" says it all: the contract code (UNAUTHENTICATED) is for programs.
+  const errors = errorBox({ code: false });
   const wait = h('p', { class: 'error-box lockout', hidden: true });
   let endLockout = () => {};
   const email = h('input', { type: 'email', name: 'email', autocomplete: 'username', required: true, autocapitalize: 'off', spellcheck: 'false' });

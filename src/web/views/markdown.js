@@ -1,7 +1,7 @@
 /**
  * A small, read-only Markdown renderer for the live incident document:
- * headings, paragraphs, bullet, numbered and task lists, quotes, fenced code,
- * rules, and inline code / bold / italic. It builds DOM nodes from text and
+ * headings, paragraphs, bullet, numbered and task lists (nested by
+ * indentation), quotes, fenced code, rules, and inline code / bold / italic. It builds DOM nodes from text and
  * never parses HTML; links are shown as text, so a document cannot make the
  * console navigate anywhere or load anything.
  */
@@ -30,14 +30,26 @@ export function renderMarkdown(markdown) {
   const out = document.createDocumentFragment();
   const lines = markdown.replace(/\r\n?/g, '\n').split('\n');
   let paragraph = [];
-  let list = null;
+  /**
+   * The lists open at this line, outermost first: an item indented past its
+   * list's items starts a list inside the last of them.
+   * @type {Array<{ indent: number, ordered: boolean, el: HTMLElement, last: HTMLElement | null }>}
+   */
+  let lists = [];
   const flushParagraph = () => {
     if (paragraph.length) out.append(h('p', {}, inline(paragraph.join(' '))));
     paragraph = [];
   };
   const flushList = () => {
-    if (list) out.append(list.el);
-    list = null;
+    if (lists.length) out.append(lists[0].el);
+    lists = [];
+  };
+  /** @param {number} indent @param {boolean} ordered */
+  const openList = (indent, ordered) => {
+    const list = { indent, ordered, el: h(ordered ? 'ol' : 'ul'), last: /** @type {HTMLElement | null} */ (null) };
+    lists.at(-1)?.last?.append(list.el);
+    lists.push(list);
+    return list;
   };
   for (let i = 0; i < lines.length; i += 1) {
     const line = lines[i];
@@ -51,7 +63,7 @@ export function renderMarkdown(markdown) {
       continue;
     }
     const heading = /^(#{1,6})\s+(.*)$/.exec(line);
-    const item = /^\s*([-*+]|\d+[.)])\s+(.*)$/.exec(line);
+    const item = /^(\s*)([-*+]|\d+[.)])\s+(.*)$/.exec(line);
     if (!line.trim()) {
       flushParagraph();
       flushList();
@@ -67,17 +79,23 @@ export function renderMarkdown(markdown) {
       out.append(h('hr'));
     } else if (item) {
       flushParagraph();
-      const ordered = /\d/.test(item[1]);
-      if (!list || list.ordered !== ordered) {
-        flushList();
-        list = { ordered, el: h(ordered ? 'ol' : 'ul') };
+      const indent = item[1].replace(/\t/g, '    ').length;
+      const ordered = /\d/.test(item[2]);
+      while (lists.length > 1 && indent < lists[lists.length - 1].indent) lists.pop();
+      let list = lists.at(-1);
+      if (!list) list = openList(indent, ordered);
+      // Two spaces past the items of the open list: a list inside its last item.
+      else if (indent >= list.indent + 2 && list.last) list = openList(indent, ordered);
+      else if (list.ordered !== ordered) {
+        if (lists.length === 1) flushList();
+        else lists.pop();
+        list = openList(indent, ordered);
       }
-      const task = /^\[( |x|X)\]\s+(.*)$/.exec(item[2]);
-      list.el.append(
-        task
-          ? h('li', { class: 'task' }, h('input', { type: 'checkbox', disabled: true, checked: task[1] !== ' ', 'aria-label': task[1] !== ' ' ? 'done' : 'not done' }), ' ', inline(task[2]))
-          : h('li', {}, inline(item[2])),
-      );
+      const task = /^\[( |x|X)\]\s+(.*)$/.exec(item[3]);
+      list.last = task
+        ? h('li', { class: 'task' }, h('input', { type: 'checkbox', disabled: true, checked: task[1] !== ' ', 'aria-label': task[1] !== ' ' ? 'done' : 'not done' }), ' ', inline(task[2]))
+        : h('li', {}, inline(item[3]));
+      list.el.append(list.last);
     } else if (/^\s*>/.test(line)) {
       flushParagraph();
       flushList();

@@ -3,7 +3,7 @@
  * and a tracking URL. They stay editable after publication (the work outlives
  * the write-up). Each item saves only what changed.
  */
-import { announce, busy, errorBox, field, h, replace, select } from '../dom.js';
+import { announce, busy, clearFields, errorBox, field, h, replace, select } from '../dom.js';
 import { ACTION_ITEM_KINDS, ACTION_ITEM_STATUSES, PRIORITIES, webUrl } from '../labels.js';
 import { ADD_ACTION_ITEM, UPDATE_ACTION_ITEM } from '../queries.js';
 import { findingsFor } from './postmortem-sections.js';
@@ -120,9 +120,7 @@ function addForm(ctx, id, users, onAdded) {
       onAdded((await ctx.api.request(ADD_ACTION_ITEM, { postmortemId: id, input })).addActionItem);
     });
     if (ok) {
-      title.value = '';
-      tracking.value = '';
-      due.value = '';
+      clearFields(form, [title, tracking, due]);
       title.focus();
       announce('Action item added');
     }

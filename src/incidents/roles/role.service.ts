@@ -1,18 +1,18 @@
 import type { EntityManager } from 'typeorm';
 import { IsNull } from 'typeorm';
-import type { Caller } from '../auth/caller';
-import { Action, authorize } from '../auth/policy';
-import { badInput, notFound } from '../common/errors';
-import { parseId } from '../common/ids';
-import type { Tx, UnitOfWork } from '../db/unit-of-work';
-import { Topic } from '../events/topics';
-import { lockIncident } from '../incidents/incident-lock';
-import { Incident } from '../incidents/incident.entity';
-import { IncidentChangeKind } from '../incidents/incident.enums';
+import type { Caller } from '../../auth/caller';
+import { Action, authorize } from '../../auth/policy';
+import { badInput, notFound } from '../../common/errors';
+import { parseId } from '../../common/ids';
+import type { Tx, UnitOfWork } from '../../db/unit-of-work';
+import { IncidentTopic } from '../incident.topics';
+import { lockIncident } from '../incident-lock';
+import { Incident } from '../incident.entity';
+import { IncidentChangeKind } from '../incident.enums';
 import { TimelineEventKind } from '../timeline/timeline-event-kind.enum';
 import type { TimelineService } from '../timeline/timeline.service';
-import { UserRole } from '../users/user-role.enum';
-import { User } from '../users/user.entity';
+import { UserRole } from '../../users/user-role.enum';
+import { User } from '../../users/user.entity';
 import { ALL_INCIDENT_ROLES, IncidentRole, ROLE_LABELS } from './incident-role.enum';
 import { RoleAssignmentRecord } from './role-assignment.entity';
 
@@ -97,7 +97,7 @@ export class RoleService {
             ? `${ROLE_LABELS[role]} taken back from ${names.get(holder.holderId)} by the commander, ${assignee.name}`
             : `${ROLE_LABELS[role]} assigned from ${names.get(holder.holderId)} to ${assignee.name}`;
       await this.timeline.record(tx, { incidentId: incident.id, kind: TimelineEventKind.ROLE_ASSIGNED, body, actorId: actor.userId });
-      tx.publish(Topic.IncidentChanged, { kind: IncidentChangeKind.UPDATED, incidentId: incident.id });
+      tx.publish(IncidentTopic.Changed, { kind: IncidentChangeKind.UPDATED, incidentId: incident.id });
       return incident;
     });
   }

@@ -1,12 +1,12 @@
 import type { DataSource } from 'typeorm';
-import type { Caller } from '../auth/caller';
-import { Action, authorize } from '../auth/policy';
-import { badInput } from '../common/errors';
-import { LIMITS } from '../common/limits';
-import type { Tx, UnitOfWork } from '../db/unit-of-work';
-import { Topic } from '../events/topics';
-import { lockIncident } from '../incidents/incident-lock';
-import { IncidentChangeKind } from '../incidents/incident.enums';
+import type { Caller } from '../../auth/caller';
+import { Action, authorize } from '../../auth/policy';
+import { badInput } from '../../common/errors';
+import { LIMITS } from '../../common/limits';
+import type { Tx, UnitOfWork } from '../../db/unit-of-work';
+import { IncidentTopic } from '../incident.topics';
+import { lockIncident } from '../incident-lock';
+import { IncidentChangeKind } from '../incident.enums';
 import { MANUAL_TIMELINE_KINDS, TimelineEventKind } from './timeline-event-kind.enum';
 import { TimelineEvent } from './timeline-event.entity';
 
@@ -38,7 +38,7 @@ export class TimelineService {
         occurredAt: fields.occurredAt ?? new Date(),
       }),
     );
-    tx.publish(Topic.TimelineEventAdded, { incidentId: fields.incidentId, eventId: event.id });
+    tx.publish(IncidentTopic.TimelineEventAdded, { incidentId: fields.incidentId, eventId: event.id });
     return event;
   }
 
@@ -63,7 +63,7 @@ export class TimelineService {
     return this.uow.run(async (tx) => {
       const incident = await lockIncident(tx.manager, incidentId);
       const event = await this.record(tx, { incidentId: incident.id, kind, body: text, actorId: actor.userId, occurredAt });
-      tx.publish(Topic.IncidentChanged, { kind: IncidentChangeKind.UPDATED, incidentId: incident.id });
+      tx.publish(IncidentTopic.Changed, { kind: IncidentChangeKind.UPDATED, incidentId: incident.id });
       return event;
     });
   }

@@ -1,6 +1,6 @@
 import { Arg, Ctx, FieldResolver, ID, Mutation, Resolver, Root } from 'type-graphql';
-import type { GraphQLContext } from '../graphql/context';
-import { Incident } from '../incidents/incident.entity';
+import type { GraphQLContext } from '../../graphql/context';
+import { Incident } from '../incident.entity';
 import { IncidentRole } from './incident-role.enum';
 import { RoleAssignment, RoleStint } from './role-assignment.type';
 import { effectiveRoles } from './role.service';

@@ -1,7 +1,7 @@
 import { Arg, Ctx, FieldResolver, ID, Mutation, Resolver, Root } from 'type-graphql';
-import type { GraphQLContext } from '../graphql/context';
-import { Incident } from '../incidents/incident.entity';
-import { User } from '../users/user.entity';
+import type { GraphQLContext } from '../../graphql/context';
+import { Incident } from '../incident.entity';
+import { User } from '../../users/user.entity';
 import { Audience } from './audience.enum';
 import { StatusUpdate } from './status-update.entity';
 

@@ -1,9 +1,9 @@
 import { Arg, Ctx, FieldResolver, ID, Mutation, Resolver, Root, Subscription } from 'type-graphql';
-import { Topic } from '../events/topics';
-import type { GraphQLContext } from '../graphql/context';
-import { eventsOf } from '../graphql/subscriptions';
-import { Incident } from '../incidents/incident.entity';
-import { User } from '../users/user.entity';
+import { IncidentTopic } from '../incident.topics';
+import type { GraphQLContext } from '../../graphql/context';
+import { eventsOf } from '../../graphql/subscriptions';
+import { Incident } from '../incident.entity';
+import { User } from '../../users/user.entity';
 import { TimelineEventKind } from './timeline-event-kind.enum';
 import { TimelineEvent } from './timeline-event.entity';
 
@@ -29,7 +29,7 @@ export class TimelineResolver {
     subscribe: async ({ args, context }) => {
       const ctx = context as GraphQLContext;
       const { id } = await ctx.services.incidents.require(ctx.caller, args.incidentId as string);
-      return eventsOf(ctx, Topic.TimelineEventAdded, (p) => p.incidentId === id);
+      return eventsOf(ctx, IncidentTopic.TimelineEventAdded, (p) => p.incidentId === id);
     },
   })
   async timelineEventAdded(

@@ -1,5 +1,5 @@
 import { Field, ObjectType } from 'type-graphql';
-import { User } from '../users/user.entity';
+import { User } from '../../users/user.entity';
 import { IncidentRole } from './incident-role.enum';
 
 @ObjectType({ description: 'Who holds a role now. Undelegated roles are held by the commander (delegated: false).' })

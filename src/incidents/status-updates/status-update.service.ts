@@ -1,11 +1,11 @@
-import type { Caller } from '../auth/caller';
-import { Action, authorize } from '../auth/policy';
-import { badInput } from '../common/errors';
-import { LIMITS } from '../common/limits';
-import type { UnitOfWork } from '../db/unit-of-work';
-import { Topic } from '../events/topics';
-import { lockIncident } from '../incidents/incident-lock';
-import { IncidentChangeKind } from '../incidents/incident.enums';
+import type { Caller } from '../../auth/caller';
+import { Action, authorize } from '../../auth/policy';
+import { badInput } from '../../common/errors';
+import { LIMITS } from '../../common/limits';
+import type { UnitOfWork } from '../../db/unit-of-work';
+import { IncidentTopic } from '../incident.topics';
+import { lockIncident } from '../incident-lock';
+import { IncidentChangeKind } from '../incident.enums';
 import { IncidentRole } from '../roles/incident-role.enum';
 import { holderOf, type RoleService } from '../roles/role.service';
 import { TimelineEventKind } from '../timeline/timeline-event-kind.enum';
@@ -42,7 +42,7 @@ export class StatusUpdateService {
         actorId: author.userId,
         occurredAt: now,
       });
-      tx.publish(Topic.IncidentChanged, { kind: IncidentChangeKind.UPDATED, incidentId: incident.id });
+      tx.publish(IncidentTopic.Changed, { kind: IncidentChangeKind.UPDATED, incidentId: incident.id });
       return update;
     });
   }

@@ -1,0 +1,44 @@
+import type { DomainModule } from '../common/domain-module';
+import type { Config } from '../config/config';
+import { Incident } from './incident.entity';
+import type { IncidentLoaders } from './incident.loaders';
+import { IncidentResolver } from './incident.resolver';
+import type { IncidentService } from './incident.service';
+import { IncidentTopic } from './incident.topics';
+import { RoleAssignmentRecord } from './roles/role-assignment.entity';
+import { RoleResolver } from './roles/role.resolver';
+import type { RoleService } from './roles/role.service';
+import { StatusUpdate } from './status-updates/status-update.entity';
+import { IncidentStatusUpdatesResolver, StatusUpdateResolver } from './status-updates/status-update.resolver';
+import type { StatusUpdateService } from './status-updates/status-update.service';
+import { TimelineEvent } from './timeline/timeline-event.entity';
+import { IncidentTimelineResolver, TimelineResolver } from './timeline/timeline.resolver';
+import type { TimelineService } from './timeline/timeline.service';
+
+export { createIncidentLoaders } from './incident.loaders';
+
+/** Incident command: incidents, the roles of the people running them, the timeline and status updates. */
+export const incidentsModule: DomainModule = {
+  name: 'incidents',
+  entities: [Incident, RoleAssignmentRecord, TimelineEvent, StatusUpdate],
+  resolvers: [
+    IncidentResolver,
+    RoleResolver,
+    TimelineResolver,
+    IncidentTimelineResolver,
+    StatusUpdateResolver,
+    IncidentStatusUpdatesResolver,
+  ],
+  topics: Object.values(IncidentTopic),
+};
+
+declare module '../graphql/context' {
+  interface ResolverServices {
+    incidents: IncidentService;
+    roles: RoleService;
+    timeline: TimelineService;
+    statusUpdates: StatusUpdateService;
+    config: Pick<Config, 'resolutionLimits'>;
+  }
+  interface ResolverLoaders extends IncidentLoaders {}
+}
