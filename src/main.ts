@@ -1,11 +1,21 @@
 import 'reflect-metadata';
-import { ConfigError, loadConfig } from './config/config';
+import { ConfigError, loadConfig, type Config } from './config/config';
 import { createLogger } from './observability/logger';
-import { startServer } from './server/app';
 
-/** `npm start`: runs Sitrep until SIGTERM or SIGINT. */
+/** What the configuration phase line says about the database. */
+function databaseSummary(config: Config): string {
+  if (!config.databaseUrl) return `embedded PostgreSQL under ${config.dataDir}`;
+  const url = new URL(config.databaseUrl);
+  return `external PostgreSQL at ${url.hostname}:${url.port || 5432}${url.pathname}`;
+}
+
+/**
+ * `node dist/src/main.js` (what `npm start` and the Docker image run): runs
+ * Sitrep until SIGTERM or SIGINT, with one log line per start-up phase
+ * (`phase`: configuration, database, migrations, listening).
+ */
 async function main(): Promise<void> {
-  let config;
+  let config: Config;
   try {
     config = loadConfig();
   } catch (error) {
@@ -16,9 +26,23 @@ async function main(): Promise<void> {
     throw error;
   }
   const log = createLogger(config.logLevel);
+  log.info(
+    { phase: 'configuration', entry: __filename, port: config.port, database: config.databaseUrl ? 'external' : 'embedded', redis: Boolean(config.redisUrl) },
+    `configuration read: port ${config.port}, ${databaseSummary(config)}, ${config.redisUrl ? 'Redis shared by instances' : 'single instance (no REDIS_URL)'}`,
+  );
+  // A signal during start-up (Ctrl-C while the embedded PostgreSQL starts) must still stop what was
+  // started, so the handlers are installed first and act once startServer has finished.
+  let signalled: NodeJS.Signals | undefined;
+  let stop = (signal: NodeJS.Signals) => {
+    signalled ??= signal;
+  };
+  process.on('SIGTERM', (signal) => stop(signal));
+  process.on('SIGINT', (signal) => stop(signal));
+  // Loaded after the first line: GraphQL, TypeORM and Apollo take a second or more to load.
+  const { startServer } = require('./server/app') as typeof import('./server/app');
   const server = await startServer(config, log);
   let stopping = false;
-  const stop = (signal: NodeJS.Signals) => {
+  stop = (signal) => {
     if (stopping) return;
     stopping = true;
     log.info({ signal }, 'signal received');
@@ -35,8 +59,7 @@ async function main(): Promise<void> {
       },
     );
   };
-  process.on('SIGTERM', stop);
-  process.on('SIGINT', stop);
+  if (signalled) stop(signalled);
 }
 
 main().catch((error) => {

@@ -1,6 +1,6 @@
 import express, { type NextFunction, type Request, type RequestHandler, type Response, type Router } from 'express';
 import { Counter } from 'prom-client';
-import type { AuthService } from '../auth/auth.service';
+import type { Authenticate } from '../auth/auth.service';
 import { DomainError, ErrorCode } from '../common/errors';
 import { unstorableTextError } from '../db/unstorable-text';
 import type { Logger } from '../observability/logger';
@@ -9,6 +9,8 @@ import type { AlertIntakeService } from './alert-intake.service';
 import { AlertSource } from './alert-status.enum';
 import { isGrafanaPayload, parseAlertmanagerPayload, type SeverityMapping } from './alertmanager.payload';
 import { InvalidPagerDutyEvent, parsePagerDutyEvent } from './pagerduty.payload';
+import { InvalidChangeEvent, parseChangeEvent } from '../changes/change-event.payload';
+import type { ChangeService } from '../changes/change.service';
 
 /** The largest webhook body taken; Alertmanager's max_alerts keeps real ones far below. */
 export const WEBHOOK_BODY_LIMIT = '1mb';
@@ -38,10 +40,11 @@ const HTTP_STATUS: Record<ErrorCode, number> = {
 
 type Dialect = 'alertmanager' | 'grafana' | 'pagerduty';
 
-/** What the webhooks use, and nothing more: token checks, alert intake, the severity mapping, metrics and the log. */
+/** What the webhooks use, and nothing more: the one authentication check, alert intake, the severity mapping, metrics and the log. */
 export interface WebhookServices {
-  auth: Pick<AuthService, 'fromHeader' | 'fromToken'>;
+  authenticate: Authenticate;
   alerts: Pick<AlertIntakeService, 'ingest' | 'acknowledgeAtSource'>;
+  changes: Pick<ChangeService, 'record'>;
   config: SeverityMapping;
   metrics: Pick<Metrics, 'registry'>;
   log: Logger;
@@ -106,7 +109,7 @@ export function webhooksRouter(services: WebhookServices): Router {
       dialect(expected),
       // The token is checked before a megabyte of body is read and parsed for nobody.
       async (req, res, next) => {
-        const result = await services.auth.fromHeader(req.headers.authorization);
+        const result = await services.authenticate({ header: req.headers.authorization });
         const setting = expected === 'grafana' ? 'the contact point\'s Authorization header, scheme Bearer, in Grafana' : 'http_config.authorization in Alertmanager';
         if (!result) return sendError(res, expected, 401, `Authorization: Bearer <API token> is required (${setting})`);
         if (!result.ok) return sendError(res, expected, 401, result.reason);
@@ -129,8 +132,8 @@ export function webhooksRouter(services: WebhookServices): Router {
 
   router.post('/pagerduty/v2/enqueue', dialect('pagerduty'), json, async (req, res) => {
     const event = parsePagerDutyEvent(req.body, mapping);
-    const auth = await services.auth.fromToken(event.routingKey);
-    if (!auth.ok) return sendError(res, 'pagerduty', 401, `routing_key is not a valid API token: ${auth.reason}`);
+    const auth = await services.authenticate({ token: event.routingKey });
+    if (!auth?.ok) return sendError(res, 'pagerduty', 401, `routing_key is not a valid API token: ${auth?.reason ?? 'it is empty'}`);
     const result =
       event.action === 'acknowledge'
         ? await services.alerts.acknowledgeAtSource(auth.caller, AlertSource.PagerDuty, event.dedupKey, event.dedupKey)
@@ -140,7 +143,17 @@ export function webhooksRouter(services: WebhookServices): Router {
     res.status(202).json({ status: 'success', message: 'Event processed', dedup_key: event.dedupKey });
   });
 
-  router.all(['/alertmanager', '/grafana', '/pagerduty/v2/enqueue'], (req, res) => {
+  // PagerDuty Change Events v2 (pdjs's change()): stored, and shown as recentChanges of the incidents around them.
+  router.post('/pagerduty/v2/change/enqueue', dialect('pagerduty'), json, async (req, res) => {
+    const event = parseChangeEvent(req.body);
+    const auth = await services.authenticate({ token: event.routingKey });
+    if (!auth?.ok) return sendError(res, 'pagerduty', 401, `routing_key is not a valid API token: ${auth?.reason ?? 'it is empty'}`);
+    await services.changes.record(auth.caller, event);
+    deliveries.inc({ source: 'pagerduty-change', outcome: 'created' });
+    res.status(202).json({ status: 'success', message: 'Change event processed' });
+  });
+
+  router.all(['/alertmanager', '/grafana', '/pagerduty/v2/enqueue', '/pagerduty/v2/change/enqueue'], (req, res) => {
     res.setHeader('Allow', 'POST');
     res.status(405).json({ status: 'error', message: `${req.method} is not allowed here; senders POST a JSON body` });
   });
@@ -155,7 +168,7 @@ export function webhooksRouter(services: WebhookServices): Router {
     const error = unstorableTextError(raised) ?? raised;
     const from: Dialect = res.locals.dialect ?? 'alertmanager';
     const parserError = error as { type?: string; status?: number; message?: string };
-    if (error instanceof InvalidPagerDutyEvent) return sendError(res, 'pagerduty', 400, error.message, error.errors);
+    if (error instanceof InvalidPagerDutyEvent || error instanceof InvalidChangeEvent) return sendError(res, 'pagerduty', 400, error.message, error.errors);
     if (error instanceof DomainError) {
       const errors = Array.isArray(error.details?.errors) ? (error.details.errors as string[]) : [error.message];
       return sendError(res, from, HTTP_STATUS[error.code], error.message, errors);

@@ -1,3 +1,8 @@
+/*
+ * Longer than 300 lines because configuration is read in this one module and
+ * nowhere else (house rule): every variable's type, default and validation is
+ * here, next to the others, for the README's configuration table to follow.
+ */
 import path from 'node:path';
 
 /**
@@ -63,6 +68,29 @@ export interface Config {
   graphqlIntrospection: boolean;
   /** Time limits on the dependencies, so that a hung database or Redis fails requests instead of hanging them. */
   timeouts: TimeoutsConfig;
+  /**
+   * How long before an incident's declaration a change (PagerDuty Change Events) still shows in
+   * its `recentChanges`, in seconds (CHANGE_WINDOW). @default 7_200 // 2 hours
+   */
+  changeWindowSeconds: number;
+  /** Where people reach the console, for links in outgoing notifications (PUBLIC_URL, no trailing slash). @default 'http://localhost:<PORT>' */
+  publicUrl: string;
+  /** Outgoing webhooks (WEBHOOK_*). */
+  webhooks: WebhooksConfig;
+}
+
+/** Delivery of outgoing webhooks. */
+export interface WebhooksConfig {
+  /** Refuse endpoints on loopback, private, link-local and unique-local addresses (SSRF protection). @default false */
+  denyPrivateNetworks: boolean;
+  /** Time limit of one delivery attempt (connect, send, answer). @default 10_000 // ms */
+  timeoutMs: number;
+  /** Wait before the first retry; each further retry doubles it (with jitter), up to an hour. @default 5_000 // ms */
+  firstRetryMs: number;
+  /** How long a delivery is retried, and how long an endpoint may fail before it is disabled. @default 86_400 // 24 hours, in seconds */
+  retryForSeconds: number;
+  /** How often each instance looks for due deliveries (new ones are also sent at once after commit). @default 1_000 // ms */
+  pollIntervalMs: number;
 }
 
 /** How long Sitrep waits for PostgreSQL and Redis before giving up on one request. */
@@ -288,5 +316,27 @@ export function loadConfig(env: Env = process.env): Config {
       readinessMs: int(env, 'READINESS_TIMEOUT_MS', 900, 50, 60_000),
       redisCommandMs: int(env, 'REDIS_COMMAND_TIMEOUT_MS', 2_000, 50, 600_000),
     },
+    changeWindowSeconds: duration(env, 'CHANGE_WINDOW', 2 * 3600),
+    publicUrl: publicUrl(env, 'PUBLIC_URL', int(env, 'PORT', 4000, 0, 65535)),
+    webhooks: {
+      denyPrivateNetworks: bool(env, 'WEBHOOK_DENY_PRIVATE_NETWORKS', false),
+      timeoutMs: int(env, 'WEBHOOK_TIMEOUT_MS', 10_000, 100, 120_000),
+      firstRetryMs: int(env, 'WEBHOOK_FIRST_RETRY_MS', 5_000, 10, 3_600_000),
+      retryForSeconds: duration(env, 'WEBHOOK_RETRY_FOR', 24 * 3600),
+      pollIntervalMs: int(env, 'WEBHOOK_POLL_INTERVAL_MS', 1_000, 10, 600_000),
+    },
   };
+}
+
+function publicUrl(env: Env, name: string, port: number): string {
+  const raw = env[name]?.trim();
+  if (!raw) return `http://localhost:${port}`;
+  let url: URL;
+  try {
+    url = new URL(raw);
+  } catch {
+    throw new ConfigError(`${name} must be an http(s) URL such as https://sitrep.example.com, got "${raw}"`);
+  }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new ConfigError(`${name} must be an http(s) URL, got "${raw}"`);
+  return url.toString().replace(/\/+$/, '');
 }

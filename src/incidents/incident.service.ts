@@ -88,6 +88,11 @@ export class IncidentService {
     return this.dataSource.getRepository(Incident).findOne({ where: { id: parseId(id, 'incident id') } });
   }
 
+  /** Whether an incident exists; for an edge that has authorized its caller already (the collaboration socket). */
+  exists(id: string): Promise<boolean> {
+    return this.dataSource.getRepository(Incident).existsBy({ id });
+  }
+
   /** Like `get`, for callers that need the incident to exist (subscriptions): NOT_FOUND otherwise. */
   async require(caller: Caller | null, id: string): Promise<Incident> {
     const incident = await this.get(caller, id);

@@ -1,6 +1,7 @@
 import type { DataSource } from 'typeorm';
 import { alertsModule, createAlertLoaders } from '../alerts/alerts.module';
 import { apiTokensModule } from '../api-tokens/api-tokens.module';
+import { changesModule, createChangeLoaders } from '../changes/changes.module';
 import { collabModule, createDocumentLoaders } from '../collab/collab.module';
 import type { DocumentStore } from '../collab/document-store';
 import type { DomainModule } from '../common/domain-module';
@@ -14,7 +15,7 @@ import { createUserLoaders, usersModule } from '../users/users.module';
  * their entities, the schema their resolvers, the pub/sub their topics, and
  * each request their loaders.
  */
-export const modules: readonly DomainModule[] = [usersModule, apiTokensModule, incidentsModule, postmortemsModule, collabModule, alertsModule];
+export const modules: readonly DomainModule[] = [usersModule, apiTokensModule, incidentsModule, postmortemsModule, collabModule, alertsModule, changesModule];
 
 /** Every TypeORM entity. */
 export const entities = modules.flatMap((m) => m.entities);
@@ -28,7 +29,7 @@ export const topics = modules.flatMap((m) => m.topics);
  * (GraphQLContext.loaders): each domain's, sharing one users loader that the
  * others prime.
  */
-export function loaderFactory(dataSource: DataSource, documents: DocumentStore): () => ResolverLoaders {
+export function loaderFactory(dataSource: DataSource, documents: DocumentStore, changeWindowSeconds: number): () => ResolverLoaders {
   return () => {
     const users = createUserLoaders(dataSource);
     return {
@@ -37,6 +38,7 @@ export function loaderFactory(dataSource: DataSource, documents: DocumentStore):
       postmortems: createPostmortemLoaders(dataSource, users.prime),
       ...createDocumentLoaders(documents),
       ...createAlertLoaders(dataSource),
+      ...createChangeLoaders(dataSource, changeWindowSeconds),
     };
   };
 }

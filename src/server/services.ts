@@ -4,6 +4,7 @@ import { AcknowledgementService } from '../alerts/acknowledgement.service';
 import { RepeatCheck } from '../alerts/repeat-check';
 import { ApiTokenService } from '../api-tokens/api-token.service';
 import { AuthService } from '../auth/auth.service';
+import { ChangeService } from '../changes/changes.module';
 import { LoginThrottle } from '../auth/login-throttle';
 import { TokenService } from '../auth/token.service';
 import { CollabServer } from '../collab/collab-server';
@@ -18,12 +19,14 @@ import { UnitOfWork } from '../db/unit-of-work';
 import type { PubSub } from '../events/pubsub';
 import type { ResolverServices } from '../graphql/context';
 import { IncidentService } from '../incidents/incident.service';
+import { IncidentView } from '../incidents/incident.view';
 import type { Logger } from '../observability/logger';
 import type { Metrics } from '../observability/metrics';
 import { ActionItemService } from '../postmortems/action-item.service';
 import type { DocumentTextSource } from '../postmortems/document-text-source';
 import { IncidentMetricsService } from '../postmortems/incident-metrics.service';
 import { PostmortemService } from '../postmortems/postmortem.service';
+import { PostmortemView } from '../postmortems/postmortem.view';
 import { RoleService } from '../incidents/roles/role.service';
 import { StatusUpdateService } from '../incidents/status-updates/status-update.service';
 import { TimelineService } from '../incidents/timeline/timeline.service';
@@ -55,6 +58,8 @@ export interface Services extends ResolverServices {
   incidentMetrics: IncidentMetricsService;
   /** The live incident document's text, for the postmortem's Markdown. */
   documentText: DocumentTextSource;
+  incidentView: IncidentView;
+  postmortemView: PostmortemView;
   /** The live incident documents: their store and the y-websocket server on `/collab/`. */
   documents: DocumentStore;
   /** Versions of the live documents (`documentVersions`, `documentAt`). */
@@ -62,6 +67,7 @@ export interface Services extends ResolverServices {
   collab: CollabServer;
   apiTokens: ApiTokenService;
   alerts: AlertIntakeService;
+  changes: ChangeService;
   acknowledgements: AcknowledgementService;
 }
 
@@ -92,7 +98,17 @@ export function createServices(deps: {
   const incidentMetrics = new IncidentMetricsService(dataSource, config);
   const relay = config.redisUrl ? new DocumentRelay(config.redisUrl, log, config.redisPrefix) : undefined;
   const presence = config.redisUrl ? new RedisEditorPresence(config.redisUrl, config.redisPrefix, config.collab.presenceTtlMs, log) : undefined;
-  const collab = new CollabServer({ config: config.collab, auth, dataSource, store: documents, metrics, log, relay, presence, history: documentHistory });
+  const collab = new CollabServer({
+    config: config.collab,
+    authenticate: (credential) => auth.authenticate(credential),
+    incidents,
+    store: documents,
+    metrics,
+    log,
+    relay,
+    presence,
+    history: documentHistory,
+  });
   uow.onCommitted(new DocumentKeeper({ dataSource, roles, store: documents, history: documentHistory, collab, log }).afterCommit);
   // The postmortem's Markdown includes the live document: the in-memory copy when loaded, else the stored one.
   const documentText: DocumentTextSource = {
@@ -107,9 +123,16 @@ export function createServices(deps: {
     },
     versions: async (incidentId) => (await documentHistory.list([incidentId]))[0],
   };
+  const incidentView = new IncidentView(config.resolutionLimits);
+  // services.documentText is looked up on each call: tests stand in for the collaboration server's documents.
+  const postmortemView = new PostmortemView(incidentView, {
+    markdown: (incidentId, resolvedAt) => services.documentText.markdown(incidentId, resolvedAt),
+    versions: (incidentId) => services.documentText.versions(incidentId),
+  });
   const alerts = new AlertIntakeService(new RepeatCheck(dataSource, () => metrics.dbQueries.inc()), uow, incidents, timeline);
+  const changes = new ChangeService(dataSource);
   const acknowledgements = new AcknowledgementService(uow, roles, timeline);
-  return {
+  const services: Services = {
     config,
     log,
     metrics,
@@ -128,11 +151,15 @@ export function createServices(deps: {
     actionItems,
     incidentMetrics,
     documentText,
+    incidentView,
+    postmortemView,
     documents,
     documentHistory,
     collab,
     apiTokens,
     alerts,
+    changes,
     acknowledgements,
   };
+  return services;
 }

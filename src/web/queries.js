@@ -126,6 +126,14 @@ export const ACKNOWLEDGE_INCIDENT = `mutation AcknowledgeIncident($id: ID!) {
 }`;
 
 /**
+ * Beyond the contract: what changed around the incident (PagerDuty Change Events), newest first.
+ * @type {Operation<G.IncidentChangesQuery, G.IncidentChangesQueryVariables>}
+ */
+export const INCIDENT_CHANGES = `query IncidentChanges($id: ID!) {
+  incident(id: $id) { id recentChanges { id summary source occurredAt links } }
+}`;
+
+/**
  * Beyond the contract: the previous incident of a re-firing alert group, who is in the live document, every handoff.
  * @type {Operation<G.IncidentContextQuery, G.IncidentContextQueryVariables>}
  */

@@ -298,6 +298,13 @@ export type AcknowledgeIncidentMutationVariables = Exact<{
 
 export type AcknowledgeIncidentMutation = { acknowledgeIncident: { id: string, title: string, severity: Severity, status: IncidentStatus, trigger: IncidentTrigger, declaredAt: string, acknowledgedAt: string | null, mitigatedAt: string | null, resolvedAt: string | null, postmortemRequired: boolean, postmortemTriggers: Array<PostmortemTrigger>, summary: string | null, userVisibleDowntime: boolean, sloBreached: boolean, dataLoss: boolean, monitoringFailure: boolean, commander: { id: string, name: string, email: string, role: UserRole }, roles: Array<{ role: IncidentRole, delegated: boolean, assignedAt: string, holder: { id: string, name: string, email: string, role: UserRole } }>, statusUpdates: Array<{ id: string, audience: Audience, body: string, postedAt: string, author: { id: string, name: string, email: string, role: UserRole } }>, document: { markdown: string, updatedAt: string | null }, alerts: Array<{ id: string, fingerprint: string, status: AlertStatus, summary: string | null, startsAt: string, endsAt: string | null, generatorURL: string | null, labels: Array<{ name: string, value: string }> }>, postmortem: { id: string, status: PostmortemStatus } | null } };
 
+export type IncidentChangesQueryVariables = Exact<{
+  id: string;
+}>;
+
+
+export type IncidentChangesQuery = { incident: { id: string, recentChanges: Array<{ id: string, summary: string, source: string | null, occurredAt: string, links: Array<string> }> } | null };
+
 export type IncidentContextQueryVariables = Exact<{
   id: string;
 }>;

@@ -19,6 +19,7 @@ import {
 } from '../labels.js';
 import { INCIDENT, INCIDENT_UPDATED, SET_INCIDENT_STATUS, TIMELINE_EVENT_ADDED, UPDATE_INCIDENT, USERS } from '../queries.js';
 import { acknowledgeBox, alertsPanel } from './incident-alerts.js';
+import { changesPanel } from './incident-changes.js';
 import { incidentContext } from './incident-context.js';
 import { documentEditor } from './incident-document.js';
 import { postmortemPanel } from './incident-postmortem.js';
@@ -59,13 +60,14 @@ export function mount(main, ctx, { id, params }) {
   const edit = editForm(ctx, id, apply);
   const ack = acknowledgeBox(ctx, id, apply);
   const alerts = alertsPanel();
+  const changes = changesPanel(ctx, id);
   const context = incidentContext(ctx, id, { onEditors: (editors) => doc.setActiveEditors(editors) });
 
   const header = h('header', { class: 'incident-head' });
   const layout = h(
     'div',
     { class: 'incident-layout', hidden: true },
-    h('div', { class: 'col-main' }, readOnly ? null : status.el, alerts.el, timeline.el, updates.el, doc.el),
+    h('div', { class: 'col-main' }, readOnly ? null : status.el, alerts.el, changes.el, timeline.el, updates.el, doc.el),
     h('div', { class: 'col-side' }, roles.el, context.history, severity.el, postmortem.el),
   );
   replace(
@@ -137,6 +139,7 @@ export function mount(main, ctx, { id, params }) {
       timeline.reset(events);
       render();
       context.refresh();
+      changes.refresh();
     } catch (error) {
       if (!incident) replace(header, h('h1', { id: 'incident-title', tabindex: '-1' }, 'Incident'));
       loadErrors.show(error);
