@@ -11,7 +11,8 @@ export interface ApiTokenAuthenticator {
 
 /** The outcome of reading a credential. */
 export type Authentication =
-  | { ok: true; caller: Caller; user: User }
+  /** `expiresAt`: when the credential stops working (epoch ms); sockets opened with it close then. Unset for API tokens. */
+  | { ok: true; caller: Caller; user: User; expiresAt?: number }
   | { ok: false; reason: string };
 
 /**
@@ -55,7 +56,7 @@ export class AuthService {
 
   private async fromToken(token: string): Promise<Authentication> {
     if (this.apiTokens && looksLikeApiToken(token)) return this.apiTokens.authenticate(token);
-    let claims: { userId: string; generation: number };
+    let claims: { userId: string; generation: number; expiresAt: number | undefined };
     try {
       claims = await this.tokens.verify(token);
     } catch (error) {
@@ -69,7 +70,7 @@ export class AuthService {
     if (claims.generation !== user.sessionGeneration) {
       return { ok: false, reason: 'the password was changed since this token was issued; log in again' };
     }
-    return { ok: true, caller: { userId: user.id, role: user.role, via: 'login' }, user };
+    return { ok: true, caller: { userId: user.id, role: user.role, via: 'login' }, user, expiresAt: claims.expiresAt };
   }
 }
 

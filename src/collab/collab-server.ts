@@ -3,6 +3,7 @@ import type { Socket } from 'node:net';
 import { WebSocketServer, type WebSocket } from 'ws';
 import type { Authenticate, Authentication } from '../auth/auth.service';
 import { Action, can, denial } from '../auth/policy';
+import { atExpiry, TOKEN_EXPIRED } from '../auth/session-expiry';
 import { parseId } from '../common/ids';
 import type { CollabConfig } from '../config/config';
 import type { Logger } from '../observability/logger';
@@ -155,7 +156,9 @@ export class CollabServer {
     if (denied) return connection.close(CloseCode.FORBIDDEN, denied.slice(0, 120));
     if (!(await this.deps.incidents.exists(incidentId))) return connection.close(CloseCode.NOT_FOUND, 'no such incident');
     if (connection.isClosed) return;
-    connection.identity = { userId: auth.caller.userId, canEdit: can(auth.caller, Action.EditDocument), token };
+    connection.identity = { userId: auth.caller.userId, canEdit: can(auth.caller, Action.EditDocument), token, expiresAt: auth.expiresAt };
+    const cancel = atExpiry(auth.expiresAt, () => connection.close(CloseCode.UNAUTHENTICATED, TOKEN_EXPIRED));
+    connection.ws.once('close', cancel);
     this.registry.join(incidentId, connection);
     this.presenceChanged(incidentId);
   }
@@ -168,6 +171,11 @@ export class CollabServer {
    * edit stays connected read-only (their edits are dropped, as a VIEWER's).
    * Editing rights gained meanwhile take effect on the next connection.
    */
+  /** Re-checks every socket's caller now (after a Redis gap, changes of users may have been missed). */
+  recheckNow(): Promise<void> {
+    return this.recheck();
+  }
+
   private async recheck(): Promise<void> {
     if (this.rechecking) return;
     this.rechecking = true;

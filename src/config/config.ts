@@ -68,6 +68,13 @@ export interface Config {
   graphqlIntrospection: boolean;
   /** Time limits on the dependencies, so that a hung database or Redis fails requests instead of hanging them. */
   timeouts: TimeoutsConfig;
+  /** The event log behind subscriptions across instances (with REDIS_URL). */
+  eventLog: {
+    /** How often each instance reads the log without being woken: the bound on a silent Redis gap. @default 1_000 // ms */
+    pollIntervalMs: number;
+    /** How long events are kept in the log. @default 3_600 // 1 hour */
+    retentionSeconds: number;
+  };
   /**
    * How long before an incident's declaration a change (PagerDuty Change Events) still shows in
    * its `recentChanges`, in seconds (CHANGE_WINDOW). @default 7_200 // 2 hours
@@ -145,6 +152,12 @@ export interface CollabConfig {
    * longer edit (now a VIEWER) goes on read-only. @default 60_000 // 1 minute
    */
   recheckIntervalMs: number;
+  /**
+   * With REDIS_URL: how often each loaded document exchanges state vectors with the other
+   * instances, to repair edits a silent Redis gap lost (a lost or restarted connection repairs at
+   * once). @default 10_000 // 10 seconds
+   */
+  repairIntervalMs: number;
   /**
    * With REDIS_URL: how long an instance's entry in the shared editor presence
    * (`Incident.activeEditors`) outlives its last refresh (refreshed every third
@@ -293,6 +306,7 @@ export function loadConfig(env: Env = process.env): Config {
       unloadDelayMs: int(env, 'COLLAB_UNLOAD_DELAY_MS', 5_000, 0, 3_600_000),
       recheckIntervalMs: int(env, 'COLLAB_RECHECK_INTERVAL_MS', 60_000, 100, 86_400_000),
       presenceTtlMs: int(env, 'COLLAB_PRESENCE_TTL_MS', 30_000, 300, 3_600_000),
+      repairIntervalMs: int(env, 'COLLAB_REPAIR_INTERVAL_MS', 10_000, 100, 3_600_000),
       versionIntervalMs: duration(env, 'DOCUMENT_VERSION_INTERVAL', 5 * 60) * 1000,
       maxVersions: int(env, 'DOCUMENT_MAX_VERSIONS', 1_000, 10, 100_000),
     },
@@ -315,6 +329,10 @@ export function loadConfig(env: Env = process.env): Config {
       connectMs: int(env, 'DATABASE_CONNECT_TIMEOUT_MS', 3_000, 100, 600_000),
       readinessMs: int(env, 'READINESS_TIMEOUT_MS', 900, 50, 60_000),
       redisCommandMs: int(env, 'REDIS_COMMAND_TIMEOUT_MS', 2_000, 50, 600_000),
+    },
+    eventLog: {
+      pollIntervalMs: int(env, 'EVENT_LOG_POLL_INTERVAL_MS', 1_000, 50, 600_000),
+      retentionSeconds: duration(env, 'EVENT_LOG_RETENTION', 3_600),
     },
     changeWindowSeconds: duration(env, 'CHANGE_WINDOW', 2 * 3600),
     publicUrl: publicUrl(env, 'PUBLIC_URL', int(env, 'PORT', 4000, 0, 65535)),

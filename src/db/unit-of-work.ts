@@ -41,15 +41,23 @@ export class UnitOfWork {
 
   async run<R>(work: (tx: Tx) => Promise<R>): Promise<R> {
     const queued: Array<[Topic, unknown]> = [];
-    const result = await this.dataSource.transaction((manager) =>
-      work({
+    const persist = this.pubsub.persist?.bind(this.pubsub);
+    const result = await this.dataSource.transaction(async (manager) => {
+      const value = await work({
         manager,
         publish: (topic, payload) => {
           queued.push([topic, payload]);
         },
-      }),
-    );
-    for (const [topic, payload] of queued) this.pubsub.publish(topic, payload as never);
+      });
+      // A durable pub/sub stores the events with the change: both commit, or neither.
+      if (persist && queued.length > 0) await persist(manager, queued);
+      return value;
+    });
+    if (persist) {
+      if (queued.length > 0) this.pubsub.committed?.();
+    } else {
+      for (const [topic, payload] of queued) this.pubsub.publish(topic, payload as never);
+    }
     if (queued.length > 0) {
       const events = queued.map(([topic, payload]) => ({ topic, payload }) as CommittedEvent);
       for (const hook of this.commitHooks) await hook(events).catch(() => undefined);

@@ -1,6 +1,7 @@
 import type { AddressInfo } from 'node:net';
 import { resolveJwtSecret } from '../auth/token.service';
 import type { Config } from '../config/config';
+import type { DatabaseHandle } from '../db/database';
 import { createLogger, type Logger } from '../observability/logger';
 import { Metrics } from '../observability/metrics';
 import { contextFactory } from './graphql-context';
@@ -27,9 +28,14 @@ export interface RunningServer {
  * (websockets.ts), health and metrics (health.ts), webhooks, the
  * collaboration socket and the web console.
  */
-export async function startServer(config: Config, log: Logger = createLogger(config.logLevel)): Promise<RunningServer> {
+export async function startServer(
+  config: Config,
+  log: Logger = createLogger(config.logLevel),
+  /** A database already being opened (main.ts starts it before loading this module); else opened here. */
+  opening?: Promise<DatabaseHandle>,
+): Promise<RunningServer> {
   const metrics = new Metrics();
-  const { database, dataSource, pubsub } = await openStorage(config, log, metrics);
+  const { database, dataSource, pubsub } = await openStorage(config, log, metrics, opening);
   const services = createServices({ config, log, metrics, dataSource, pubsub, jwtSecret: resolveJwtSecret(config.jwtSecret, config.dataDir) });
   await services.users.bootstrapAdmin(config.bootstrapAdminEmail, config.bootstrapAdminPassword);
 

@@ -20,10 +20,11 @@ export interface Storage {
 /**
  * Start-up, first phase: the database (embedded unless DATABASE_URL), the
  * reviewed migrations in one transaction under an advisory lock (db/migrate.ts), then the pub/sub (Redis when
- * REDIS_URL is set). A failure stops what was opened before it.
+ * REDIS_URL is set). A failure stops what was opened before it. `opening` is a database
+ * main.ts started opening before loading the server's modules.
  */
-export async function openStorage(config: Config, log: Logger, metrics: Metrics): Promise<Storage> {
-  const database = await openDatabase(config.databaseUrl, config.dataDir, log);
+export async function openStorage(config: Config, log: Logger, metrics: Metrics, opening?: Promise<DatabaseHandle>): Promise<Storage> {
+  const database = await (opening ?? openDatabase(config.databaseUrl, config.dataDir, log));
   const dataSource = createDataSource(database.url, entities, new QueryLogger(log, metrics), config.timeouts);
   try {
     await dataSource.initialize();
@@ -37,7 +38,13 @@ export async function openStorage(config: Config, log: Logger, metrics: Metrics)
     await database.stop();
     throw error;
   }
-  const pubsub: PubSub = config.redisUrl ? await RedisPubSub.connect(config.redisUrl, topics, log, config.redisPrefix) : new InProcessPubSub();
+  const pubsub: PubSub = config.redisUrl
+    ? await RedisPubSub.connect(config.redisUrl, topics, dataSource, log, config.redisPrefix, {
+        pollIntervalMs: config.eventLog.pollIntervalMs,
+        retentionMs: config.eventLog.retentionSeconds * 1000,
+        commandTimeoutMs: config.timeouts.redisCommandMs,
+      })
+    : new InProcessPubSub();
   return { database, dataSource, pubsub };
 }
 

@@ -96,7 +96,7 @@ export function createServices(deps: {
   const postmortems = new PostmortemService(dataSource, uow, timeline);
   const actionItems = new ActionItemService(dataSource, uow);
   const incidentMetrics = new IncidentMetricsService(dataSource, config);
-  const relay = config.redisUrl ? new DocumentRelay(config.redisUrl, log, config.redisPrefix) : undefined;
+  const relay = config.redisUrl ? new DocumentRelay(config.redisUrl, log, config.redisPrefix, config.timeouts.redisCommandMs) : undefined;
   const presence = config.redisUrl ? new RedisEditorPresence(config.redisUrl, config.redisPrefix, config.collab.presenceTtlMs, log) : undefined;
   const collab = new CollabServer({
     config: config.collab,

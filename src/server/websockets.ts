@@ -14,6 +14,7 @@ import { clientAddress, type TrustProxyFn } from './client-address';
 import type { ContextFactory } from './graphql-context';
 import type { Services } from './services';
 import { UpgradeRouter } from './upgrade-router';
+import { RedisPubSub } from '../events/redis-pubsub';
 import { followUserChanges, UserSockets } from './user-sockets';
 
 /** The websocket half of a server, stopped in order by lifecycle.ts. */
@@ -76,7 +77,7 @@ export function attachWebSockets(deps: {
         if (!result?.ok) return false;
         ctx.extra.caller = result.caller;
         ctx.extra.header = header;
-        graphqlSockets.add(result.caller.userId, ctx.extra.socket);
+        graphqlSockets.add(result.caller.userId, ctx.extra.socket, result.expiresAt);
         return true;
       },
       // graphql-ws parses outside its error handling: a syntax error closed the whole socket with
@@ -109,6 +110,9 @@ export function attachWebSockets(deps: {
 
   const userChanges = new AbortController();
   followUserChanges(pubsub, graphqlSockets, services.collab, log, userChanges.signal);
+  // The user changes missed during a Redis gap are read from the event log; the document sockets'
+  // credentials are checked again at once too (API token revocations are cached for a few seconds).
+  if (pubsub instanceof RedisPubSub) pubsub.onReconnect(() => void services.collab.recheckNow());
 
   return {
     stopAccepting: () => upgrades.stopAccepting(),

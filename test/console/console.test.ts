@@ -142,6 +142,16 @@ describe('web console', () => {
     }
   });
 
+  it('type-checks every script (`npm run typecheck` runs tsconfig.web.json): `// @ts-check` first, no `any` in its JSDoc', () => {
+    for (const [file, { text }] of served) {
+      if (!file.endsWith('.js')) continue;
+      expect({ file, checked: text.startsWith('// @ts-check\n') }).toEqual({ file, checked: true });
+      const jsdocTypes = [...text.matchAll(/@(?:type|param|returns|typedef|template)\s*\{([^}]*(?:\{[^}]*\}[^}]*)*)\}/g)].map((m) => m[1]);
+      expect({ file, any: jsdocTypes.filter((type) => /\bany\b/.test(type)) }).toEqual({ file, any: [] });
+      expect({ file, suppressed: text.match(/@ts-(?:ignore|nocheck|expect-error)/g) ?? [] }).toEqual({ file, suppressed: [] });
+    }
+  });
+
   describe('the collaborative editor\'s modules: /vendor and the import map', () => {
     const page = () => served.get('index.html')!.text;
     const importMapText = () => /<script type="importmap">([\s\S]*?)<\/script>/.exec(page())![1];

@@ -1,3 +1,5 @@
+// @ts-check
+/** @import { ViewContext } from '../types' */
 /**
  * `#/admin` (admins only; the server refuses everyone else as well): people
  * and their roles, API tokens for integrations, and how to point Alertmanager
@@ -9,7 +11,7 @@ import { usersPanel } from './admin-users.js';
 
 /**
  * @param {HTMLElement} main
- * @param {any} ctx
+ * @param {ViewContext} ctx
  */
 export function mount(main, ctx) {
   document.title = 'Admin · Sitrep';

@@ -1,3 +1,6 @@
+// @ts-check
+/** @import * as G from '../generated/graphql' */
+/** @import { IncidentSummary, ViewContext } from '../types' */
 /**
  * The incident board: a filtered, paginated list that stays current through
  * the `incidentsChanged` subscription. Filters live in the URL
@@ -9,13 +12,27 @@ import { INCIDENTS, INCIDENTS_CHANGED, INCIDENT_COUNT } from '../queries.js';
 
 const PAGE_SIZE = 25;
 
+/**
+ * What the board shows: no status or severity means any.
+ * @typedef {{ status: G.IncidentStatus[], severity: G.Severity[] }} Filter
+ */
+
+/**
+ * @param {URLSearchParams} params
+ * @returns {Filter}
+ */
 function readFilter(params) {
-  const list = (name, allowed) => (params.get(name) ?? '').split(',').filter((v) => allowed.includes(v));
+  /** @template {string} T @param {string} name @param {ReadonlyArray<T>} allowed */
+  const list = (name, allowed) => {
+    const given = (params.get(name) ?? '').split(',');
+    return allowed.filter((v) => given.includes(v));
+  };
   // No status parameter at all means the default view: what is still open.
   const status = params.has('status') ? list('status', STATUSES) : [...OPEN_STATUSES];
   return { status, severity: list('severity', SEVERITIES) };
 }
 
+/** @param {Filter} filter */
 function writeFilter(filter) {
   const params = new URLSearchParams();
   params.set('status', filter.status.join(','));
@@ -23,6 +40,10 @@ function writeFilter(filter) {
   history.replaceState(null, '', `#/?${params.toString().replace(/%2C/g, ',')}`);
 }
 
+/**
+ * @param {Filter} filter
+ * @returns {G.IncidentFilter}
+ */
 function apiFilter(filter) {
   return {
     ...(filter.status.length ? { status: filter.status } : {}),
@@ -30,6 +51,7 @@ function apiFilter(filter) {
   };
 }
 
+/** @param {Filter} filter @param {IncidentSummary} incident */
 function matches(filter, incident) {
   return (
     (!filter.status.length || filter.status.includes(incident.status)) &&
@@ -37,22 +59,27 @@ function matches(filter, incident) {
   );
 }
 
+/** @param {IncidentSummary} a @param {IncidentSummary} b */
 function newestFirst(a, b) {
   return new Date(b.declaredAt).getTime() - new Date(a.declaredAt).getTime() || (a.id < b.id ? 1 : -1);
 }
 
-/** Age while open; time to resolve once resolved. */
+/**
+ * Age while open; time to resolve once resolved.
+ * @param {{ declaredAt: string, resolvedAt: string | null }} incident
+ */
 function ageText(incident) {
   return incident.resolvedAt ? `took ${duration(incident.declaredAt, incident.resolvedAt)}` : duration(incident.declaredAt);
 }
 
 /**
  * @param {HTMLElement} main
- * @param {any} ctx
+ * @param {ViewContext} ctx
  * @param {{ params: URLSearchParams }} args
  */
 export function mount(main, ctx, { params }) {
   document.title = 'Incidents · Sitrep';
+  /** @type {{ filter: Filter, rows: IncidentSummary[], endCursor: string | null, hasNextPage: boolean, totalCount: number, loading: boolean }} */
   const state = { filter: readFilter(params), rows: [], endCursor: null, hasNextPage: false, totalCount: 0, loading: true };
   const errors = errorBox();
   const count = h('p', { class: 'count', 'aria-live': 'polite' });
@@ -61,19 +88,27 @@ export function mount(main, ctx, { params }) {
   const flashIds = new Set();
   let generation = 0;
 
+  /** @param {'status' | 'severity'} group @param {string} value @param {string} label */
   const checkbox = (group, value, label) => {
-    const input = h('input', { type: 'checkbox', name: group, value, checked: state.filter[group].includes(value) });
+    /** @type {ReadonlyArray<string>} */
+    const chosen = state.filter[group];
+    const input = h('input', { type: 'checkbox', name: group, value, checked: chosen.includes(value) });
     input.addEventListener('change', () => {
-      state.filter[group] = [...filterForm.querySelectorAll(`input[name="${group}"]:checked`)].map((i) => i.value);
+      const checked = [...filterForm.querySelectorAll('input')].filter((i) => i.name === group && i.checked).map((i) => i.value);
+      if (group === 'status') state.filter.status = STATUSES.filter((s) => checked.includes(s));
+      else state.filter.severity = SEVERITIES.filter((s) => checked.includes(s));
       writeFilter(state.filter);
       load();
     });
     return h('label', { class: 'chip' }, input, label);
   };
+  /** @param {string} label @param {ReadonlyArray<G.IncidentStatus>} status */
   const preset = (label, status) =>
     h('button', { type: 'button', class: 'btn btn-small', onclick: () => {
       state.filter.status = [...status];
-      filterForm.querySelectorAll('input[name="status"]').forEach((i) => (i.checked = status.includes(i.value)));
+      /** @type {ReadonlyArray<string>} */
+      const values = status;
+      filterForm.querySelectorAll('input').forEach((i) => i.name === 'status' && (i.checked = values.includes(i.value)));
       writeFilter(state.filter);
       load();
     } }, label);
@@ -118,7 +153,7 @@ export function mount(main, ctx, { params }) {
 
   function render() {
     describeFilter();
-    const focusedId = document.activeElement?.closest?.('tr')?.dataset.id;
+    const focusedId = document.activeElement?.closest('tr')?.dataset.id;
     count.textContent = state.loading && !state.rows.length ? 'Loading…' : `${state.totalCount} incident${state.totalCount === 1 ? '' : 's'}`;
     more.hidden = !state.hasNextPage;
     if (!state.loading && !state.rows.length) {
@@ -136,9 +171,10 @@ export function mount(main, ctx, { params }) {
         h('tbody', {}, state.rows.map(row)),
       ),
     );
-    if (focusedId) tableWrap.querySelector(`tr[data-id="${CSS.escape(focusedId)}"] a`)?.focus();
+    if (focusedId) tableWrap.querySelector(`tr[data-id="${CSS.escape(focusedId)}"]`)?.querySelector('a')?.focus();
   }
 
+  /** @param {IncidentSummary} incident */
   function row(incident) {
     return h(
       'tr',
@@ -195,6 +231,7 @@ export function mount(main, ctx, { params }) {
     }
   }
 
+  /** @param {G.IncidentsChangedSubscription['incidentsChanged']} change */
   function onChange({ kind, incident }) {
     const index = state.rows.findIndex((r) => r.id === incident.id);
     if (matches(state.filter, incident)) {
@@ -219,8 +256,8 @@ export function mount(main, ctx, { params }) {
   // Changes made while the socket was down were missed: start over.
   const offReconnect = ctx.ws.onReconnect(() => load());
   const ticker = setInterval(() => {
-    for (const cell of tableWrap.querySelectorAll('td.age')) {
-      cell.textContent = ageText({ declaredAt: cell.dataset.declared, resolvedAt: cell.dataset.resolved || null });
+    for (const cell of /** @type {NodeListOf<HTMLElement>} */ (tableWrap.querySelectorAll('td.age'))) {
+      cell.textContent = ageText({ declaredAt: cell.dataset.declared ?? '', resolvedAt: cell.dataset.resolved || null });
     }
   }, 15_000);
   load();

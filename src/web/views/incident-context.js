@@ -1,3 +1,6 @@
+// @ts-check
+/** @import * as G from '../generated/graphql' */
+/** @import { ViewContext } from '../types' */
 /**
  * What the server knows about an incident beyond the contract: the incident
  * a re-firing alert group had before, who has the live document open, and
@@ -11,7 +14,7 @@ import { INCIDENT_CONTEXT } from '../queries.js';
 const REFRESH_MS = 20_000;
 
 /**
- * @param {any} ctx
+ * @param {ViewContext} ctx
  * @param {string} id
  * @param {{ onEditors?: (editors: Array<{ id: string, name: string }>) => void }} [options] who is in the live document, for a view that shows it itself
  */
@@ -27,9 +30,11 @@ export function incidentContext(ctx, id, { onEditors } = {}) {
     h('p', { class: 'hint' }, 'Every assignment and handoff, oldest first.'),
     history,
   );
-  let timer = null;
+  /** @type {ReturnType<typeof setTimeout> | undefined} */
+  let timer;
   let generation = 0;
 
+  /** @param {NonNullable<G.IncidentContextQuery['incident']>} incident */
   function render(incident) {
     const p = incident.previousIncident;
     previous.hidden = !p;

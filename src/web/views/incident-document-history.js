@@ -1,3 +1,6 @@
+// @ts-check
+/** @import { ViewContext } from '../types' */
+/** @import { DocumentVersionsQuery } from '../generated/graphql' */
 /**
  * The live document's history: the versions Sitrep kept (at declaration,
  * every status, severity and command change, and periodically while people
@@ -8,7 +11,10 @@ import { diffLines } from '../vendor/live-editor.js';
 import { h, newId, replace, timeEl } from '../dom.js';
 import { DOCUMENT_VERSIONS } from '../queries.js';
 
-/** What each reason means to a reader. */
+/**
+ * What each reason means to a reader.
+ * @type {Record<string, string>}
+ */
 const REASONS = {
   DECLARED: 'Declared',
   STATUS_CHANGED: 'Status changed',
@@ -20,7 +26,7 @@ const REASONS = {
 const NOW = 'now';
 
 /**
- * @param {any} ctx
+ * @param {ViewContext} ctx
  * @param {string} incidentId
  * @param {() => string} currentText the live document's text now
  */
@@ -44,9 +50,11 @@ export function documentHistory(ctx, incidentId, currentText) {
     diff,
   );
 
-  /** @type {Array<{ id: string, takenAt: string, reason: string, editors: Array<{ name: string }>, markdown: string }>} */
+  /** @typedef {NonNullable<DocumentVersionsQuery['incident']>['documentVersions'][number]} Version */
+  /** @type {ReadonlyArray<Version>} */
   let versions = [];
 
+  /** @param {string} value a version id, or NOW */
   function textOf(value) {
     if (value === NOW) return currentText();
     return versions.find((v) => v.id === value)?.markdown ?? '';
@@ -54,20 +62,26 @@ export function documentHistory(ctx, incidentId, currentText) {
 
   function renderDiff() {
     const parts = diffLines(textOf(from.value), textOf(to.value));
-    const changed = parts.some((p) => p.added || p.removed);
+    const changed = parts.some((/** @type {{ added?: boolean, removed?: boolean }} */ p) => p.added || p.removed);
     replace(
       diff,
       changed
-        ? parts.map((p) => (p.added ? h('ins', {}, p.value) : p.removed ? h('del', {}, p.value) : h('span', { class: 'same' }, p.value)))
+        ? parts.map((/** @type {{ value: string, added?: boolean, removed?: boolean }} */ p) => (p.added ? h('ins', {}, p.value) : p.removed ? h('del', {}, p.value) : h('span', { class: 'same' }, p.value)))
         : h('span', { class: 'muted' }, 'No differences.'),
     );
   }
 
+  /** @param {Version} v */
   function label(v) {
     return `${new Date(v.takenAt).toISOString().slice(0, 16).replace('T', ' ')} UTC · ${REASONS[v.reason] ?? v.reason}`;
   }
 
+  /** @param {string | undefined} selected */
   function renderList(selected) {
+    /**
+     * @param {HTMLSelectElement} select
+     * @param {string} value
+     */
     const options = (select, value) => {
       replace(
         select,
@@ -86,7 +100,7 @@ export function documentHistory(ctx, incidentId, currentText) {
       versions.map((v) =>
         h(
           'li',
-          { class: v.id === selected ? 'current' : null, dataset: { versionId: v.id } },
+          { class: v.id === selected ? 'current' : undefined, dataset: { versionId: v.id } },
           timeEl(v.takenAt),
           ' ',
           h('strong', {}, REASONS[v.reason] ?? v.reason),
@@ -99,10 +113,12 @@ export function documentHistory(ctx, incidentId, currentText) {
     renderDiff();
   }
 
+  /** @param {string} versionId */
   function show(versionId) {
     renderList(versionId);
   }
 
+  /** @param {string | undefined} selected */
   async function load(selected) {
     status.textContent = 'Loading the versions…';
     try {
@@ -111,10 +127,14 @@ export function documentHistory(ctx, incidentId, currentText) {
       status.textContent = versions.length ? `${versions.length} version${versions.length === 1 ? '' : 's'} kept.` : 'No versions kept yet.';
       renderList(selected);
     } catch (error) {
-      status.textContent = `The history could not be loaded: ${error.message}`;
+      status.textContent = `The history could not be loaded: ${error instanceof Error ? error.message : String(error)}`;
     }
   }
 
+  /**
+   * @param {boolean} open
+   * @param {string} [selected]
+   */
   function setOpen(open, selected) {
     el.hidden = !open;
     toggle.setAttribute('aria-expanded', String(open));
@@ -129,7 +149,10 @@ export function documentHistory(ctx, incidentId, currentText) {
   return {
     el,
     toggle,
-    /** Opens the panel comparing `versionId` with the version before it. */
+    /**
+     * Opens the panel comparing `versionId` with the version before it.
+     * @param {string} versionId
+     */
     open(versionId) {
       setOpen(true, versionId);
     },

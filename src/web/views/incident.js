@@ -1,3 +1,6 @@
+// @ts-check
+/** @import * as G from '../generated/graphql' */
+/** @import { ApplyIncident, Child, IncidentDetail, ViewContext } from '../types' */
 /**
  * One incident, live: header, acknowledgement, status and severity, roles and
  * their history, timeline, status updates, alerts, postmortem flags, triggers
@@ -29,15 +32,17 @@ import { updatesPanel } from './incident-updates.js';
 
 /**
  * @param {HTMLElement} main
- * @param {any} ctx
- * @param {{ id: string }} args
+ * @param {ViewContext} ctx
+ * @param {{ id: string, params?: URLSearchParams }} args
  */
 export function mount(main, ctx, { id, params }) {
+  /** @type {IncidentDetail | null} */
   let incident = null;
   const readOnly = ctx.user?.role === 'VIEWER';
   const loadErrors = errorBox();
   const users = ctx.api.request(USERS).then((d) => d.users);
   users.catch(() => undefined);
+  /** @type {ApplyIncident} */
   const apply = (next) => {
     incident = { ...incident, ...next };
     render();
@@ -56,7 +61,8 @@ export function mount(main, ctx, { id, params }) {
   const postmortem = postmortemPanel(ctx, id, apply);
   const doc = documentEditor(ctx, id);
   // A postmortem links each document version here: `#/incidents/<id>?version=<versionId>`.
-  if (params?.get('version')) doc.showVersion(params.get('version'));
+  const version = params?.get('version');
+  if (version) doc.showVersion(version);
   const edit = editForm(ctx, id, apply);
   const ack = acknowledgeBox(ctx, id, apply);
   const alerts = alertsPanel();
@@ -87,6 +93,7 @@ export function mount(main, ctx, { id, params }) {
   replace(header, h('h1', { id: 'incident-title', tabindex: '-1' }, 'Loading incident…'));
 
   function render() {
+    if (!incident) return;
     document.title = `${incident.severity} ${incident.title} · Sitrep`;
     const focusInHeader = header.contains(document.activeElement);
     replace(
@@ -152,9 +159,10 @@ export function mount(main, ctx, { id, params }) {
       next: (data) => {
         if (!data?.incidentUpdated || !incident) return;
         const before = incident;
-        apply(data.incidentUpdated);
-        if (before.status !== incident.status) announce(`Status is now ${incident.status}`);
-        if (before.commander.id !== incident.commander.id) announce(`${incident.commander.name} is now the incident commander`);
+        const after = data.incidentUpdated;
+        apply(after);
+        if (before.status !== after.status) announce(`Status is now ${after.status}`);
+        if (before.commander.id !== after.commander.id) announce(`${after.commander.name} is now the incident commander`);
       },
       error: (error) => loadErrors.show(error),
     }),
@@ -179,11 +187,17 @@ export function mount(main, ctx, { id, params }) {
   };
 }
 
+/** @param {string} label @param {...Child} value */
 function fact(label, ...value) {
   return h('div', {}, h('dt', {}, label), h('dd', {}, value));
 }
 
-/** Correcting the title and summary as understanding improves; folded away until needed. */
+/**
+ * Correcting the title and summary as understanding improves; folded away until needed.
+ * @param {ViewContext} ctx
+ * @param {string} id
+ * @param {ApplyIncident} apply
+ */
 function editForm(ctx, id, apply) {
   const errors = errorBox();
   const title = h('input', { type: 'text', name: 'title', required: true, maxlength: 200 });
@@ -199,6 +213,7 @@ function editForm(ctx, id, apply) {
   });
   return {
     el,
+    /** @param {IncidentDetail} incident */
     update(incident) {
       // Someone else's edit must not overwrite what this person is typing.
       if (el.open) return;
@@ -208,10 +223,15 @@ function editForm(ctx, id, apply) {
   };
 }
 
-/** Moving the status, with an optional note recorded in the timeline. */
+/**
+ * Moving the status, with an optional note recorded in the timeline.
+ * @param {ViewContext} ctx
+ * @param {string} id
+ * @param {ApplyIncident} apply
+ */
 function statusPanel(ctx, id, apply) {
   const errors = errorBox();
-  const next = h('select', { name: 'status' });
+  const next = /** @type {HTMLSelectElement & { value: G.IncidentStatus }} */ (h('select', { name: 'status' }));
   const note = h('input', { type: 'text', name: 'note', maxlength: 2000, placeholder: 'e.g. Rolled back deploy 2024.11.3' });
   const current = h('span');
   const form = h(
@@ -234,6 +254,7 @@ function statusPanel(ctx, id, apply) {
   });
   return {
     el: h('section', { class: 'panel', 'aria-labelledby': 'status-title' }, h('h2', { id: 'status-title' }, 'Status'), form),
+    /** @param {IncidentDetail} incident */
     update(incident) {
       replace(current, statusBadge(incident.status));
       const chosen = next.value;
@@ -246,10 +267,15 @@ function statusPanel(ctx, id, apply) {
   };
 }
 
-/** Raising or lowering the severity (recorded in the timeline by the server). */
+/**
+ * Raising or lowering the severity (recorded in the timeline by the server).
+ * @param {ViewContext} ctx
+ * @param {string} id
+ * @param {ApplyIncident} apply
+ */
 function severityPanel(ctx, id, apply) {
   const errors = errorBox();
-  const choice = select('severity', SEVERITIES.map((s) => [s, `${s} · ${SEVERITY_HINTS[s].split(':')[0]}`]));
+  const choice = select('severity', SEVERITIES.map((s) => /** @type {const} */ ([s, `${s} · ${SEVERITY_HINTS[s].split(':')[0]}`])));
   const form = h('form', { class: 'inline-form' }, field('New severity', choice), h('button', { type: 'submit', class: 'btn' }, 'Change'), errors.el);
   form.addEventListener('submit', async (event) => {
     event.preventDefault();
@@ -260,6 +286,7 @@ function severityPanel(ctx, id, apply) {
   const hint = h('p', { class: 'hint' });
   return {
     el: h('section', { class: 'panel', 'aria-labelledby': 'severity-title' }, h('h2', { id: 'severity-title' }, 'Severity'), hint, ctx.user?.role === 'VIEWER' ? null : form),
+    /** @param {IncidentDetail} incident */
     update(incident) {
       hint.textContent = SEVERITY_HINTS[incident.severity];
       if (!form.contains(document.activeElement)) choice.value = incident.severity;
