@@ -7,13 +7,14 @@ import type { CollabConfig } from '../config/config';
 import type { Logger } from '../observability/logger';
 import type { CollabConnection } from './collab-connection';
 import type { CollabMetrics } from './collab-metrics';
-import type { DocumentHistory } from './document-history';
+import { PeriodicVersions, type DocumentHistory } from './document-history';
+import { MessageType, updateMessage } from './sync-messages';
 import { DocumentPersistence } from './document-persistence';
 import type { DocumentRelay } from './document-relay';
 import { CONTENT, type DocumentStore } from './document-store';
 
 /** y-websocket message types. */
-export const MessageType = { Sync: 0, Awareness: 1, Auth: 2, QueryAwareness: 3 } as const;
+export { MessageType } from './sync-messages';
 
 /**
  * A relay-only message between instances (never sent to clients): "here is my
@@ -25,22 +26,11 @@ const RELAY_REPAIR = 100;
 /** The origin of changes relayed from another instance: applied and stored here, never relayed back. */
 export const REMOTE = Symbol('another Sitrep instance');
 
-/** The origin of Sitrep's own edits (the kept sections): stored and relayed, but nobody's edit, and no editor's undo. */
-export const SITREP = Symbol('Sitrep');
-
 /** Thrown when an edit would push the document past `collab.maxDocumentBytes`. */
 export class DocumentTooLargeError extends Error {}
 
 /** Several updates in one event-loop turn go out as one frame; past these they go out at once. */
 const MAX_BATCH_UPDATES = 64;
-
-/** A y-websocket sync update message carrying `update`. */
-export function updateMessage(update: Uint8Array): Uint8Array {
-  const encoder = encoding.createEncoder();
-  encoding.writeVarUint(encoder, MessageType.Sync);
-  syncProtocol.writeUpdate(encoder, update);
-  return encoding.toUint8Array(encoder);
-}
 
 function awarenessMessage(awareness: awarenessProtocol.Awareness, clients: number[]): Uint8Array {
   const encoder = encoding.createEncoder();
@@ -74,9 +64,7 @@ export class CollabDocument {
   private remoteEarly: Uint8Array[] = [];
   private broadcastScheduled = false;
   private destroyed = false;
-  /** When the latest version was kept (undefined: not read yet); a periodic one is due an interval later. */
-  private lastVersionAt: Date | null | undefined;
-  private keepingVersion = false;
+  private readonly versions: PeriodicVersions | undefined;
 
   constructor(
     readonly incidentId: string,
@@ -85,8 +73,9 @@ export class CollabDocument {
     private readonly metrics: CollabMetrics,
     private readonly log: Logger,
     private readonly relay?: DocumentRelay,
-    private readonly history?: DocumentHistory,
+    history?: DocumentHistory,
   ) {
+    this.versions = history && new PeriodicVersions(history, incidentId, this.doc, log);
     this.awareness.setLocalState(null);
     this.loaded = this.load();
   }
@@ -98,9 +87,7 @@ export class CollabDocument {
     const stored = await this.store.load(this.incidentId, this.doc);
     this.approxBytes = stored.bytes;
     this.updatedAt = stored.updatedAt;
-    this.persistence = new DocumentPersistence(this.incidentId, this.store, this.config, this.metrics, this.log, stored.logLength, () =>
-      this.keepPeriodicVersion(),
-    );
+    this.persistence = new DocumentPersistence(this.incidentId, this.store, this.config, this.metrics, this.log, stored.logLength, () => this.versions?.edited());
     this.doc.on('update', (update: Uint8Array, origin: unknown) => this.onUpdate(update, origin));
     this.awareness.on('update', (changes: { added: number[]; updated: number[]; removed: number[] }, origin: unknown) =>
       this.onAwareness(changes, origin),
@@ -211,27 +198,6 @@ export class CollabDocument {
     else this.scheduleBroadcast();
   }
 
-  /** After people's edits are stored: a PERIODIC version when the last one is an interval old (checked in the database once due). */
-  private keepPeriodicVersion(): void {
-    const history = this.history;
-    if (!history || this.keepingVersion || this.destroyed) return;
-    if (this.lastVersionAt && Date.now() - this.lastVersionAt.getTime() < history.intervalMs) return;
-    this.keepingVersion = true;
-    const known = this.lastVersionAt === undefined ? history.lastTakenAt(this.incidentId) : Promise.resolve(this.lastVersionAt);
-    void known
-      .then((last) => {
-        this.lastVersionAt = last;
-        if (this.destroyed || (last && Date.now() - last.getTime() < history.intervalMs)) return;
-        return history.keepPeriodic(this.incidentId, this.doc).then((at) => {
-          this.lastVersionAt = at;
-        });
-      })
-      .catch((error) => this.log.error({ err: error, incidentId: this.incidentId }, 'keeping a document version failed'))
-      .finally(() => {
-        this.keepingVersion = false;
-      });
-  }
-
   private onAwareness({ added, updated, removed }: { added: number[]; updated: number[]; removed: number[] }, origin: unknown): void {
     const connection = this.connectionFor(origin);
     for (const id of added) connection?.awarenessClients.add(id);
@@ -321,6 +287,7 @@ export class CollabDocument {
   /** Frees the Y.Doc and the awareness timer; the document must not be used afterwards. */
   destroy(): void {
     this.destroyed = true;
+    this.versions?.stop();
     this.relay?.leave(this.incidentId);
     this.persistence?.stop();
     this.awareness.destroy();

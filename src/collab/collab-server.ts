@@ -10,7 +10,7 @@ import type { Logger } from '../observability/logger';
 import type { Metrics } from '../observability/metrics';
 import { CloseCode } from './close-codes';
 import { CollabConnection } from './collab-connection';
-import { updateMessage } from './collab-document';
+import { updateMessage } from './sync-messages';
 import { CollabMetrics } from './collab-metrics';
 import { DocumentRegistry } from './document-registry';
 import type { DocumentHistory } from './document-history';

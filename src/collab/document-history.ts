@@ -1,6 +1,7 @@
 import zlib from 'node:zlib';
 import type { DataSource, EntityManager } from 'typeorm';
 import * as Y from 'yjs';
+import type { Logger } from '../observability/logger';
 import { CONTENT, type DocumentStore } from './document-store';
 
 /** One kept version, without its (possibly large) state. */
@@ -186,5 +187,48 @@ export class DocumentHistory {
       [incidentId, time, reason],
     );
     return row ? { id: row.id, markdown: row.markdown } : null;
+  }
+}
+
+/**
+ * The PERIODIC versions of one loaded document: after people's edits are
+ * stored, a version when the last one is an interval old. The database is
+ * asked only once an interval has passed since the last version known here
+ * (DocumentHistory.keepPeriodic decides under the document's lock).
+ */
+export class PeriodicVersions {
+  /** When the latest version was kept (undefined: not read yet). */
+  private lastAt: Date | null | undefined;
+  private running = false;
+  private stopped = false;
+
+  constructor(
+    private readonly history: DocumentHistory,
+    private readonly incidentId: string,
+    private readonly doc: Y.Doc,
+    private readonly log: Logger,
+  ) {}
+
+  /** People's edits were stored: keeps a version if one is due. */
+  edited(): void {
+    const interval = this.history.intervalMs;
+    if (this.running || this.stopped || (this.lastAt && Date.now() - this.lastAt.getTime() < interval)) return;
+    this.running = true;
+    const known = this.lastAt === undefined ? this.history.lastTakenAt(this.incidentId) : Promise.resolve(this.lastAt);
+    void known
+      .then(async (last) => {
+        this.lastAt = last;
+        if (this.stopped || (last && Date.now() - last.getTime() < interval)) return;
+        this.lastAt = await this.history.keepPeriodic(this.incidentId, this.doc);
+      })
+      .catch((error) => this.log.error({ err: error, incidentId: this.incidentId }, 'keeping a document version failed'))
+      .finally(() => {
+        this.running = false;
+      });
+  }
+
+  /** The document is being freed. */
+  stop(): void {
+    this.stopped = true;
   }
 }

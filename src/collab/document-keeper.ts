@@ -6,12 +6,15 @@ import { Incident } from '../incidents/incident.entity';
 import type { Logger } from '../observability/logger';
 import type { RoleService } from '../incidents/roles/role.service';
 import { TimelineEventKind } from '../incidents/timeline/timeline-event-kind.enum';
-import { REMOTE, SITREP } from './collab-document';
+import { REMOTE } from './collab-document';
 import type { CollabServer } from './collab-server';
 import { lockDocument, type DocumentHistory } from './document-history';
 import { readKeptFacts } from './document-seeder';
 import { CONTENT, type DocumentStore } from './document-store';
 import { applyKeptSections } from './kept-sections';
+
+/** The origin of Sitrep's own edits (the kept sections): stored and relayed, but nobody's edit, and no editor's undo. */
+export const SITREP = Symbol('Sitrep');
 
 /**
  * Timeline kinds that change what the kept sections say, most telling first:

@@ -128,7 +128,12 @@ class Caret extends WidgetType {
  * else's (as y-codemirror.next's yRemoteSelections does, MIT), with colour
  * classes rather than inline styles.
  */
-const remoteSelections = (/** @type {Y.Text} */ ytext, /** @type {any} */ awareness) =>
+/**
+ * What another client publishes in the awareness (any client may publish anything: every field is checked).
+ * @typedef {{ cursor?: { anchor?: object, head?: object } | null, user?: { name?: unknown, color?: unknown } }} PeerState
+ */
+
+const remoteSelections = (/** @type {Y.Text} */ ytext, /** @type {import('y-protocols/awareness').Awareness} */ awareness) =>
   ViewPlugin.fromClass(
   class {
     /** @param {EditorView} view */
@@ -167,7 +172,7 @@ const remoteSelections = (/** @type {Y.Text} */ ytext, /** @type {any} */ awaren
       }
       /** @type {Array<import('@codemirror/state').Range<Decoration>>} */
       const decorations = [];
-      awareness.getStates().forEach((/** @type {any} */ state, /** @type {number} */ clientId) => {
+      awareness.getStates().forEach((/** @type {PeerState} */ state, /** @type {number} */ clientId) => {
         if (clientId === ydoc.clientID || !state.cursor?.anchor || !state.cursor?.head) return;
         const anchor = Y.createAbsolutePositionFromRelativePosition(Y.createRelativePositionFromJSON(state.cursor.anchor), ydoc);
         const head = Y.createAbsolutePositionFromRelativePosition(Y.createRelativePositionFromJSON(state.cursor.head), ydoc);
@@ -200,7 +205,7 @@ const remoteSelections = (/** @type {Y.Text} */ ytext, /** @type {any} */ awaren
  * Undo (Ctrl/Cmd+Z) undoes only this person's typing: Sitrep's edits and
  * other people's arrive with the provider's origin, which the UndoManager
  * does not track.
- * @param {{ parent: HTMLElement, ytext: Y.Text, awareness: any, readOnly: boolean, label: string }} options
+ * @param {{ parent: HTMLElement, ytext: Y.Text, awareness: import('y-protocols/awareness').Awareness, readOnly: boolean, label: string }} options
  * @returns {LiveEditor}
  */
 export function createLiveEditor({ parent, ytext, awareness, readOnly, label }) {
