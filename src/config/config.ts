@@ -4,10 +4,27 @@
  * here, next to the others, for the README's configuration table to follow.
  */
 import path from 'node:path';
+import {
+  bool,
+  ConfigError,
+  duration,
+  int,
+  logLevel,
+  optionalDuration,
+  parseSeverityMap,
+  parseTrustProxy,
+  publicUrl,
+  type Env,
+  type SeverityName,
+} from './env-parsers';
+
+export { ConfigError, parseDuration, parseSeverityMap, parseTrustProxy, SEVERITIES, type SeverityName } from './env-parsers';
 
 /**
  * Sitrep's whole configuration, read and validated once from the environment.
- * Nothing else in the code base reads `process.env`.
+ * Nothing else in the code base reads `process.env`. Longer than 300 lines
+ * because it is that one place: every setting with its default, its bounds
+ * and its documentation, side by side with the README's table.
  */
 export interface Config {
   /** HTTP port for every endpoint. @default 4000 */
@@ -61,6 +78,18 @@ export interface Config {
    * subnets (`loopback`, `10.0.0.0/8`). @default false
    */
   trustProxy: boolean | number | string;
+  /** Limits every GraphQL operation is measured against before it runs, over HTTP and graphql-ws. */
+  operationLimits: OperationLimitsConfig;
+  /** Caps on concurrent graphql-ws subscriptions. */
+  subscriptionLimits: SubscriptionLimitsConfig;
+  /**
+   * Seconds an authenticated login token's principal is remembered, so that a request skips the
+   * token check and the user row. A UserChanged event (deactivation, role or password change)
+   * drops the user's entries on every instance at once. 0 turns the cache off. @default 30
+   */
+  authCacheSeconds: number;
+  /** Most tokens the principal cache holds; the oldest entries go first. @default 10_000 */
+  authCacheMaxEntries: number;
   /**
    * Whether GraphQL introspection and "did you mean" suggestions are on. Off in production unless
    * GRAPHQL_INTROSPECTION=true; on elsewhere. @default nodeEnv !== 'production'
@@ -84,6 +113,15 @@ export interface Config {
   publicUrl: string;
   /** Outgoing webhooks (WEBHOOK_*). */
   webhooks: WebhooksConfig;
+  /**
+   * How often the communications lead owes a status update, per severity, in seconds; null when
+   * none is owed. @default { SEV1: 1800, SEV2: 3600, SEV3: 14_400, SEV4: null } // 30m, 1h, 4h, none
+   */
+  statusUpdateIntervals: Record<SeverityName, number | null>;
+  /** How often each instance looks for status updates that have just become overdue. @default 15_000 // ms */
+  statusUpdateCheckMs: number;
+  /** The public status page (`/status`, `/status/feed.atom`, `/api/v2/*.json`). */
+  statusPage: StatusPageConfig;
 }
 
 /** Delivery of outgoing webhooks. */
@@ -98,6 +136,42 @@ export interface WebhooksConfig {
   retryForSeconds: number;
   /** How often each instance looks for due deliveries (new ones are also sent at once after commit). @default 1_000 // ms */
   pollIntervalMs: number;
+}
+
+/** Limits on one GraphQL operation (fragments expanded); a breach is BAD_USER_INPUT with `extensions.limit`. */
+export interface OperationLimitsConfig {
+  /** Tokens in the document; parsing stops past it. @default 5_000 */
+  maxTokens: number;
+  /** Deepest field nesting. @default 15 */
+  maxDepth: number;
+  /** Aliased fields. @default 30 */
+  maxAliases: number;
+  /** Fields at the root of the operation. @default 20 */
+  maxRootFields: number;
+  /** Estimated cost: each field 1 (or its declared cost) plus its selection times `first` or the list's size. @default 20_000 */
+  maxCost: number;
+  /** Fields visited while expanding fragments before the estimate gives up and refuses. @default 20_000 */
+  maxNodes: number;
+  /** Assumed size of a list field that has no `first` argument and no declared size. @default 20 */
+  defaultListSize: number;
+}
+
+/** Caps on concurrent graphql-ws subscriptions; the one over a cap gets an error, the socket stays open. */
+export interface SubscriptionLimitsConfig {
+  /** Per socket. @default 100 */
+  perSocket: number;
+  /** Per user, over all of the user's sockets on one instance. @default 300 */
+  perUser: number;
+}
+
+/** Settings of the public status page. */
+export interface StatusPageConfig {
+  /** The page's name. @default 'Sitrep status' */
+  title: string;
+  /** Seconds one snapshot of the public incidents is served before it is read again. @default 5 */
+  cacheSeconds: number;
+  /** PUBLIC_URL when it is set, for links in the feed and the JSON; unset: each request's own host. */
+  publicUrl: string | undefined;
 }
 
 /** How long Sitrep waits for PostgreSQL and Redis before giving up on one request. */
@@ -174,91 +248,9 @@ export interface CollabConfig {
   maxVersions: number;
 }
 
-/** A configuration problem, reported at start-up with the variable named. */
-export class ConfigError extends Error {}
-
-type Env = Record<string, string | undefined>;
-
-function int(env: Env, name: string, fallback: number, min: number, max: number): number {
-  const raw = env[name];
-  if (raw === undefined || raw === '') return fallback;
-  const value = Number(raw);
-  if (!Number.isInteger(value) || value < min || value > max) {
-    throw new ConfigError(`${name} must be an integer between ${min} and ${max}, got "${raw}"`);
-  }
-  return value;
-}
-
-/** Parses a duration such as `90s`, `30m`, `4h`, `3d` or a plain number of seconds. */
-export function parseDuration(name: string, raw: string): number {
-  const match = /^(\d+)\s*(s|m|h|d)?$/.exec(raw.trim());
-  if (!match) throw new ConfigError(`${name} must be a duration like 45m, 4h or 3d, got "${raw}"`);
-  const unit = { s: 1, m: 60, h: 3600, d: 86400 }[(match[2] ?? 's') as 's' | 'm' | 'h' | 'd'];
-  const seconds = Number(match[1]) * unit;
-  if (seconds <= 0) throw new ConfigError(`${name} must be positive, got "${raw}"`);
-  return seconds;
-}
-
-function duration(env: Env, name: string, fallbackSeconds: number): number {
-  const raw = env[name];
-  return raw === undefined || raw === '' ? fallbackSeconds : parseDuration(name, raw);
-}
-
-const SEVERITIES = ['SEV1', 'SEV2', 'SEV3', 'SEV4'] as const;
-
-/**
- * A severity as configuration spells it. Configuration names no domain type:
- * these are the values of the incidents' `Severity` enum, and
- * test/core/config.unit.test.ts pins the two together.
- */
-export type SeverityName = (typeof SEVERITIES)[number];
-
-/** Parses ALERT_SEVERITY_MAP, e.g. `critical=SEV1,page=SEV2,error=SEV2,warning=SEV3`. */
-export function parseSeverityMap(name: string, raw: string): Record<string, SeverityName> {
-  const map: Record<string, SeverityName> = {};
-  for (const pair of raw.split(',').map((p) => p.trim()).filter(Boolean)) {
-    const [value, severity, extra] = pair.split('=').map((p) => p.trim());
-    if (!value || extra !== undefined || !SEVERITIES.includes(severity as SeverityName)) {
-      throw new ConfigError(`${name} must be a list like critical=SEV1,warning=SEV3 (severities ${SEVERITIES.join(', ')}), got "${pair}"`);
-    }
-    map[value.toLowerCase()] = severity as SeverityName;
-  }
-  return map;
-}
-
-/** Parses TRUST_PROXY into what express's `trust proxy` setting accepts. */
-export function parseTrustProxy(name: string, raw: string | undefined): boolean | number | string {
-  const value = (raw ?? '').trim();
-  if (value === '' || value === 'false') return false;
-  if (value === 'true') return true;
-  if (/^\d+$/.test(value)) return Number(value);
-  if (!/^[\w.:/,\s]+$/.test(value)) {
-    throw new ConfigError(`${name} must be true, false, a number of hops or a list of proxy addresses/subnets, got "${raw}"`);
-  }
-  return value;
-}
-
-function bool(env: Env, name: string, fallback: boolean): boolean {
-  const raw = (env[name] ?? '').trim().toLowerCase();
-  if (raw === '') return fallback;
-  if (raw === 'true' || raw === '1') return true;
-  if (raw === 'false' || raw === '0') return false;
-  throw new ConfigError(`${name} must be true or false, got "${env[name]}"`);
-}
-
-const LOG_LEVELS = ['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent'] as const;
-
-/** Parses LOG_LEVEL; pino would otherwise refuse an unknown level with an error that names no variable. */
-function logLevel(env: Env, name: string): string {
-  const level = (env[name] || 'info').trim().toLowerCase();
-  if (!LOG_LEVELS.includes(level as (typeof LOG_LEVELS)[number])) {
-    throw new ConfigError(`${name} must be one of ${LOG_LEVELS.join(', ')}, got "${env[name]}"`);
-  }
-  return level;
-}
-
 /** Reads the configuration from `env` (the process environment by default). */
 export function loadConfig(env: Env = process.env): Config {
+  const givenPublicUrl = publicUrl(env, 'PUBLIC_URL');
   const databaseUrl = env.DATABASE_URL || undefined;
   if (env.REDIS_URL && !/^rediss?:\/\//.test(env.REDIS_URL)) {
     throw new ConfigError('REDIS_URL must be a redis:// or rediss:// URL');
@@ -323,6 +315,21 @@ export function loadConfig(env: Env = process.env): Config {
       keyPrefix: env.LOGIN_LIMIT_KEY_PREFIX || `${redisPrefix}login:`,
     },
     trustProxy: parseTrustProxy('TRUST_PROXY', env.TRUST_PROXY),
+    operationLimits: {
+      maxTokens: int(env, 'GRAPHQL_MAX_TOKENS', 5_000, 100, 1_000_000),
+      maxDepth: int(env, 'GRAPHQL_MAX_DEPTH', 15, 2, 1000),
+      maxAliases: int(env, 'GRAPHQL_MAX_ALIASES', 30, 0, 10_000),
+      maxRootFields: int(env, 'GRAPHQL_MAX_ROOT_FIELDS', 20, 1, 10_000),
+      maxCost: int(env, 'GRAPHQL_MAX_COST', 20_000, 10, 100_000_000),
+      maxNodes: int(env, 'GRAPHQL_MAX_NODES', 20_000, 100, 10_000_000),
+      defaultListSize: int(env, 'GRAPHQL_DEFAULT_LIST_SIZE', 20, 1, 100_000),
+    },
+    subscriptionLimits: {
+      perSocket: int(env, 'GRAPHQL_MAX_SUBSCRIPTIONS_PER_SOCKET', 100, 1, 100_000),
+      perUser: int(env, 'GRAPHQL_MAX_SUBSCRIPTIONS_PER_USER', 300, 1, 1_000_000),
+    },
+    authCacheSeconds: int(env, 'AUTH_CACHE_SECONDS', 30, 0, 3600),
+    authCacheMaxEntries: int(env, 'AUTH_CACHE_MAX_ENTRIES', 10_000, 1, 10_000_000),
     graphqlIntrospection: bool(env, 'GRAPHQL_INTROSPECTION', nodeEnv !== 'production'),
     timeouts: {
       statementMs: int(env, 'DATABASE_STATEMENT_TIMEOUT_MS', 10_000, 100, 3_600_000),
@@ -335,7 +342,7 @@ export function loadConfig(env: Env = process.env): Config {
       retentionSeconds: duration(env, 'EVENT_LOG_RETENTION', 3_600),
     },
     changeWindowSeconds: duration(env, 'CHANGE_WINDOW', 2 * 3600),
-    publicUrl: publicUrl(env, 'PUBLIC_URL', int(env, 'PORT', 4000, 0, 65535)),
+    publicUrl: givenPublicUrl ?? `http://localhost:${int(env, 'PORT', 4000, 0, 65535)}`,
     webhooks: {
       denyPrivateNetworks: bool(env, 'WEBHOOK_DENY_PRIVATE_NETWORKS', false),
       timeoutMs: int(env, 'WEBHOOK_TIMEOUT_MS', 10_000, 100, 120_000),
@@ -343,18 +350,17 @@ export function loadConfig(env: Env = process.env): Config {
       retryForSeconds: duration(env, 'WEBHOOK_RETRY_FOR', 24 * 3600),
       pollIntervalMs: int(env, 'WEBHOOK_POLL_INTERVAL_MS', 1_000, 10, 600_000),
     },
+    statusUpdateIntervals: {
+      SEV1: optionalDuration(env, 'STATUS_UPDATE_INTERVAL_SEV1', 30 * 60),
+      SEV2: optionalDuration(env, 'STATUS_UPDATE_INTERVAL_SEV2', 3600),
+      SEV3: optionalDuration(env, 'STATUS_UPDATE_INTERVAL_SEV3', 4 * 3600),
+      SEV4: optionalDuration(env, 'STATUS_UPDATE_INTERVAL_SEV4', null),
+    },
+    statusUpdateCheckMs: int(env, 'STATUS_UPDATE_CHECK_MS', 15_000, 100, 3_600_000),
+    statusPage: {
+      title: (env.STATUS_PAGE_TITLE || 'Sitrep status').trim().slice(0, 200) || 'Sitrep status',
+      cacheSeconds: int(env, 'STATUS_PAGE_CACHE_SECONDS', 5, 0, 3600),
+      publicUrl: givenPublicUrl,
+    },
   };
-}
-
-function publicUrl(env: Env, name: string, port: number): string {
-  const raw = env[name]?.trim();
-  if (!raw) return `http://localhost:${port}`;
-  let url: URL;
-  try {
-    url = new URL(raw);
-  } catch {
-    throw new ConfigError(`${name} must be an http(s) URL such as https://sitrep.example.com, got "${raw}"`);
-  }
-  if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new ConfigError(`${name} must be an http(s) URL, got "${raw}"`);
-  return url.toString().replace(/\/+$/, '');
 }

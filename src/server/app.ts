@@ -50,6 +50,7 @@ export async function startServer(
   });
   const port = (httpServer.address() as AddressInfo).port;
   log.info({ phase: 'listening', port }, `Sitrep listening on http://localhost:${port}`);
+  services.overdueSweep.start();
 
   const close = shutdownInOrder(log, [
     ['websocket upgrades', () => sockets.stopAccepting()],
@@ -58,6 +59,7 @@ export async function startServer(
     // Closes every document socket with 1001 and stores every pending edit before the pool goes.
     ['collaboration', () => services.collab.close()],
     ['http drain', () => apollo.stop()],
+    ['overdue sweep', () => services.overdueSweep.stop()],
     ['pubsub', () => pubsub.close()],
     ['login limits', () => services.loginThrottle.close()],
     ['database pool', () => dataSource.destroy()],

@@ -19,6 +19,7 @@ import { UnitOfWork } from '../db/unit-of-work';
 import type { PubSub } from '../events/pubsub';
 import type { ResolverServices } from '../graphql/context';
 import { IncidentService } from '../incidents/incident.service';
+import { OverdueSweep } from '../incidents/update-cadence';
 import { IncidentView } from '../incidents/incident.view';
 import type { Logger } from '../observability/logger';
 import type { Metrics } from '../observability/metrics';
@@ -29,6 +30,7 @@ import { PostmortemService } from '../postmortems/postmortem.service';
 import { PostmortemView } from '../postmortems/postmortem.view';
 import { RoleService } from '../incidents/roles/role.service';
 import { StatusUpdateService } from '../incidents/status-updates/status-update.service';
+import { StatusPageService } from '../status-page/status-page.service';
 import { TimelineService } from '../incidents/timeline/timeline.service';
 import { UserService } from '../users/user.service';
 
@@ -53,6 +55,10 @@ export interface Services extends ResolverServices {
   roles: RoleService;
   incidents: IncidentService;
   statusUpdates: StatusUpdateService;
+  /** Announces status updates as they become overdue (started and stopped with the server). */
+  overdueSweep: OverdueSweep;
+  /** The public status page's snapshot of public incidents, cached for a few seconds. */
+  statusPage: StatusPageService;
   postmortems: PostmortemService;
   actionItems: ActionItemService;
   incidentMetrics: IncidentMetricsService;
@@ -84,7 +90,7 @@ export function createServices(deps: {
   const uow = new UnitOfWork(dataSource, pubsub);
   const tokens = new TokenService(deps.jwtSecret, config.jwtTtlSeconds);
   const apiTokens = new ApiTokenService(dataSource, uow, config.apiTokenCacheSeconds);
-  const auth = new AuthService(dataSource, tokens, apiTokens);
+  const auth = new AuthService(dataSource, tokens, apiTokens, { ttlMs: config.authCacheSeconds * 1000, maxEntries: config.authCacheMaxEntries });
   const loginThrottle = new LoginThrottle(config.loginLimits, config.redisUrl, log, config.timeouts.redisCommandMs);
   const users = new UserService(dataSource, uow, tokens, loginThrottle, log);
   const timeline = new TimelineService(dataSource, uow);
@@ -93,6 +99,7 @@ export function createServices(deps: {
   const documentHistory = new DocumentHistory(dataSource, documents, { intervalMs: config.collab.versionIntervalMs, maxVersions: config.collab.maxVersions });
   const incidents = new IncidentService(dataSource, uow, roles, timeline, documentSeeder(documents, roles, documentHistory));
   const statusUpdates = new StatusUpdateService(uow, roles, timeline);
+  const overdueSweep = new OverdueSweep(dataSource, uow, config.statusUpdateIntervals, config.statusUpdateCheckMs, log);
   const postmortems = new PostmortemService(dataSource, uow, timeline);
   const actionItems = new ActionItemService(dataSource, uow);
   const incidentMetrics = new IncidentMetricsService(dataSource, config);
@@ -123,7 +130,7 @@ export function createServices(deps: {
     },
     versions: async (incidentId) => (await documentHistory.list([incidentId]))[0],
   };
-  const incidentView = new IncidentView(config.resolutionLimits);
+  const incidentView = new IncidentView(config.resolutionLimits, config.statusUpdateIntervals);
   // services.documentText is looked up on each call: tests stand in for the collaboration server's documents.
   const postmortemView = new PostmortemView(incidentView, {
     markdown: (incidentId, resolvedAt) => services.documentText.markdown(incidentId, resolvedAt),
@@ -147,6 +154,8 @@ export function createServices(deps: {
     roles,
     incidents,
     statusUpdates,
+    overdueSweep,
+    statusPage: new StatusPageService(dataSource, config.statusPage.cacheSeconds),
     postmortems,
     actionItems,
     incidentMetrics,

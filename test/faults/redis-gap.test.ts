@@ -115,3 +115,23 @@ describe('a Redis gap between two instances (a Redis of the test\'s own, killed 
     await client.dispose();
   }, 30_000);
 });
+
+describe('the event log is bounded', () => {
+  let redis: PrivateRedis;
+  let t: TestServer;
+  beforeAll(async () => {
+    redis = await startPrivateRedis();
+    t = await startTestServer({ redisUrl: redis.url, redisPrefix: `faults-${crypto.randomUUID()}:`, eventLog: { pollIntervalMs: 1_000, retentionSeconds: 1 } });
+  }, 60_000);
+  afterAll(async () => {
+    await t?.close();
+    await redis?.stop();
+  });
+
+  it('writes each change\'s events with it and prunes them past EVENT_LOG_RETENTION', async () => {
+    const count = async () => Number((await t.server.services.dataSource.query(`SELECT count(*) AS n FROM event_log`))[0].n);
+    await t.ok(DECLARE, { input: { title: 'Logged', severity: 'SEV4', trigger: 'USER_REPORT' } }, t.admin.token);
+    expect(await count()).toBeGreaterThan(0);
+    await waitFor(async () => (await count()) === 0, 5_000, 'old events were never pruned');
+  }, 20_000);
+});

@@ -8,7 +8,8 @@
  */
 import { announce, duration, errorBox, h, newId, replace, timeEl } from '../dom.js';
 import { OPEN_STATUSES, SEVERITIES, STATUSES, STATUS_LABELS, TRIGGER_LABELS, postmortemBadge, severityBadge, statusBadge } from '../labels.js';
-import { INCIDENTS, INCIDENTS_CHANGED, INCIDENT_COUNT } from '../queries.js';
+import { INCIDENTS, INCIDENTS_CHANGED, INCIDENT_COUNT, UPDATE_CADENCE } from '../queries.js';
+import { cadenceBadge } from './update-cadence.js';
 
 const PAGE_SIZE = 25;
 
@@ -81,6 +82,8 @@ export function mount(main, ctx, { params }) {
   document.title = 'Incidents · Sitrep';
   /** @type {{ filter: Filter, rows: IncidentSummary[], endCursor: string | null, hasNextPage: boolean, totalCount: number, loading: boolean }} */
   const state = { filter: readFilter(params), rows: [], endCursor: null, hasNextPage: false, totalCount: 0, loading: true };
+  /** When each open incident's next status update is owed (beyond the contract: absent on a server without it). */
+  const cadence = new Map();
   const errors = errorBox();
   const count = h('p', { class: 'count', 'aria-live': 'polite' });
   const tableWrap = h('div', { class: 'table-wrap' });
@@ -167,7 +170,7 @@ export function mount(main, ctx, { params }) {
         'table',
         { class: 'incidents', 'aria-describedby': captionId },
         h('caption', { id: captionId, class: 'visually-hidden' }, 'Incidents, newest first'),
-        h('thead', {}, h('tr', {}, ['Severity', 'Incident', 'Status', 'Commander', 'Declared', 'Age'].map((c) => h('th', { scope: 'col' }, c)))),
+        h('thead', {}, h('tr', {}, ['Severity', 'Incident', 'Status', 'Next update', 'Commander', 'Declared', 'Age'].map((c) => h('th', { scope: 'col' }, c)))),
         h('tbody', {}, state.rows.map(row)),
       ),
     );
@@ -190,6 +193,7 @@ export function mount(main, ctx, { params }) {
           h('span', { class: 'trigger' }, TRIGGER_LABELS[incident.trigger] ?? incident.trigger)),
       ),
       h('td', { 'data-label': 'Status' }, statusBadge(incident.status)),
+      h('td', { 'data-label': 'Next update' }, incident.status === 'RESOLVED' ? null : cadenceBadge(cadence.get(incident.id))),
       h('td', { 'data-label': 'Commander' }, incident.commander.name),
       h('td', { 'data-label': 'Declared' }, timeEl(incident.declaredAt)),
       h('td', { 'data-label': 'Age', class: 'age', dataset: { declared: incident.declaredAt, resolved: incident.resolvedAt ?? '' } }, ageText(incident)),
@@ -221,6 +225,18 @@ export function mount(main, ctx, { params }) {
     }
   }
 
+  /** The countdowns; secondary, so a failure leaves the column empty until the next change. */
+  async function refreshCadence() {
+    try {
+      const { incidents } = await ctx.api.request(UPDATE_CADENCE, {});
+      cadence.clear();
+      for (const { node } of incidents.edges) cadence.set(node.id, node);
+      render();
+    } catch {
+      // Retried on the next change.
+    }
+  }
+
   async function refreshCount() {
     try {
       const { incidents } = await ctx.api.request(INCIDENT_COUNT, { filter: apiFilter(state.filter) });
@@ -247,6 +263,7 @@ export function mount(main, ctx, { params }) {
     if (kind === 'DECLARED') announce(`New ${incident.severity} incident declared: ${incident.title}`);
     render();
     refreshCount();
+    refreshCadence();
   }
 
   const unsubscribe = ctx.ws.subscribe(INCIDENTS_CHANGED, {}, {
@@ -254,13 +271,17 @@ export function mount(main, ctx, { params }) {
     error: (error) => errors.show(error),
   });
   // Changes made while the socket was down were missed: start over.
-  const offReconnect = ctx.ws.onReconnect(() => load());
+  const offReconnect = ctx.ws.onReconnect(() => {
+    load();
+    refreshCadence();
+  });
   const ticker = setInterval(() => {
     for (const cell of /** @type {NodeListOf<HTMLElement>} */ (tableWrap.querySelectorAll('td.age'))) {
       cell.textContent = ageText({ declaredAt: cell.dataset.declared ?? '', resolvedAt: cell.dataset.resolved || null });
     }
   }, 15_000);
   load();
+  refreshCadence();
 
   return () => {
     generation += 1;

@@ -9,7 +9,8 @@
  */
 import { h, replace, timeEl } from '../dom.js';
 import { ROLE_LABELS, statusBadge } from '../labels.js';
-import { INCIDENT_CONTEXT } from '../queries.js';
+import { INCIDENT_CONTEXT, SET_ON_STATUS_PAGE } from '../queries.js';
+import { cadenceBadge } from './update-cadence.js';
 
 const REFRESH_MS = 20_000;
 
@@ -20,6 +21,35 @@ const REFRESH_MS = 20_000;
  */
 export function incidentContext(ctx, id, { onEditors } = {}) {
   const previous = h('p', { class: 'notice previous', hidden: true });
+  const cadence = h('span', { class: 'cadence-slot' });
+  const publicCheckbox = h('input', { type: 'checkbox', id: `on-status-page-${id}` });
+  const publicHint = h('p', { class: 'hint' });
+  const statusPage = h(
+    'section',
+    { class: 'panel status-page-panel', hidden: true, 'aria-label': 'Public status page' },
+    h('label', { class: 'status-page-toggle', for: `on-status-page-${id}` }, publicCheckbox, 'Show on the public status page'),
+    publicHint,
+  );
+  publicCheckbox.addEventListener('change', async () => {
+    publicCheckbox.disabled = true;
+    try {
+      const { updateIncident } = await ctx.api.request(SET_ON_STATUS_PAGE, { id, on: publicCheckbox.checked });
+      publicCheckbox.checked = updateIncident.onStatusPage;
+    } catch (error) {
+      publicCheckbox.checked = !publicCheckbox.checked;
+      publicHint.textContent = error instanceof Error ? error.message : String(error);
+      return;
+    } finally {
+      publicCheckbox.disabled = false;
+    }
+    describePublic(publicCheckbox.checked);
+  });
+  /** @param {boolean} on */
+  function describePublic(on) {
+    publicHint.textContent = on
+      ? 'Customers see its title and its External status updates at /status; nothing else.'
+      : 'Only people signed in to Sitrep see it. Shown publicly: the title and External updates.';
+  }
   const editors = h('p', { class: 'editors muted small', hidden: true });
   const history = h('ol', { class: 'stints' });
   const historyCount = h('span', { class: 'muted small' });
@@ -36,6 +66,12 @@ export function incidentContext(ctx, id, { onEditors } = {}) {
 
   /** @param {NonNullable<G.IncidentContextQuery['incident']>} incident */
   function render(incident) {
+    replace(cadence, cadenceBadge(incident));
+    // Shown to everyone; the server decides who may change it (commander, communications lead, admin).
+    statusPage.hidden = false;
+    publicCheckbox.checked = incident.onStatusPage;
+    publicCheckbox.disabled = ctx.user?.role === 'VIEWER';
+    describePublic(incident.onStatusPage);
     const p = incident.previousIncident;
     previous.hidden = !p;
     if (p) {
@@ -78,6 +114,8 @@ export function incidentContext(ctx, id, { onEditors } = {}) {
 
   return {
     previous,
+    cadence,
+    statusPage,
     editors,
     history: historyEl,
     refresh,

@@ -74,7 +74,7 @@ export function mount(main, ctx, { id, params }) {
     'div',
     { class: 'incident-layout', hidden: true },
     h('div', { class: 'col-main' }, readOnly ? null : status.el, alerts.el, changes.el, timeline.el, updates.el, doc.el),
-    h('div', { class: 'col-side' }, roles.el, context.history, severity.el, postmortem.el),
+    h('div', { class: 'col-side' }, roles.el, context.statusPage, context.history, severity.el, postmortem.el),
   );
   replace(
     main,
@@ -106,6 +106,7 @@ export function mount(main, ctx, { id, params }) {
         statusBadge(incident.status),
         incident.postmortemRequired ? postmortemBadge(incident.postmortemTriggers) : null,
         !incident.acknowledgedAt ? h('span', { class: 'badge unack' }, 'Unacknowledged') : null,
+        context.cadence,
       ),
       incident.summary ? h('p', { class: 'summary' }, incident.summary) : null,
       h(
