@@ -5,8 +5,8 @@ import type { Topic } from '../../src/events/topics';
 import { IncidentTopic } from '../../src/incidents/incident.topics';
 import { IncidentChangeKind } from '../../src/incidents/incident.enums';
 import { TimelineEventKind } from '../../src/incidents/timeline/timeline-event-kind.enum';
-import { collect, startTestServer, type TestServer, type TestUser } from '../support/test-server';
 import { waitFor } from '../support/collab-clients';
+import { collect, startWithTeam, type TestServer, type TestUser } from '../support/test-server';
 import { ADD_EVENT, ASSIGN, DECLARE, POST_UPDATE, SET_STATUS, UPDATE, codes, declare, getIncident, quiet, sql } from './core-ops';
 
 const INCIDENTS_CHANGED = `subscription { incidentsChanged { kind incident { id title status commander { name } roles { role holder { name } } } } }`;
@@ -19,12 +19,7 @@ describe('subscriptions', () => {
   let bob: TestUser;
   let viewer: TestUser;
 
-  beforeAll(async () => {
-    t = await startTestServer();
-    alice = await t.createUser('RESPONDER', 'Alice');
-    bob = await t.createUser('RESPONDER', 'Bob');
-    viewer = await t.createUser('VIEWER', 'Vera');
-  });
+  beforeAll(async () => ({ t, alice, bob, viewer } = await startWithTeam()));
   afterAll(() => t.close());
 
   describe('delivery', () => {

@@ -1,5 +1,6 @@
-import { startTestServer, type TestServer, type TestUser } from '../support/test-server';
-import { ADD_ITEM, declare, START, UPDATE } from './postmortem-helpers';
+import { declareIncident } from '../support/factories';
+import { startWithTeam, type TestServer, type TestUser } from '../support/test-server';
+import { ADD_ITEM, START_POSTMORTEM, UPDATE_POSTMORTEM } from './postmortem-helpers';
 
 const MARKDOWN = `query($id: ID!) { postmortem(id: $id) { markdown timeline { kind } incident { id declaredAt } } }`;
 
@@ -16,20 +17,18 @@ describe('postmortem Markdown', () => {
   let incidentId: string;
 
   beforeAll(async () => {
-    t = await startTestServer();
-    alice = await t.createUser('RESPONDER', 'Alice');
-    bob = await t.createUser('RESPONDER', 'Bob');
-    incidentId = await declare(t, alice, { title: 'Checkout | payments 500s', severity: 'SEV1', summary: 'Payments failed.' });
+    ({ t, alice, bob } = await startWithTeam());
+    incidentId = await declareIncident(t, alice, { title: 'Checkout | payments 500s', severity: 'SEV1', summary: 'Payments failed.' });
     await t.ok(
       `mutation($id: ID!, $at: DateTime) { addTimelineEvent(incidentId: $id, kind: ROLLBACK, body: "Rolled back to v41", occurredAt: $at) { id } }`,
       { id: incidentId, at: new Date(Date.now() + 1000).toISOString() },
       bob.token,
     );
     await t.ok(`mutation($id: ID!) { setIncidentStatus(id: $id, status: RESOLVED, note: "Error rate normal") { id } }`, { id: incidentId }, alice.token);
-    const { startPostmortem } = await t.ok(START, { id: incidentId }, alice.token);
+    const { startPostmortem } = await t.ok(START_POSTMORTEM, { id: incidentId }, alice.token);
     postmortemId = startPostmortem.id;
     await t.ok(
-      UPDATE,
+      UPDATE_POSTMORTEM,
       {
         id: postmortemId,
         input: {
@@ -139,7 +138,7 @@ describe('postmortem Markdown', () => {
   });
 
   it('says which sections are not written yet', async () => {
-    const id = await declare(t, alice, { title: 'Empty one' });
+    const id = await declareIncident(t, alice, { title: 'Empty one' });
     const { startPostmortem } = await t.ok(`mutation($id: ID!) { startPostmortem(incidentId: $id) { markdown } }`, { id }, alice.token);
     expect(startPostmortem.markdown).toContain('## Root Causes\n\n_Not written yet._\n');
     expect(startPostmortem.markdown).toContain('## Action Items\n\n_None recorded._\n');
