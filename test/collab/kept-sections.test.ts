@@ -5,11 +5,11 @@ import { startServer, type RunningServer } from '../../src/server/app';
 import { applyKeptSections, KEPT_HEADINGS, KEPT_NOTE, sectionRange, type KeptFacts } from '../../src/collab/kept-sections';
 import { ASSIGN, SET_STATUS, sql } from '../core/core-ops';
 import { connectEditor, converged, waitFor, type Editor } from '../support/collab-clients';
+import { describeWithRedis, uniqueRedisPrefix } from '../support/redis';
 import { startTestServer, type TestServer, type TestUser } from '../support/test-server';
 
 const DECLARE = `mutation($input: DeclareIncidentInput!) { declareIncident(input: $input) { id } }`;
 const DOCUMENT = `query($id: ID!) { incident(id: $id) { document { markdown } } }`;
-const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
 
 const facts: KeptFacts = {
   severity: 'SEV1',
@@ -270,7 +270,7 @@ describe('kept sections and document history on a live server', () => {
   });
 });
 
-describe('kept sections with two instances (Redis)', () => {
+describeWithRedis('kept sections with two instances (Redis)', (redisUrl) => {
   let t: TestServer;
   let other: RunningServer;
   let alice: TestUser;
@@ -279,7 +279,7 @@ describe('kept sections with two instances (Redis)', () => {
 
   beforeAll(async () => {
     const collab: Config['collab'] = { ...loadConfig({}).collab, unloadDelayMs: 200 };
-    t = await startTestServer({ redisUrl: REDIS_URL, redisPrefix: `sitrep-kept-${process.pid}:`, collab });
+    t = await startTestServer({ redisUrl, redisPrefix: uniqueRedisPrefix(), collab });
     other = await startServer({ ...t.server.services.config, port: 0 }, createLogger('silent'));
     alice = await t.createUser('RESPONDER', 'Alice');
     bob = await t.createUser('RESPONDER', 'Bob');
