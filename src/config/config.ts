@@ -238,6 +238,14 @@ export interface CollabConfig {
    * of it), i.e. how long a crashed instance's editors still show. @default 30_000 // 30 seconds
    */
   presenceTtlMs: number;
+  /**
+   * Shortest time between two PERIODIC versions of a document while people
+   * edit it (status, severity and command changes keep a version regardless).
+   * @default 300_000 // 5 minutes
+   */
+  versionIntervalMs: number;
+  /** Versions kept per document; past it the oldest PERIODIC ones are dropped first. @default 1_000 */
+  maxVersions: number;
 }
 
 /** Reads the configuration from `env` (the process environment by default). */
@@ -291,6 +299,8 @@ export function loadConfig(env: Env = process.env): Config {
       recheckIntervalMs: int(env, 'COLLAB_RECHECK_INTERVAL_MS', 60_000, 100, 86_400_000),
       presenceTtlMs: int(env, 'COLLAB_PRESENCE_TTL_MS', 30_000, 300, 3_600_000),
       repairIntervalMs: int(env, 'COLLAB_REPAIR_INTERVAL_MS', 10_000, 100, 3_600_000),
+      versionIntervalMs: duration(env, 'DOCUMENT_VERSION_INTERVAL', 5 * 60) * 1000,
+      maxVersions: int(env, 'DOCUMENT_MAX_VERSIONS', 1_000, 10, 100_000),
     },
     alertSeverityMap: parseSeverityMap(
       'ALERT_SEVERITY_MAP',

@@ -81,8 +81,9 @@ describe('postmortem Markdown', () => {
       '### Where we got lucky',
       '## Timeline (UTC)',
       '## Supporting information',
-      // Every incident has a live document, seeded at declaration.
-      '### Live incident document',
+      // Every incident has a live document, seeded at declaration; quoted as the resolution left it, with its versions linked.
+      '### Live incident document (as at resolution)',
+      '### Document history',
     ]);
     const after = (heading: string) => lines[lines.indexOf(heading) + 2];
     expect(after('## Summary')).toBe('Payments failed.');
@@ -127,9 +128,9 @@ describe('postmortem Markdown', () => {
       return postmortem.markdown.slice(postmortem.markdown.indexOf('## Supporting information')) as string;
     };
     try {
-      t.server.services.documentText = { markdown: async (id) => (id === incidentId ? '# Live state\n\nPool at 10/10' : null) };
-      expect(await supporting()).toContain('### Live incident document\n\n> # Live state\n>\n> Pool at 10/10\n');
-      t.server.services.documentText = { markdown: async () => null };
+      t.server.services.documentText = { markdown: async (id) => (id === incidentId ? '# Live state\n\nPool at 10/10' : null), versions: async () => [] };
+      expect(await supporting()).toContain('### Live incident document (as at resolution)\n\n> # Live state\n>\n> Pool at 10/10\n');
+      t.server.services.documentText = { markdown: async () => null, versions: async () => [] };
       expect(await supporting()).not.toContain('Live incident document');
     } finally {
       t.server.services.documentText = original;
