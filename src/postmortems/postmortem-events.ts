@@ -25,7 +25,7 @@ export function postmortemEvents(
   const own = context.events.subscribe(PostmortemTopic.Changed);
   const incident = context.events.subscribe(IncidentTopic.Changed);
   const event: PostmortemEvent = { postmortemId: postmortem.id, incidentId: postmortem.incidentId };
-  // Every event yields the same payload, so counting them is the whole queue.
+  // Every event carries the same payload, so counting them is the whole queue.
   let pending = 0;
   let done = false;
   let wake: (() => void) | undefined;
@@ -57,7 +57,9 @@ export function postmortemEvents(
       if (done) return { done: true, value: undefined };
       pending--;
       context.loaders = context.createLoaders();
-      return { done: false, value: event };
+      // A new object per event: shared execution (graphql/shared-subscriptions.ts) keys one set of
+      // loaders to each event object, so yielding the same object again served the first event's data.
+      return { done: false, value: { ...event } };
     },
     async return() {
       done = true;
