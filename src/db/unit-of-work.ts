@@ -9,11 +9,16 @@ export interface Tx {
   publish<T extends Topic>(topic: T, payload: TopicPayloads[T]): void;
 }
 
+/** See UnitOfWork.beforeCommit. */
+export type BeforeCommitHook = (manager: EntityManager, events: ReadonlyArray<readonly [Topic, unknown]>) => Promise<(() => void) | void>;
+
 /**
  * Runs `work` in one transaction and publishes its queued events after commit,
  * never before: a subscriber must never see what a rollback undid.
  */
 export class UnitOfWork {
+  private readonly hooks: BeforeCommitHook[] = [];
+
   constructor(
     private readonly dataSource: DataSource,
     private readonly pubsub: PubSub,
@@ -21,15 +26,29 @@ export class UnitOfWork {
 
   async run<R>(work: (tx: Tx) => Promise<R>): Promise<R> {
     const queued: Array<[Topic, unknown]> = [];
+    const afterCommit: Array<(() => void) | void> = [];
     const result = await this.dataSource.transaction((manager) =>
       work({
         manager,
         publish: (topic, payload) => {
           queued.push([topic, payload]);
         },
+      }).then(async (done) => {
+        for (const hook of this.hooks) afterCommit.push(await hook(manager, queued));
+        return done;
       }),
     );
     for (const [topic, payload] of queued) this.pubsub.publish(topic, payload as never);
+    for (const after of afterCommit) after?.();
     return result;
+  }
+
+  /**
+   * Runs `hook` inside every transaction, after its work and before its commit,
+   * with the events it queued: what must commit or roll back with the change
+   * (the outbox of outgoing webhooks). What the hook returns runs after commit.
+   */
+  beforeCommit(hook: BeforeCommitHook): void {
+    this.hooks.push(hook);
   }
 }

@@ -263,6 +263,8 @@ export async function startServer(config: Config, log: Logger = createLogger(con
   });
   const port = (httpServer.address() as AddressInfo).port;
   log.info({ phase: 'listening', port }, `Sitrep listening on http://localhost:${port}`);
+  // Outgoing webhooks: sends what the outbox holds, including what a previous run left.
+  services.webhookWorker.start();
 
   const step = async (name: string, work: () => unknown) => {
     log.debug({ step: name }, 'shutdown step');
@@ -279,6 +281,7 @@ export async function startServer(config: Config, log: Logger = createLogger(con
       // Closes every document socket with 1001 and stores every pending edit before the pool goes.
       await step('collaboration', () => services.collab.close());
       await step('http drain', () => apollo.stop());
+      await step('outgoing webhooks', () => services.webhookWorker.close());
       await step('pubsub', () => pubsub.close());
       await step('login limits', () => services.loginThrottle.close());
       await step('database pool', () => dataSource.destroy());
