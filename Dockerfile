@@ -29,7 +29,7 @@ RUN mkdir -p /app/data && chown node:node /app/data
 EXPOSE 4000
 # The slim image has no curl; Node's fetch asks /readyz (database reachable, migrations done).
 HEALTHCHECK --interval=10s --timeout=5s --start-period=30s --retries=3 \
-  CMD ["node", "-e", "fetch(`http://127.0.0.1:${process.env.PORT}/readyz`).then(r => process.exit(r.ok ? 0 : 1), () => process.exit(1))"]
+  CMD ["node", "-e", "fetch('http://127.0.0.1:' + process.env.PORT + '/readyz').then(r => process.exit(r.ok ? 0 : 1), () => process.exit(1))"]
 # Node as PID 1 gets SIGTERM from `docker stop` directly and shuts down gracefully (src/main.ts).
 STOPSIGNAL SIGTERM
 CMD ["node", "dist/src/main.js"]

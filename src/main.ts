@@ -1,5 +1,6 @@
 import 'reflect-metadata';
 import { ConfigError, loadConfig, type Config } from './config/config';
+import { openDatabase } from './db/database';
 import { createLogger } from './observability/logger';
 
 /** What the configuration phase line says about the database. */
@@ -38,9 +39,14 @@ async function main(): Promise<void> {
   };
   process.on('SIGTERM', (signal) => stop(signal));
   process.on('SIGINT', (signal) => stop(signal));
-  // Loaded after the first line: GraphQL, TypeORM and Apollo take a second or more to load.
+  // The database starts first and runs while the rest of Sitrep loads (GraphQL, TypeORM and Apollo
+  // take seconds on a busy machine; loading blocks this thread, PostgreSQL's process does not wait).
+  let spawned!: () => void;
+  const running = new Promise<void>((resolve) => (spawned = resolve));
+  const opening = openDatabase(config.databaseUrl, config.dataDir, log, spawned);
+  await Promise.race([running, opening.catch(() => undefined)]);
   const { startServer } = require('./server/app') as typeof import('./server/app');
-  const server = await startServer(config, log);
+  const server = await startServer(config, log, opening);
   let stopping = false;
   stop = (signal) => {
     if (stopping) return;

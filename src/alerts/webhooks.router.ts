@@ -1,6 +1,6 @@
 import express, { type NextFunction, type Request, type RequestHandler, type Response, type Router } from 'express';
 import { Counter } from 'prom-client';
-import type { AuthService } from '../auth/auth.service';
+import type { Authenticate } from '../auth/auth.service';
 import { DomainError, ErrorCode } from '../common/errors';
 import { unstorableTextError } from '../db/unstorable-text';
 import type { Logger } from '../observability/logger';
@@ -40,9 +40,9 @@ const HTTP_STATUS: Record<ErrorCode, number> = {
 
 type Dialect = 'alertmanager' | 'grafana' | 'pagerduty';
 
-/** What the webhooks use, and nothing more: token checks, alert intake, the severity mapping, metrics and the log. */
+/** What the webhooks use, and nothing more: the one authentication check, alert intake, the severity mapping, metrics and the log. */
 export interface WebhookServices {
-  auth: Pick<AuthService, 'fromHeader' | 'fromToken'>;
+  authenticate: Authenticate;
   alerts: Pick<AlertIntakeService, 'ingest' | 'acknowledgeAtSource'>;
   changes: Pick<ChangeService, 'record'>;
   config: SeverityMapping;
@@ -109,7 +109,7 @@ export function webhooksRouter(services: WebhookServices): Router {
       dialect(expected),
       // The token is checked before a megabyte of body is read and parsed for nobody.
       async (req, res, next) => {
-        const result = await services.auth.fromHeader(req.headers.authorization);
+        const result = await services.authenticate({ header: req.headers.authorization });
         const setting = expected === 'grafana' ? 'the contact point\'s Authorization header, scheme Bearer, in Grafana' : 'http_config.authorization in Alertmanager';
         if (!result) return sendError(res, expected, 401, `Authorization: Bearer <API token> is required (${setting})`);
         if (!result.ok) return sendError(res, expected, 401, result.reason);
@@ -132,8 +132,8 @@ export function webhooksRouter(services: WebhookServices): Router {
 
   router.post('/pagerduty/v2/enqueue', dialect('pagerduty'), json, async (req, res) => {
     const event = parsePagerDutyEvent(req.body, mapping);
-    const auth = await services.auth.fromToken(event.routingKey);
-    if (!auth.ok) return sendError(res, 'pagerduty', 401, `routing_key is not a valid API token: ${auth.reason}`);
+    const auth = await services.authenticate({ token: event.routingKey });
+    if (!auth?.ok) return sendError(res, 'pagerduty', 401, `routing_key is not a valid API token: ${auth?.reason ?? 'it is empty'}`);
     const result =
       event.action === 'acknowledge'
         ? await services.alerts.acknowledgeAtSource(auth.caller, AlertSource.PagerDuty, event.dedupKey, event.dedupKey)
@@ -146,8 +146,8 @@ export function webhooksRouter(services: WebhookServices): Router {
   // PagerDuty Change Events v2 (pdjs's change()): stored, and shown as recentChanges of the incidents around them.
   router.post('/pagerduty/v2/change/enqueue', dialect('pagerduty'), json, async (req, res) => {
     const event = parseChangeEvent(req.body);
-    const auth = await services.auth.fromToken(event.routingKey);
-    if (!auth.ok) return sendError(res, 'pagerduty', 401, `routing_key is not a valid API token: ${auth.reason}`);
+    const auth = await services.authenticate({ token: event.routingKey });
+    if (!auth?.ok) return sendError(res, 'pagerduty', 401, `routing_key is not a valid API token: ${auth?.reason ?? 'it is empty'}`);
     await services.changes.record(auth.caller, event);
     deliveries.inc({ source: 'pagerduty-change', outcome: 'created' });
     res.status(202).json({ status: 'success', message: 'Change event processed' });

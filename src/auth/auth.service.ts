@@ -9,14 +9,24 @@ export interface ApiTokenAuthenticator {
   authenticate(secret: string): Promise<Authentication>;
 }
 
-/** The outcome of reading a bearer credential. */
+/** The outcome of reading a credential. */
 export type Authentication =
-  | { ok: true; caller: Caller; user: User }
+  /** `expiresAt`: when the credential stops working (epoch ms); sockets opened with it close then. Unset for API tokens. */
+  | { ok: true; caller: Caller; user: User; expiresAt?: number }
   | { ok: false; reason: string };
 
 /**
- * Turns the bearer credential of an HTTP request, a graphql-ws connection or
- * a collaboration socket into a Caller. One place, so every transport agrees.
+ * A credential as a transport carries it: an `Authorization` header value
+ * (HTTP, graphql-ws connection params, Alertmanager), or a bare token (the
+ * collaboration socket's `?token=`, a PagerDuty `routing_key`). Either may be
+ * absent.
+ */
+export type Credential = { header: string | null | undefined } | { token: string | null | undefined };
+
+/**
+ * Turns the credential of an HTTP request, a graphql-ws connection, a
+ * collaboration socket or a webhook into a Caller: `authenticate` is the one
+ * check every transport calls, so they all agree.
  */
 export class AuthService {
   constructor(
@@ -25,18 +35,28 @@ export class AuthService {
     private readonly apiTokens?: ApiTokenAuthenticator,
   ) {}
 
-  /** Reads `Authorization: Bearer <token>`; null when there is no header at all. */
-  async fromHeader(header: string | undefined | null): Promise<Authentication | null> {
-    if (header === undefined || header === null || header === '') return null;
-    const match = /^Bearer\s+(\S+)\s*$/i.exec(header);
-    if (!match) return { ok: false, reason: 'Authorization header must be "Bearer <token>"' };
-    return this.fromToken(match[1]);
+  /**
+   * Who presents `credential`: null when there is none at all (the transport
+   * decides whether an anonymous caller may go on), otherwise the caller or why
+   * the credential is refused. A header must be `Bearer <token>`; the token is
+   * a login JWT, or an API token acting as its integration user with the
+   * token's role.
+   */
+  async authenticate(credential: Credential): Promise<Authentication | null> {
+    if ('header' in credential) {
+      const header = credential.header;
+      if (header === undefined || header === null || header === '') return null;
+      const match = /^Bearer\s+(\S+)\s*$/i.exec(header);
+      if (!match) return { ok: false, reason: 'Authorization header must be "Bearer <token>"' };
+      return this.fromToken(match[1]);
+    }
+    if (!credential.token) return null;
+    return this.fromToken(credential.token);
   }
 
-  /** A login JWT, or an API token acting as its integration user with the token's role. */
-  async fromToken(token: string): Promise<Authentication> {
+  private async fromToken(token: string): Promise<Authentication> {
     if (this.apiTokens && looksLikeApiToken(token)) return this.apiTokens.authenticate(token);
-    let claims: { userId: string; generation: number };
+    let claims: { userId: string; generation: number; expiresAt: number | undefined };
     try {
       claims = await this.tokens.verify(token);
     } catch (error) {
@@ -50,6 +70,9 @@ export class AuthService {
     if (claims.generation !== user.sessionGeneration) {
       return { ok: false, reason: 'the password was changed since this token was issued; log in again' };
     }
-    return { ok: true, caller: { userId: user.id, role: user.role, via: 'login' }, user };
+    return { ok: true, caller: { userId: user.id, role: user.role, via: 'login' }, user, expiresAt: claims.expiresAt };
   }
 }
+
+/** The one authentication check, as the edges receive it. */
+export type Authenticate = AuthService['authenticate'];

@@ -16,6 +16,8 @@ export enum Action {
   AssignRole = 'assign-role',
   /** Post a status update: the effective communications lead, or an admin. */
   PostStatusUpdate = 'post-status-update',
+  /** Show an incident on the public status page, or take it off: the commander, the communications lead, or an admin. */
+  PublishToStatusPage = 'publish-to-status-page',
   /** Type in the live incident document (viewers connect read-only). */
   EditDocument = 'edit-document',
   WritePostmortem = 'write-postmortem',
@@ -47,6 +49,7 @@ const MINIMUM_ROLE: Record<Action, UserRole> = {
   [Action.WorkIncident]: UserRole.RESPONDER,
   [Action.AssignRole]: UserRole.RESPONDER,
   [Action.PostStatusUpdate]: UserRole.RESPONDER,
+  [Action.PublishToStatusPage]: UserRole.RESPONDER,
   [Action.EditDocument]: UserRole.RESPONDER,
   [Action.WritePostmortem]: UserRole.RESPONDER,
   [Action.ManageUsers]: UserRole.ADMIN,
@@ -63,6 +66,7 @@ const DESCRIPTION: Record<Action, string> = {
   [Action.WorkIncident]: 'work on incidents',
   [Action.AssignRole]: 'assign incident roles',
   [Action.PostStatusUpdate]: 'post status updates',
+  [Action.PublishToStatusPage]: 'change what the public status page shows',
   [Action.EditDocument]: 'edit the incident document',
   [Action.WritePostmortem]: 'write postmortems',
   [Action.ManageUsers]: 'manage users',
@@ -100,6 +104,10 @@ export function denial(caller: Caller | null, action: Action, resource: PolicyRe
       return resource.communicationsLeadId === caller.userId
         ? null
         : 'only the communications lead (the commander while the role is not delegated) or an admin may post status updates';
+    case Action.PublishToStatusPage:
+      return resource.commanderId === caller.userId || resource.communicationsLeadId === caller.userId
+        ? null
+        : 'only the incident commander, the communications lead or an admin may change what the public status page shows';
     default:
       return null;
   }

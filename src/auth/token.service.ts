@@ -36,8 +36,11 @@ export class TokenService {
       .sign(this.key);
   }
 
-  /** Returns the user id and session generation of a valid token; throws TokenError otherwise. */
-  async verify(token: string): Promise<{ userId: string; generation: number }> {
+  /**
+   * Returns the user id, session generation and expiry (epoch milliseconds) of a valid token;
+   * throws TokenError otherwise.
+   */
+  async verify(token: string): Promise<{ userId: string; generation: number; expiresAt: number | undefined }> {
     try {
       const { payload } = await jwtVerify(token, this.key, { issuer: ISSUER, algorithms: ['HS256'] });
       if (!payload.sub) throw new TokenError('token has no subject');
@@ -46,7 +49,7 @@ export class TokenService {
       // Tokens signed before session generations existed count as generation 0.
       const generation = payload.gen ?? 0;
       if (typeof generation !== 'number') throw new TokenError('invalid token');
-      return { userId: payload.sub, generation };
+      return { userId: payload.sub, generation, expiresAt: typeof payload.exp === 'number' ? payload.exp * 1000 : undefined };
     } catch (error) {
       if (error instanceof TokenError) throw error;
       if (error instanceof joseErrors.JWTExpired) throw new TokenError('token expired');

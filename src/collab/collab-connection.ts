@@ -5,6 +5,7 @@ import * as encoding from 'lib0/encoding';
 import type { WebSocket } from 'ws';
 import type { CollabConfig } from '../config/config';
 import type { Logger } from '../observability/logger';
+import { TOKEN_EXPIRED } from '../auth/session-expiry';
 import { CloseCode } from './close-codes';
 import { CollabDocument, DocumentTooLargeError, MessageType } from './collab-document';
 import type { CollabMetrics } from './collab-metrics';
@@ -16,12 +17,17 @@ export interface ConnectionIdentity {
   canEdit: boolean;
   /** The credential the socket was opened with, checked again every `collab.recheckIntervalMs`. */
   token: string;
+  /** When that credential expires (epoch ms): the socket closes with 4401 then. Unset for API tokens. */
+  expiresAt?: number;
 }
 
 /** Frames' worth a client may send before its document is ready (y-websocket sends two on open, then edits). */
 const MAX_EARLY_FRAMES = 4;
 /** Past this much unsent data the client is too slow; it is closed and resyncs on reconnect. */
 const MAX_BUFFERED_BYTES = 16 * 1024 * 1024;
+
+/** Awareness clientIDs one connection may introduce (a y-websocket client uses one per document). */
+const MAX_AWARENESS_CLIENTS = 8;
 
 class MalformedMessageError extends Error {}
 
@@ -97,6 +103,10 @@ export class CollabConnection {
 
   private handle(message: Uint8Array): void {
     const document = this.document!;
+    // The expiry timer may fire a moment late: nothing arriving after the token's end is applied.
+    if (this.identity?.expiresAt !== undefined && Date.now() >= this.identity.expiresAt) {
+      return this.close(CloseCode.UNAUTHENTICATED, TOKEN_EXPIRED);
+    }
     try {
       const decoder = decoding.createDecoder(message);
       const type = decoding.readVarUint(decoder);
@@ -159,7 +169,44 @@ export class CollabConnection {
       return;
     }
     this.awarenessTokens -= 1;
-    awarenessProtocol.applyAwarenessUpdate(document.awareness, update, this);
+    const owned = this.ownEntries(update, document);
+    if (owned) awarenessProtocol.applyAwarenessUpdate(document.awareness, owned, this);
+  }
+
+  /**
+   * Keeps the entries of an awareness update for clientIDs this connection
+   * introduced, or introduces now (ones nobody holds yet, up to
+   * MAX_AWARENESS_CLIENTS); entries for anyone else's clientID are dropped, so
+   * that nobody can replace or remove another person's presence. Returns the
+   * update to apply (the same bytes when nothing was dropped), or null.
+   */
+  private ownEntries(update: Uint8Array, document: CollabDocument): Uint8Array | null {
+    const decoder = decoding.createDecoder(update);
+    const count = decoding.readVarUint(decoder);
+    const states = document.awareness.getStates();
+    const kept: Array<{ clientId: number; clock: number; state: string }> = [];
+    let introduced = 0;
+    for (let i = 0; i < count; i += 1) {
+      const entry = { clientId: decoding.readVarUint(decoder), clock: decoding.readVarUint(decoder), state: decoding.readVarString(decoder) };
+      if (this.awarenessClients.has(entry.clientId)) {
+        kept.push(entry);
+      } else if (!states.has(entry.clientId) && entry.state !== 'null' && this.awarenessClients.size + introduced < MAX_AWARENESS_CLIENTS) {
+        introduced += 1;
+        kept.push(entry);
+      } else {
+        this.metrics.droppedMessages.inc({ reason: 'awareness-not-owned' });
+      }
+    }
+    if (kept.length === count) return update;
+    if (kept.length === 0) return null;
+    const encoder = encoding.createEncoder();
+    encoding.writeVarUint(encoder, kept.length);
+    for (const entry of kept) {
+      encoding.writeVarUint(encoder, entry.clientId);
+      encoding.writeVarUint(encoder, entry.clock);
+      encoding.writeVarString(encoder, entry.state);
+    }
+    return encoding.toUint8Array(encoder);
   }
 
   private awarenessMessage(clients: number[]): Uint8Array {

@@ -14,6 +14,13 @@ import { CONTENT, type DocumentStore } from './document-store';
 /** y-websocket message types. */
 export const MessageType = { Sync: 0, Awareness: 1, Auth: 2, QueryAwareness: 3 } as const;
 
+/**
+ * A relay-only message between instances (never sent to clients): "here is my
+ * state vector; send me what I lack", and with `reciprocate` set also "and
+ * ask me for what you lack". Sent after a Redis gap and periodically.
+ */
+const RELAY_REPAIR = 100;
+
 /** The origin of changes relayed from another instance: applied and stored here, never relayed back. */
 export const REMOTE = Symbol('another Sitrep instance');
 
@@ -112,6 +119,10 @@ export class CollabDocument {
         awarenessProtocol.applyAwarenessUpdate(this.awareness, decoding.readVarUint8Array(decoder), REMOTE);
         return;
       }
+      if (type === RELAY_REPAIR) {
+        const reciprocate = decoding.readUint8(decoder) === 1;
+        return this.answerRepair(decoding.readVarUint8Array(decoder), reciprocate);
+      }
       if (type !== MessageType.Sync) return;
       const syncType = decoding.readVarUint(decoder);
       if (syncType === syncProtocol.messageYjsSyncStep1) {
@@ -125,6 +136,38 @@ export class CollabDocument {
       }
     } catch (error) {
       this.log.warn({ err: error, incidentId: this.incidentId }, 'unreadable message from the collaboration relay');
+    }
+  }
+
+  /**
+   * Asks the other instances holding this document for what it lacks, by
+   * state vector; with `reciprocate` (after a Redis gap, when both sides may
+   * have missed edits) they ask back for what they lack.
+   */
+  repair(reciprocate: boolean): void {
+    if (!this.relay || !this.isLoaded || this.destroyed) return;
+    const encoder = encoding.createEncoder();
+    encoding.writeVarUint(encoder, RELAY_REPAIR);
+    encoding.writeUint8(encoder, reciprocate ? 1 : 0);
+    encoding.writeVarUint8Array(encoder, Y.encodeStateVector(this.doc));
+    this.relay.publish(this.incidentId, encoding.toUint8Array(encoder));
+  }
+
+  private answerRepair(theirVector: Uint8Array, reciprocate: boolean): void {
+    // Always answered, even when their vector covers ours: deletions change no state vector, and the
+    // sync step 2 carries the whole delete set.
+    const reply = encoding.createEncoder();
+    encoding.writeVarUint(reply, MessageType.Sync);
+    syncProtocol.writeSyncStep2(reply, this.doc, theirVector);
+    this.relay!.publish(this.incidentId, encoding.toUint8Array(reply));
+    const ours = Y.decodeStateVector(Y.encodeStateVector(this.doc));
+    const theyHaveMore = [...Y.decodeStateVector(theirVector)].some(([client, clock]) => clock > (ours.get(client) ?? 0));
+    if (reciprocate || theyHaveMore) {
+      // A plain sync step 1: they answer it with a step 2 and nothing more, so this ends here.
+      const step1 = encoding.createEncoder();
+      encoding.writeVarUint(step1, MessageType.Sync);
+      syncProtocol.writeSyncStep1(step1, this.doc);
+      this.relay!.publish(this.incidentId, encoding.toUint8Array(step1));
     }
   }
 

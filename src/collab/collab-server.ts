@@ -1,9 +1,9 @@
 import type { IncomingMessage } from 'node:http';
 import type { Socket } from 'node:net';
-import type { DataSource } from 'typeorm';
 import { WebSocketServer, type WebSocket } from 'ws';
-import type { Authentication, AuthService } from '../auth/auth.service';
+import type { Authenticate, Authentication } from '../auth/auth.service';
 import { Action, can, denial } from '../auth/policy';
+import { atExpiry, TOKEN_EXPIRED } from '../auth/session-expiry';
 import { parseId } from '../common/ids';
 import type { CollabConfig } from '../config/config';
 import type { Logger } from '../observability/logger';
@@ -15,6 +15,7 @@ import { DocumentRegistry } from './document-registry';
 import type { DocumentRelay } from './document-relay';
 import type { DocumentStore } from './document-store';
 import { LocalEditorPresence, type EditorPresence } from './editor-presence';
+import type { IncidentLookup } from './incident-lookup';
 import { RefusedCredentials } from './refused-credentials';
 
 /** The path prefix of the collaboration socket: `/collab/<incidentId>?token=<token>`. */
@@ -44,8 +45,10 @@ export class CollabServer {
   constructor(
     private readonly deps: {
       config: CollabConfig;
-      auth: AuthService;
-      dataSource: DataSource;
+      /** The one authentication check (src/auth), for the `?token=` of each socket. */
+      authenticate: Authenticate;
+      /** Whether an incident exists: all the collaboration server asks of incidents. */
+      incidents: IncidentLookup;
       store: DocumentStore;
       metrics: Metrics;
       log: Logger;
@@ -74,7 +77,7 @@ export class CollabServer {
 
   private async authenticateUpgrade(req: IncomingMessage, socket: Socket, head: Buffer): Promise<void> {
     const token = new URL(req.url ?? '/', 'http://localhost').searchParams.get('token');
-    const auth: Authentication = token ? await this.deps.auth.fromToken(token) : { ok: false, reason: 'a login token is required: ?token=<token>' };
+    const auth: Authentication = (await this.deps.authenticate({ token })) ?? { ok: false, reason: 'a login token is required: ?token=<token>' };
     if (!auth.ok && this.refused.refuseAgain(RefusedCredentials.key(token, req.socket.remoteAddress))) {
       this.collabMetrics.refusedUpgrades.inc();
       return refuseUpgrade(socket, 401, 'Unauthorized', auth.reason);
@@ -142,10 +145,11 @@ export class CollabServer {
     }
     const denied = denial(auth.caller, Action.Read);
     if (denied) return connection.close(CloseCode.FORBIDDEN, denied.slice(0, 120));
-    const found: unknown[] = await this.deps.dataSource.query(`SELECT 1 FROM incidents WHERE id = $1`, [incidentId]);
-    if (found.length === 0) return connection.close(CloseCode.NOT_FOUND, 'no such incident');
+    if (!(await this.deps.incidents.exists(incidentId))) return connection.close(CloseCode.NOT_FOUND, 'no such incident');
     if (connection.isClosed) return;
-    connection.identity = { userId: auth.caller.userId, canEdit: can(auth.caller, Action.EditDocument), token };
+    connection.identity = { userId: auth.caller.userId, canEdit: can(auth.caller, Action.EditDocument), token, expiresAt: auth.expiresAt };
+    const cancel = atExpiry(auth.expiresAt, () => connection.close(CloseCode.UNAUTHENTICATED, TOKEN_EXPIRED));
+    connection.ws.once('close', cancel);
     this.registry.join(incidentId, connection);
     this.presenceChanged(incidentId);
   }
@@ -158,16 +162,21 @@ export class CollabServer {
    * edit stays connected read-only (their edits are dropped, as a VIEWER's).
    * Editing rights gained meanwhile take effect on the next connection.
    */
+  /** Re-checks every socket's caller now (after a Redis gap, changes of users may have been missed). */
+  recheckNow(): Promise<void> {
+    return this.recheck();
+  }
+
   private async recheck(): Promise<void> {
     if (this.rechecking) return;
     this.rechecking = true;
     try {
-      const outcomes = new Map<string, ReturnType<AuthService['fromToken']>>();
+      const outcomes = new Map<string, Promise<Authentication | null>>();
       for (const connection of [...this.connections]) {
         const identity = connection.identity;
         if (!identity || connection.isClosed) continue;
-        if (!outcomes.has(identity.token)) outcomes.set(identity.token, this.deps.auth.fromToken(identity.token));
-        let auth: Awaited<ReturnType<AuthService['fromToken']>>;
+        if (!outcomes.has(identity.token)) outcomes.set(identity.token, this.deps.authenticate({ token: identity.token }));
+        let auth: Authentication | null;
         try {
           auth = await outcomes.get(identity.token)!;
         } catch (error) {
@@ -175,8 +184,8 @@ export class CollabServer {
           this.deps.log.warn({ err: error }, 're-checking a collaboration socket failed');
           continue;
         }
-        if (!auth.ok) {
-          connection.close(CloseCode.UNAUTHENTICATED, auth.reason.slice(0, 120));
+        if (!auth?.ok) {
+          connection.close(CloseCode.UNAUTHENTICATED, (auth?.reason ?? 'no credential').slice(0, 120));
           continue;
         }
         const denied = denial(auth.caller, Action.Read);

@@ -17,6 +17,7 @@ export class DocumentRegistry {
   private readonly documents = new Map<string, CollabDocument>();
   private readonly unloadTimers = new Map<CollabDocument, NodeJS.Timeout>();
   private closing = false;
+  private readonly repairTimer: NodeJS.Timeout | undefined;
 
   constructor(
     private readonly store: DocumentStore,
@@ -24,7 +25,18 @@ export class DocumentRegistry {
     private readonly metrics: CollabMetrics,
     private readonly log: Logger,
     private readonly relay?: DocumentRelay,
-  ) {}
+  ) {
+    if (relay) {
+      // After a Redis gap both sides may have missed edits: each asks, and asks the others to ask back.
+      relay.onGap(() => this.repairAll(true));
+      // A gap nobody noticed (a dropped message, a partition the client library missed) heals within an interval.
+      this.repairTimer = setInterval(() => this.repairAll(false), config.repairIntervalMs).unref();
+    }
+  }
+
+  private repairAll(reciprocate: boolean): void {
+    for (const document of this.documents.values()) document.repair(reciprocate);
+  }
 
   /** The document of an incident when it is loaded on this instance. */
   get(incidentId: string): CollabDocument | undefined {
@@ -117,6 +129,7 @@ export class DocumentRegistry {
   /** Closes every connection with 1001, stores everything pending and frees the documents. */
   async close(): Promise<void> {
     this.closing = true;
+    clearInterval(this.repairTimer);
     for (const timer of this.unloadTimers.values()) clearTimeout(timer);
     this.unloadTimers.clear();
     const documents = [...this.documents.values()];

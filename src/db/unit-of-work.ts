@@ -26,19 +26,25 @@ export class UnitOfWork {
 
   async run<R>(work: (tx: Tx) => Promise<R>): Promise<R> {
     const queued: Array<[Topic, unknown]> = [];
+    const persist = this.pubsub.persist?.bind(this.pubsub);
     const afterCommit: Array<(() => void) | void> = [];
-    const result = await this.dataSource.transaction((manager) =>
-      work({
+    const result = await this.dataSource.transaction(async (manager) => {
+      const value = await work({
         manager,
         publish: (topic, payload) => {
           queued.push([topic, payload]);
         },
-      }).then(async (done) => {
-        for (const hook of this.hooks) afterCommit.push(await hook(manager, queued));
-        return done;
-      }),
-    );
-    for (const [topic, payload] of queued) this.pubsub.publish(topic, payload as never);
+      });
+      // A durable pub/sub stores the events with the change: both commit, or neither.
+      if (persist && queued.length > 0) await persist(manager, queued);
+      for (const hook of this.hooks) afterCommit.push(await hook(manager, queued));
+      return value;
+    });
+    if (persist) {
+      if (queued.length > 0) this.pubsub.committed?.();
+    } else {
+      for (const [topic, payload] of queued) this.pubsub.publish(topic, payload as never);
+    }
     for (const after of afterCommit) after?.();
     return result;
   }

@@ -1,4 +1,5 @@
 import { EventEmitter, on } from 'node:events';
+import type { EntityManager } from 'typeorm';
 import type { Topic, TopicPayloads } from './topics';
 
 /**
@@ -10,6 +11,14 @@ export interface PubSub {
   /** Events of `topic` from now on; `return()` on the iterator unsubscribes. */
   subscribe<T extends Topic>(topic: T, signal?: AbortSignal): AsyncIterableIterator<TopicPayloads[T]>;
   close(): Promise<void>;
+  /**
+   * A durable pub/sub writes a transaction's events into the transaction
+   * itself (UnitOfWork calls it before commit, and then `committed` instead
+   * of `publish`).
+   */
+  persist?(manager: EntityManager, events: ReadonlyArray<readonly [Topic, unknown]>): Promise<void>;
+  /** After the commit of events written with `persist`. */
+  committed?(): void;
 }
 
 /** Pub/sub within one process, on an EventEmitter. */

@@ -72,6 +72,14 @@ export class Incident {
   @Column({ name: 'monitoring_failure', type: 'boolean', default: false })
   monitoringFailure!: boolean;
 
+  @Field({ description: 'Shown on the public status page (/status) with its EXTERNAL status updates.' })
+  @Column({ name: 'on_status_page', type: 'boolean', default: false })
+  onStatusPage!: boolean;
+
+  /** The status-update due time whose STATUS_UPDATE_OVERDUE event has been announced (see overdue-sweep.ts). */
+  @Column({ name: 'overdue_announced_for', type: 'timestamptz', nullable: true, select: false })
+  overdueAnnouncedFor?: Date | null;
+
   /** Set by queries that join the commander, to prime the users loader; not a column. */
   commander?: User;
 

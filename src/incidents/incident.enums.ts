@@ -35,6 +35,8 @@ export enum PostmortemTrigger {
 export enum IncidentChangeKind {
   DECLARED = 'DECLARED',
   UPDATED = 'UPDATED',
+  /** A status update has just become overdue (announced once per due time, by one instance). */
+  STATUS_UPDATE_OVERDUE = 'STATUS_UPDATE_OVERDUE',
 }
 
 registerEnumType(Severity, { name: 'Severity' });

@@ -3,7 +3,6 @@ import { Action, authorize } from '../auth/policy';
 import { IncidentTopic } from './incident.topics';
 import type { GraphQLContext } from '../graphql/context';
 import { eventsOf } from '../graphql/subscriptions';
-import { INTERVENTION_KINDS } from './timeline/timeline-event-kind.enum';
 import { User } from '../users/user.entity';
 import { DeclareIncidentInput } from './declare-incident.input';
 import { IncidentChange, IncidentConnection } from './incident-connection.type';
@@ -11,7 +10,6 @@ import { IncidentFilter } from './incident-filter.input';
 import { Incident } from './incident.entity';
 import { IncidentChangeKind, IncidentStatus, PostmortemTrigger } from './incident.enums';
 import { encodeCursor } from './incident.service';
-import { postmortemTriggers } from './postmortem-triggers';
 import { UpdateIncidentInput } from './update-incident.input';
 
 type Payload = { kind: IncidentChangeKind; incidentId: string };
@@ -65,14 +63,13 @@ export class IncidentResolver {
   }
 
   @FieldResolver(() => User)
-  async commander(@Root() incident: Incident, @Ctx() { loaders }: GraphQLContext): Promise<User> {
-    return (await loaders.users.load(incident.commanderId))!;
+  commander(@Root() incident: Incident, @Ctx() { loaders, services }: GraphQLContext): Promise<User> {
+    return services.incidentView.commander(loaders, incident);
   }
 
   @FieldResolver(() => [PostmortemTrigger], { description: 'Why a postmortem is owed; empty when none is.' })
-  async postmortemTriggers(@Root() incident: Incident, @Ctx() { loaders, services }: GraphQLContext): Promise<PostmortemTrigger[]> {
-    const events = await loaders.timeline.load(incident.id);
-    return postmortemTriggers(incident, events.some((e) => INTERVENTION_KINDS.has(e.kind)), services.config.resolutionLimits);
+  postmortemTriggers(@Root() incident: Incident, @Ctx() { loaders, services }: GraphQLContext): Promise<PostmortemTrigger[]> {
+    return services.incidentView.postmortemTriggers(loaders, incident);
   }
 
   @FieldResolver(() => Boolean)

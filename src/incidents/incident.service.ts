@@ -6,7 +6,8 @@ import { parseId } from '../common/ids';
 import { LIMITS } from '../common/limits';
 import type { Tx, UnitOfWork } from '../db/unit-of-work';
 import { IncidentTopic } from './incident.topics';
-import type { RoleService } from './roles/role.service';
+import { IncidentRole } from './roles/incident-role.enum';
+import { holderOf, type RoleService } from './roles/role.service';
 import { User } from '../users/user.entity';
 import { TimelineEventKind } from './timeline/timeline-event-kind.enum';
 import type { TimelineService } from './timeline/timeline.service';
@@ -88,6 +89,11 @@ export class IncidentService {
     return this.dataSource.getRepository(Incident).findOne({ where: { id: parseId(id, 'incident id') } });
   }
 
+  /** Whether an incident exists; for an edge that has authorized its caller already (the collaboration socket). */
+  exists(id: string): Promise<boolean> {
+    return this.dataSource.getRepository(Incident).existsBy({ id });
+  }
+
   /** Like `get`, for callers that need the incident to exist (subscriptions): NOT_FOUND otherwise. */
   async require(caller: Caller | null, id: string): Promise<Incident> {
     const incident = await this.get(caller, id);
@@ -148,9 +154,25 @@ export class IncidentService {
       for (const flag of ['userVisibleDowntime', 'sloBreached', 'dataLoss', 'monitoringFailure'] as const) {
         if (input[flag] != null) incident[flag] = input[flag]!;
       }
+      if (input.onStatusPage != null && input.onStatusPage !== incident.onStatusPage) {
+        const current = await this.roles.current(tx.manager, incident.id);
+        authorize(caller, Action.PublishToStatusPage, {
+          commanderId: incident.commanderId,
+          communicationsLeadId: holderOf(current, IncidentRole.COMMUNICATIONS_LEAD),
+        });
+        incident.onStatusPage = input.onStatusPage;
+      }
       const changed = (Object.keys(before) as Array<keyof Incident>).some((k) => before[k] !== incident[k]);
       if (!changed) return incident;
       const saved = await tx.manager.getRepository(Incident).save(incident);
+      if (before.onStatusPage !== incident.onStatusPage) {
+        await this.timeline.record(tx, {
+          incidentId: incident.id,
+          kind: TimelineEventKind.NOTE,
+          body: incident.onStatusPage ? 'Shown on the public status page' : 'Taken off the public status page',
+          actorId: actor.userId,
+        });
+      }
       if (before.severity !== incident.severity) {
         await this.timeline.record(tx, {
           incidentId: incident.id,

@@ -1,9 +1,9 @@
 import type { DomainModule } from '../common/domain-module';
-import type { Config } from '../config/config';
 import { Incident } from './incident.entity';
 import type { IncidentLoaders } from './incident.loaders';
 import { IncidentResolver } from './incident.resolver';
 import type { IncidentService } from './incident.service';
+import type { IncidentView } from './incident.view';
 import { IncidentTopic } from './incident.topics';
 import { RoleAssignmentRecord } from './roles/role-assignment.entity';
 import { RoleResolver } from './roles/role.resolver';
@@ -16,6 +16,7 @@ import { IncidentTimelineResolver, TimelineResolver } from './timeline/timeline.
 import type { TimelineService } from './timeline/timeline.service';
 
 export { createIncidentLoaders } from './incident.loaders';
+export { IncidentView } from './incident.view';
 
 /** Incident command: incidents, the roles of the people running them, the timeline and status updates. */
 export const incidentsModule: DomainModule = {
@@ -38,7 +39,8 @@ declare module '../graphql/context' {
     roles: RoleService;
     timeline: TimelineService;
     statusUpdates: StatusUpdateService;
-    config: Pick<Config, 'resolutionLimits'>;
+    /** Computed reads about incidents, over the request's loaders. */
+    incidentView: IncidentView;
   }
   interface ResolverLoaders extends IncidentLoaders {}
 }

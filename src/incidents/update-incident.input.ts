@@ -32,4 +32,8 @@ export class UpdateIncidentInput {
 
   @Field(() => Boolean, { nullable: true })
   monitoringFailure?: boolean | null;
+
+  /** Show the incident on the public status page: the commander, the communications lead or an admin. */
+  @Field(() => Boolean, { nullable: true })
+  onStatusPage?: boolean | null;
 }

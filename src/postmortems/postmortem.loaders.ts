@@ -1,6 +1,5 @@
 import DataLoader from 'dataloader';
 import { In, type DataSource } from 'typeorm';
-import { Incident } from '../incidents/incident.entity';
 import { User } from '../users/user.entity';
 import { ActionItem } from './action-item.entity';
 import { BlamelessMatcher } from './blameless-findings';
@@ -12,12 +11,6 @@ export function createPostmortemLoaders(dataSource: DataSource, prime: (user: Us
     const rows = await dataSource.getRepository(Postmortem).findBy({ incidentId: In([...incidentIds]) });
     const map = new Map(rows.map((p) => [p.incidentId, p]));
     return incidentIds.map((id) => map.get(id) ?? null);
-  });
-
-  const incidents = new DataLoader<string, Incident | null>(async (ids) => {
-    const rows = await dataSource.getRepository(Incident).findBy({ id: In([...ids]) });
-    const map = new Map(rows.map((i) => [i.id, i]));
-    return ids.map((id) => map.get(id) ?? null);
   });
 
   const actionItems = new DataLoader<string, ActionItem[]>(async (postmortemIds) => {
@@ -49,7 +42,7 @@ export function createPostmortemLoaders(dataSource: DataSource, prime: (user: Us
       .find({ where: { isIntegration: false }, select: { name: true, email: true } })
       .then((people) => new BlamelessMatcher(people)));
 
-  return { byIncident, incidents, actionItems, authors, blamelessMatcher };
+  return { byIncident, actionItems, authors, blamelessMatcher };
 }
 
 /** The loaders of `createPostmortemLoaders`. */

@@ -1,9 +1,7 @@
 import type { DomainModule } from '../common/domain-module';
-import type { Config } from '../config/config';
 import { ActionItem } from './action-item.entity';
 import { ActionItemResolver } from './action-item.resolver';
 import type { ActionItemService } from './action-item.service';
-import type { DocumentTextSource } from './document-text-source';
 import { IncidentMetricsResolver } from './incident-metrics.resolver';
 import type { IncidentMetricsService } from './incident-metrics.service';
 import { PostmortemFieldsResolver } from './postmortem-fields.resolver';
@@ -11,9 +9,11 @@ import type { PostmortemLoaders } from './postmortem.loaders';
 import { Postmortem, PostmortemAuthor } from './postmortem.entity';
 import { IncidentPostmortemResolver, PostmortemResolver } from './postmortem.resolver';
 import type { PostmortemService } from './postmortem.service';
+import type { PostmortemView } from './postmortem.view';
 import { PostmortemTopic } from './postmortem.topics';
 
 export { createPostmortemLoaders } from './postmortem.loaders';
+export { PostmortemView } from './postmortem.view';
 
 /** Blameless postmortems, their action items, and the metrics over incidents. */
 export const postmortemsModule: DomainModule = {
@@ -28,9 +28,8 @@ declare module '../graphql/context' {
     postmortems: PostmortemService;
     actionItems: ActionItemService;
     incidentMetrics: IncidentMetricsService;
-    /** The live incident document's text, for the postmortem's Markdown. */
-    documentText: DocumentTextSource;
-    config: Pick<Config, 'resolutionLimits'>;
+    /** Computed reads about postmortems (fields, Markdown), over the request's loaders. */
+    postmortemView: PostmortemView;
   }
   interface ResolverLoaders {
     postmortems: PostmortemLoaders;

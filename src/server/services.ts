@@ -18,14 +18,18 @@ import { UnitOfWork } from '../db/unit-of-work';
 import type { PubSub } from '../events/pubsub';
 import type { ResolverServices } from '../graphql/context';
 import { IncidentService } from '../incidents/incident.service';
+import { OverdueSweep } from '../incidents/update-cadence';
+import { IncidentView } from '../incidents/incident.view';
 import type { Logger } from '../observability/logger';
 import type { Metrics } from '../observability/metrics';
 import { ActionItemService } from '../postmortems/action-item.service';
 import type { DocumentTextSource } from '../postmortems/document-text-source';
 import { IncidentMetricsService } from '../postmortems/incident-metrics.service';
 import { PostmortemService } from '../postmortems/postmortem.service';
+import { PostmortemView } from '../postmortems/postmortem.view';
 import { RoleService } from '../incidents/roles/role.service';
 import { StatusUpdateService } from '../incidents/status-updates/status-update.service';
+import { StatusPageService } from '../status-page/status-page.service';
 import { TimelineService } from '../incidents/timeline/timeline.service';
 import { UserService } from '../users/user.service';
 
@@ -50,11 +54,17 @@ export interface Services extends ResolverServices {
   roles: RoleService;
   incidents: IncidentService;
   statusUpdates: StatusUpdateService;
+  /** Announces status updates as they become overdue (started and stopped with the server). */
+  overdueSweep: OverdueSweep;
+  /** The public status page's snapshot of public incidents, cached for a few seconds. */
+  statusPage: StatusPageService;
   postmortems: PostmortemService;
   actionItems: ActionItemService;
   incidentMetrics: IncidentMetricsService;
   /** The live incident document's text, for the postmortem's Markdown. */
   documentText: DocumentTextSource;
+  incidentView: IncidentView;
+  postmortemView: PostmortemView;
   /** The live incident documents: their store and the y-websocket server on `/collab/`. */
   documents: DocumentStore;
   collab: CollabServer;
@@ -88,12 +98,22 @@ export function createServices(deps: {
   const documents = new DocumentStore(dataSource);
   const incidents = new IncidentService(dataSource, uow, roles, timeline, documentSeeder(documents, roles));
   const statusUpdates = new StatusUpdateService(uow, roles, timeline);
+  const overdueSweep = new OverdueSweep(dataSource, uow, config.statusUpdateIntervals, config.statusUpdateCheckMs, log);
   const postmortems = new PostmortemService(dataSource, uow, timeline);
   const actionItems = new ActionItemService(dataSource, uow);
   const incidentMetrics = new IncidentMetricsService(dataSource, config);
-  const relay = config.redisUrl ? new DocumentRelay(config.redisUrl, log, config.redisPrefix) : undefined;
+  const relay = config.redisUrl ? new DocumentRelay(config.redisUrl, log, config.redisPrefix, config.timeouts.redisCommandMs) : undefined;
   const presence = config.redisUrl ? new RedisEditorPresence(config.redisUrl, config.redisPrefix, config.collab.presenceTtlMs, log) : undefined;
-  const collab = new CollabServer({ config: config.collab, auth, dataSource, store: documents, metrics, log, relay, presence });
+  const collab = new CollabServer({
+    config: config.collab,
+    authenticate: (credential) => auth.authenticate(credential),
+    incidents,
+    store: documents,
+    metrics,
+    log,
+    relay,
+    presence,
+  });
   // The postmortem's Markdown includes the live document: the in-memory copy when loaded, else the stored one.
   const documentText: DocumentTextSource = {
     markdown: async (incidentId) => {
@@ -103,6 +123,9 @@ export function createServices(deps: {
       return stored.markdown || null;
     },
   };
+  const incidentView = new IncidentView(config.resolutionLimits, config.statusUpdateIntervals);
+  // services.documentText is looked up on each call: tests stand in for the collaboration server's documents.
+  const postmortemView = new PostmortemView(incidentView, { markdown: (incidentId) => services.documentText.markdown(incidentId) });
   const alerts = new AlertIntakeService(new RepeatCheck(dataSource, () => metrics.dbQueries.inc()), uow, incidents, timeline);
   const changes = new ChangeService(dataSource);
   const webhooks = new WebhookService(dataSource, config.webhooks.denyPrivateNetworks);
@@ -111,7 +134,7 @@ export function createServices(deps: {
   // Every change writes its webhook deliveries in its own transaction; the worker is woken after commit.
   uow.beforeCommit(async (manager, events) => ((await outbox.write(manager, events)) ? () => webhookWorker.kick() : undefined));
   const acknowledgements = new AcknowledgementService(uow, roles, timeline);
-  return {
+  const services: Services = {
     config,
     log,
     metrics,
@@ -126,10 +149,14 @@ export function createServices(deps: {
     roles,
     incidents,
     statusUpdates,
+    overdueSweep,
+    statusPage: new StatusPageService(dataSource, config.statusPage.cacheSeconds),
     postmortems,
     actionItems,
     incidentMetrics,
     documentText,
+    incidentView,
+    postmortemView,
     documents,
     collab,
     apiTokens,
@@ -139,4 +166,5 @@ export function createServices(deps: {
     webhookWorker,
     acknowledgements,
   };
+  return services;
 }

@@ -1,4 +1,5 @@
 import type { WebSocket } from 'ws';
+import { atExpiry, TOKEN_EXPIRED } from '../auth/session-expiry';
 import { CloseCode } from '../collab/close-codes';
 import type { CollabServer } from '../collab/collab-server';
 import type { PubSub } from '../events/pubsub';
@@ -9,14 +10,20 @@ import type { Logger } from '../observability/logger';
 export class UserSockets {
   private readonly byUser = new Map<string, Set<WebSocket>>();
 
-  /** Remembers `socket` as `userId`'s until it closes. */
-  add(userId: string, socket: WebSocket): void {
+  /**
+   * Remembers `socket` as `userId`'s until it closes, and closes it with 4401
+   * when its token expires (`expiresAt`, epoch ms): a subscription must not
+   * go on delivering to a session that has ended.
+   */
+  add(userId: string, socket: WebSocket, expiresAt?: number): void {
     // onConnect checks the token first: a client that hung up meanwhile has had its 'close' already,
     // and registering it now would keep it here for the life of the process.
     if (socket.readyState === socket.CLOSING || socket.readyState === socket.CLOSED) return;
     const sockets = this.byUser.get(userId) ?? new Set<WebSocket>();
     this.byUser.set(userId, sockets.add(socket));
+    const cancel = atExpiry(expiresAt, () => socket.close(4401, TOKEN_EXPIRED));
     socket.once('close', () => {
+      cancel();
       sockets.delete(socket);
       if (sockets.size === 0 && this.byUser.get(userId) === sockets) this.byUser.delete(userId);
     });

@@ -134,7 +134,7 @@ export class UserService {
    * An admin changes a person's name or role, or deactivates or reactivates
    * them. There is always an active admin left, and nobody deactivates
    * themself. Deactivation ends the user's sessions everywhere (see
-   * AuthService.fromToken and UserTopic.Changed); reactivation does not bring
+   * AuthService.authenticate and UserTopic.Changed); reactivation does not bring
    * old tokens back.
    */
   async updateUser(caller: Caller | null, id: string, input: UpdateUserInput): Promise<User> {

@@ -1,3 +1,6 @@
+// @ts-check
+/** @import { ConnectionState } from './graphql-client.js' */
+/** @import { ViewContext } from './types' */
 /**
  * The Sitrep console: session, API clients, the top bar and a hash router.
  * Routes: `#/` board, `#/wall` wall mode, `#/declare`, `#/incidents/<id>`,
@@ -6,7 +9,7 @@
  * Hash routing keeps the server a plain static file server.
  */
 import { announce, h, replace } from './dom.js';
-import { GraphQLWsClient, HttpClient } from './graphql-client.js';
+import { ApiError, GraphQLWsClient, HttpClient } from './graphql-client.js';
 import { ME } from './queries.js';
 import { clearSession, getToken, getUser, saveSession, saveUser } from './session.js';
 import * as account from './views/account.js';
@@ -19,15 +22,25 @@ import * as postmortem from './views/postmortem.js';
 import * as postmortems from './views/postmortems.js';
 import * as wall from './views/wall.js';
 
-const main = document.getElementById('main');
-const topbar = document.getElementById('topbar');
+// Both are in index.html.
+const main = /** @type {HTMLElement} */ (document.getElementById('main'));
+const topbar = /** @type {HTMLElement} */ (document.getElementById('topbar'));
 
 const wsUrl = `${location.protocol === 'https:' ? 'wss:' : 'ws:'}//${location.host}/graphql`;
 
-/** Shared by every view. */
+/**
+ * The live connection while signed in.
+ * @type {GraphQLWsClient | null}
+ */
+let live = null;
+
+/** @type {ViewContext} */
 const ctx = {
   api: new HttpClient({ getToken, onUnauthenticated: () => signOut('Your session has expired. Please sign in again.') }),
-  ws: null,
+  /** Views run signed in; a session found in storage gets its socket on first use. */
+  get ws() {
+    return live ?? startLive();
+  },
   get user() {
     return getUser();
   },
@@ -52,49 +65,67 @@ const ctx = {
   signOut,
 };
 
+/** @type {() => void} */
 let cleanup = () => {};
+/** @type {() => void} */
 let liveState = () => {};
-/** Why the user was signed out, shown on the login page until they sign in again. */
+/**
+ * Why the user was signed out, shown on the login page until they sign in again.
+ * @type {string | undefined}
+ */
 let flash;
 
+/** Opens a new live connection (at sign-in, or with a renewed token) in place of the old one. */
 function startLive() {
-  ctx.ws?.dispose();
-  ctx.ws = new GraphQLWsClient({
+  live?.dispose();
+  const ws = new GraphQLWsClient({
     url: wsUrl,
     getToken,
     onAuthFailure: () => signOut('Your session has ended: it expired, your password was changed, or an admin deactivated your account. Please sign in again.'),
   });
+  live = ws;
   liveState();
-  liveState = ctx.ws.onState(renderLiveState);
+  liveState = ws.onState(renderLiveState);
+  return ws;
 }
 
+/** @param {string} [message] */
 function signOut(message) {
   flash = message;
   clearSession();
   liveState();
   liveState = () => {};
-  ctx.ws?.dispose();
-  ctx.ws = null;
+  live?.dispose();
+  live = null;
   render();
 }
 
-/** Splits `#/incidents/42?status=OPEN` into a path and its parameters. */
+/**
+ * Splits `#/incidents/42?status=OPEN` into a path and its parameters.
+ * @returns {{ path: string, params: URLSearchParams }}
+ */
 function currentRoute() {
   const raw = location.hash.startsWith('#/') ? location.hash.slice(1) : '/';
   const [path, query = ''] = raw.split('?');
   return { path: path.replace(/\/+$/, '') || '/', params: new URLSearchParams(query) };
 }
 
+/**
+ * The view of a route, bound to its arguments, or null when there is none.
+ * @param {string} path
+ * @returns {((main: HTMLElement, params: URLSearchParams) => (() => void) | void) | null}
+ */
 function resolve(path) {
-  if (path === '/' || path === '/incidents') return { view: board, args: {} };
-  if (path === '/wall') return { view: wall, args: {} };
-  if (path === '/declare') return { view: declare, args: {} };
-  if (path === '/postmortems') return { view: postmortems, args: {} };
-  if (path === '/admin') return { view: admin, args: {} };
-  if (path === '/account') return { view: account, args: {} };
+  if (path === '/' || path === '/incidents') return (el, params) => board.mount(el, ctx, { params });
+  if (path === '/wall') return (el) => wall.mount(el, ctx);
+  if (path === '/declare') return (el) => declare.mount(el, ctx);
+  if (path === '/postmortems') return (el, params) => postmortems.mount(el, ctx, { params });
+  if (path === '/admin') return (el) => admin.mount(el, ctx);
+  if (path === '/account') return (el) => account.mount(el, ctx);
   const match = /^\/(incidents|postmortems)\/([^/]+)$/.exec(path);
-  if (match) return { view: match[1] === 'incidents' ? incident : postmortem, args: { id: decodeURIComponent(match[2]) } };
-  return null;
+  if (!match) return null;
+  const id = decodeURIComponent(match[2]);
+  return match[1] === 'incidents' ? (el) => incident.mount(el, ctx, { id }) : (el) => postmortem.mount(el, ctx, { id });
 }
 
 function render() {
@@ -110,22 +141,24 @@ function render() {
     return;
   }
   // Views subscribe at once; a session found in storage gets its socket here.
-  if (!ctx.ws) startLive();
+  if (!live) startLive();
   topbar.hidden = wallMode;
   renderTopbar(route.path);
-  const target = resolve(route.path);
-  if (!target) {
+  const view = resolve(route.path);
+  if (!view) {
     document.title = 'Not found · Sitrep';
     replace(main, h('h1', { tabindex: '-1' }, 'Page not found'), h('p', {}, h('a', { href: '#/' }, 'Back to the incident board')));
   } else {
-    cleanup = target.view.mount(main, ctx, { ...target.args, params: route.params }) ?? cleanup;
+    cleanup = view(main, route.params) ?? cleanup;
   }
   // Move focus to the new page's heading so that screen readers announce it.
   main.querySelector('h1')?.focus({ preventScroll: true });
 }
 
+/** @param {string} path */
 function renderTopbar(path) {
   const user = getUser();
+  /** @param {string} href @param {string} label @param {boolean} active */
   const link = (href, label, active) => h('a', { href, 'aria-current': active ? 'page' : undefined }, label);
   replace(
     topbar,
@@ -153,7 +186,7 @@ function renderTopbar(path) {
       h('button', { type: 'button', class: 'btn btn-quiet', onclick: () => { announce('Signed out'); signOut(); } }, 'Log out'),
     ),
   );
-  renderLiveState(ctx.ws?.state ?? 'idle');
+  renderLiveState(live?.state ?? 'idle');
   const nav = topbar.querySelector('nav');
   if (nav) {
     nav.addEventListener('scroll', () => scrollHints(nav), { passive: true });
@@ -173,6 +206,7 @@ function scrollHints(el) {
   el.classList.toggle('scroll-more-end', el.scrollLeft + el.clientWidth < el.scrollWidth - 1);
 }
 
+/** @type {Record<ConnectionState, [string, string]>} */
 const LIVE_LABELS = {
   idle: ['', ''],
   connecting: ['Connecting…', 'live-pending'],
@@ -181,6 +215,7 @@ const LIVE_LABELS = {
   failed: ['Live updates off', 'live-bad'],
 };
 
+/** @param {ConnectionState} state */
 function renderLiveState(state) {
   const el = document.getElementById('live-state');
   if (!el) return;
@@ -202,7 +237,7 @@ async function start() {
       }
     } catch (error) {
       // UNAUTHENTICATED already signed out; a network failure keeps the session for a retry.
-      if (error.code !== 'UNAUTHENTICATED' && getToken()) startLive();
+      if (!(error instanceof ApiError && error.code === 'UNAUTHENTICATED') && getToken()) startLive();
     }
   }
   // The skip link moves focus without touching the hash, which is the route.

@@ -136,8 +136,9 @@ export function errorBox({ code: showCode = true } = {}) {
   const box = h('div', { class: 'error-box', role: 'alert', hidden: true });
   return {
     el: box,
-    /** @param {ShownError} error */
-    show(error) {
+    /** @param {unknown} shown an ApiError, or `{ code, message }` of the page's own */
+    show(shown) {
+      const error = shownError(shown);
       const code = error.code ?? 'ERROR';
       const details = error.errors?.flatMap((e) => e.extensions?.validationErrors ?? []) ?? [];
       replace(
@@ -172,7 +173,7 @@ export async function busy(form, errors, action) {
     await action();
     return true;
   } catch (error) {
-    errors.show(shownError(error));
+    errors.show(error);
     return false;
   } finally {
     buttons.forEach((b) => (b.disabled = false));
@@ -211,8 +212,16 @@ export function clearFields(form, fields) {
  * @returns {ShownError}
  */
 export function shownError(error) {
-  if (error instanceof Error) return /** @type {ShownError} */ (error);
+  if (typeof error === 'object' && error !== null && 'message' in error && typeof error.message === 'string') return /** @type {ShownError} */ (error);
   return { message: String(error) };
+}
+
+/**
+ * The contract code of whatever an action threw (`CONFLICT`), if it has one.
+ * @param {unknown} error
+ */
+export function errorCode(error) {
+  return shownError(error).code;
 }
 
 /**
@@ -229,17 +238,35 @@ export function field(label, control, hint) {
 }
 
 /**
- * `<select>` from [value, label] pairs.
+ * `<select>` from [value, label] pairs; its `value` is typed as one of the
+ * values (an enum of the schema, say), which is all it can be chosen as.
+ * @template {string} T
  * @param {string} name
- * @param {ReadonlyArray<readonly [string, string]>} options
- * @param {string} [selected]
+ * @param {ReadonlyArray<readonly [T, string]>} options
+ * @param {NoInfer<T>} [selected]
+ * @returns {HTMLSelectElement & { value: T }}
  */
 export function select(name, options, selected) {
-  return h(
+  return /** @type {HTMLSelectElement & { value: T }} */ (h(
     'select',
     { name },
     options.map(([value, label]) => h('option', { value, selected: value === selected }, label)),
-  );
+  ));
+}
+
+/**
+ * The value of the checked radio button named `name` inside `root`, when it
+ * is one of `values` (so typed as one of them), else undefined.
+ * @template {string} T
+ * @param {ParentNode} root
+ * @param {string} name
+ * @param {ReadonlyArray<T>} values
+ * @returns {T | undefined}
+ */
+export function checkedValue(root, name, values) {
+  /** @type {HTMLInputElement | null} */
+  const checked = root.querySelector(`input[name="${CSS.escape(name)}"]:checked`);
+  return values.find((value) => value === checked?.value);
 }
 
 /**
@@ -260,11 +287,12 @@ export function announce(text) {
  * null when the error is not such a lockout.
  */
 /**
- * @param {Partial<ShownError> | null | undefined} error
+ * @param {unknown} thrown
  * @returns {number | null}
  */
-export function retryAfterSeconds(error) {
-  if (error?.code !== 'FORBIDDEN') return null;
+export function retryAfterSeconds(thrown) {
+  const error = shownError(thrown);
+  if (error.code !== 'FORBIDDEN') return null;
   const seconds = error.errors?.map((e) => e.extensions?.retryAfterSeconds).find((s) => typeof s === 'number' && Number.isFinite(s));
   return seconds === undefined ? null : Math.max(1, Math.ceil(seconds));
 }

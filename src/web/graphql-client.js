@@ -64,7 +64,7 @@ export class HttpClient {
    * Runs one operation and returns its `data`; throws ApiError on any error.
    * @template R, V
    * @param {Operation<R, V>} query
-   * @param {V} [variables]
+   * @param {NoInfer<V>} [variables] checked against the operation's variables, never inferred from them
    * @returns {Promise<R>}
    */
   async request(query, variables) {
@@ -231,7 +231,7 @@ export class GraphQLWsClient {
    * Starts a subscription; returns the function that ends it.
    * @template R, V
    * @param {Operation<R, V>} query
-   * @param {V} variables
+   * @param {NoInfer<V>} variables
    * @param {Sink<R>} sink
    * @returns {() => void}
    */

@@ -134,16 +134,36 @@ export const INCIDENT_CHANGES = `query IncidentChanges($id: ID!) {
 }`;
 
 /**
- * Beyond the contract: the previous incident of a re-firing alert group, who is in the live document, every handoff.
+ * Beyond the contract: the previous incident of a re-firing alert group, who is in the live document, every handoff,
+ * the update cadence and whether the incident is on the public status page.
  * @type {Operation<G.IncidentContextQuery, G.IncidentContextQueryVariables>}
  */
 export const INCIDENT_CONTEXT = `query IncidentContext($id: ID!) {
   incident(id: $id) {
     id
+    nextStatusUpdateDue statusUpdateOverdue onStatusPage
     previousIncident { id title status severity declaredAt resolvedAt }
     activeEditors { id name }
     roleHistory { role assignedAt relievedAt holder { id name } assignedBy { id name } }
   }
+}`;
+
+/**
+ * Beyond the contract: when each open incident's next status update is owed (the board's countdown).
+ * @type {Operation<G.UpdateCadenceQuery, G.UpdateCadenceQueryVariables>}
+ */
+export const UPDATE_CADENCE = `query UpdateCadence {
+  incidents(filter: { status: [INVESTIGATING, IDENTIFIED, MITIGATED] }, first: 100) {
+    edges { node { id nextStatusUpdateDue statusUpdateOverdue } }
+  }
+}`;
+
+/**
+ * Beyond the contract: show the incident on the public status page, or take it off.
+ * @type {Operation<G.SetOnStatusPageMutation, G.SetOnStatusPageMutationVariables>}
+ */
+export const SET_ON_STATUS_PAGE = `mutation SetOnStatusPage($id: ID!, $on: Boolean!) {
+  updateIncident(id: $id, input: { onStatusPage: $on }) { id onStatusPage }
 }`;
 
 /** @type {Operation<G.CreateUserMutation, G.CreateUserMutationVariables>} */

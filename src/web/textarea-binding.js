@@ -1,3 +1,4 @@
+// @ts-check
 /**
  * Binds a `<textarea>` to a Yjs `Y.Text`, both ways. A local edit becomes
  * the smallest delete and insert that turns the shared text into the
@@ -8,7 +9,9 @@
  */
 import * as Y from 'yjs';
 
+/** @param {number} code */
 const isHighSurrogate = (code) => code >= 0xd800 && code <= 0xdbff;
+/** @param {number} code */
 const isLowSurrogate = (code) => code >= 0xdc00 && code <= 0xdfff;
 
 /**
@@ -40,9 +43,14 @@ export function textChange(before, after) {
  */
 export function bindTextarea(ytext, textarea) {
   const doc = ytext.doc;
+  if (!doc) throw new Error('bindTextarea needs a Y.Text that is part of a Y.Doc');
   /** Marks this binding's own transactions, so that their echo is not rendered back. */
   const origin = { binding: 'textarea' };
   const undo = new Y.UndoManager(ytext, { trackedOrigins: new Set([origin]) });
+  /**
+   * The selection before a remote change, in positions that move with the text.
+   * @type {{ start: Y.RelativePosition, end: Y.RelativePosition, direction: 'forward' | 'backward' | 'none' } | null}
+   */
   let saved = null;
   let composing = false;
   let stale = false;
@@ -61,6 +69,7 @@ export function bindTextarea(ytext, textarea) {
   };
 
   // Before a transaction the shared text still equals the textarea, so its indices are valid here.
+  /** @param {{ origin: unknown }} transaction */
   const beforeTransaction = (transaction) => {
     if (transaction.origin === origin) return;
     saved = {
@@ -69,6 +78,7 @@ export function bindTextarea(ytext, textarea) {
       direction: textarea.selectionDirection,
     };
   };
+  /** @param {Y.YTextEvent} _event @param {Y.Transaction} transaction */
   const observer = (_event, transaction) => {
     if (transaction.origin === origin) return;
     // Rewriting the value in the middle of an IME composition would break it; catch up at its end.
@@ -100,6 +110,7 @@ export function bindTextarea(ytext, textarea) {
       render();
     }
   };
+  /** @param {KeyboardEvent} event */
   const onKeyDown = (event) => {
     if (!(event.ctrlKey || event.metaKey) || event.altKey || textarea.readOnly) return;
     const key = event.key.toLowerCase();

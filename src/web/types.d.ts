@@ -14,8 +14,8 @@ export type SessionUser = NonNullable<G.MeQuery['me']>;
 export interface ViewContext {
   /** Queries and mutations over HTTP. */
   readonly api: HttpClient;
-  /** Subscriptions; null while signed out. */
-  ws: GraphQLWsClient | null;
+  /** Subscriptions (views run signed in: the connection opens on first use). */
+  readonly ws: GraphQLWsClient;
   /** The signed-in person, or null. */
   readonly user: SessionUser | null;
   /** Goes to a route (`/incidents/42`), rendering it again when it is the current one. */
@@ -27,18 +27,6 @@ export interface ViewContext {
   /** Forgets the session; `message` says why on the login page. */
   signOut(message?: string): void;
 }
-
-/** What the router passes to a view's mount(), besides the route's own arguments. */
-export interface RouteArgs {
-  /** The query string of the route (`#/?severity=SEV1`). */
-  params: URLSearchParams;
-}
-
-/**
- * A page of the console: mount() renders into `main` and may return the
- * function that cleans up when the route changes (subscriptions, timers).
- */
-export type Mount<A = {}> = (main: HTMLElement, ctx: ViewContext, args: A & RouteArgs) => (() => void) | void;
 
 /** An incident on the board and in subscriptions: the INCIDENT_SUMMARY fields. */
 export type IncidentSummary = G.IncidentsQuery['incidents']['edges'][number]['node'];
@@ -58,11 +46,20 @@ export type User = G.UsersQuery['users'][number];
 /** A postmortem as its page shows it: the POSTMORTEM_FIELDS. */
 export type Postmortem = NonNullable<G.PostmortemQuery['postmortem']>;
 
+/** Applies what a mutation returned to the page's copy of the postmortem. */
+export type ApplyPostmortem = (next: Postmortem) => void;
+
 /** One action item of a postmortem. */
 export type ActionItem = Postmortem['actionItems'][number];
 
 /** Applies what a mutation returned to the page's copy of the incident. */
-export type ApplyIncident = (next: Partial<Incident>) => void;
+export type ApplyIncident = (next: IncidentDetail) => void;
+
+/** A panel of the incident page: its element, and update() with each new copy of the incident. */
+export interface IncidentPanel {
+  readonly el: HTMLElement;
+  update(incident: IncidentDetail): void;
+}
 
 /** What h() and replace() take as children: nodes, text, numbers, nested arrays, and falsy values (skipped). */
 export type Child = Node | string | number | boolean | null | undefined | readonly Child[];

@@ -16,6 +16,10 @@ describe('account settings in the configuration', () => {
     expect(loadConfig({}).timeouts).toEqual({ statementMs: 10_000, connectMs: 3_000, readinessMs: 900, redisCommandMs: 2_000 });
     expect(loadConfig({ DATABASE_STATEMENT_TIMEOUT_MS: '5000' }).timeouts.statementMs).toBe(5_000);
     expect(() => loadConfig({ READINESS_TIMEOUT_MS: '0' })).toThrow(/READINESS_TIMEOUT_MS/);
+    expect(loadConfig({}).eventLog).toEqual({ pollIntervalMs: 1_000, retentionSeconds: 3_600 });
+    expect(loadConfig({ EVENT_LOG_RETENTION: '2h' }).eventLog.retentionSeconds).toBe(7_200);
+    expect(loadConfig({}).collab.repairIntervalMs).toBe(10_000);
+    expect(() => loadConfig({ COLLAB_REPAIR_INTERVAL_MS: '5' })).toThrow(/COLLAB_REPAIR_INTERVAL_MS/);
   });
 
   it('reads the login limits and TRUST_PROXY from the environment', () => {

@@ -39,14 +39,15 @@ describe('collaboration sockets re-check their caller', () => {
 
   it('closes a socket whose login token expires with 4401, while others with valid tokens stay', async () => {
     const id = await declare();
-    // A real login token of Alice's, signed with the server's secret, that lives one second.
-    const shortLived = await new TokenService(t.server.services.config.jwtSecret!, 1).sign(alice.id, 0);
+    // A real login token of Alice's, signed with the server's secret, that lives two to three seconds
+    // (exp is in whole seconds), long enough to sync first: the socket closes at its exp.
+    const shortLived = await new TokenService(t.server.services.config.jwtSecret!, 3).sign(alice.id, 0);
     const expiring = editor(id, shortLived);
     const lasting = editor(id, bob.token);
     await Promise.all([expiring.synced(), lasting.synced()]);
     expect(expiring.closes).toEqual([]);
     const closed = await expiring.closed(5_000);
-    expect(closed).toEqual({ code: 4401, reason: 'token expired' });
+    expect(closed).toEqual({ code: 4401, reason: 'token expired; log in again' });
     await new Promise((resolve) => setTimeout(resolve, RECHECK_MS * 3));
     expect(lasting.closes).toEqual([]);
     expect((await t.ok(EDITORS, { id }, t.admin.token)).incident.activeEditors).toEqual([{ id: bob.id }]);

@@ -139,6 +139,16 @@ describe('web console', () => {
     }
   });
 
+  it('type-checks every script (`npm run typecheck` runs tsconfig.web.json): `// @ts-check` first, no `any` in its JSDoc', () => {
+    for (const [file, { text }] of served) {
+      if (!file.endsWith('.js')) continue;
+      expect({ file, checked: text.startsWith('// @ts-check\n') }).toEqual({ file, checked: true });
+      const jsdocTypes = [...text.matchAll(/@(?:type|param|returns|typedef|template)\s*\{([^}]*(?:\{[^}]*\}[^}]*)*)\}/g)].map((m) => m[1]);
+      expect({ file, any: jsdocTypes.filter((type) => /\bany\b/.test(type)) }).toEqual({ file, any: [] });
+      expect({ file, suppressed: text.match(/@ts-(?:ignore|nocheck|expect-error)/g) ?? [] }).toEqual({ file, suppressed: [] });
+    }
+  });
+
   describe('the collaborative editor\'s modules: /vendor and the import map', () => {
     const page = () => served.get('index.html')!.text;
     const importMapText = () => /<script type="importmap">([\s\S]*?)<\/script>/.exec(page())![1];
@@ -464,7 +474,7 @@ describe('web console', () => {
      */
     const BEYOND_CONTRACT = [
       'ADMIN_USERS', 'API_TOKENS', 'CHANGE_PASSWORD', 'DEACTIVATED_USERS', 'INCIDENT_CHANGES', 'INCIDENT_CONTEXT', 'INCIDENT_METRICS', 'POSTMORTEM', 'POSTMORTEMS_OWED',
-      'POSTMORTEM_UPDATED', 'REVOKE_API_TOKEN', 'SET_POSTMORTEM_STATUS', 'UPDATE_POSTMORTEM', 'UPDATE_USER',
+      'POSTMORTEM_UPDATED', 'REVOKE_API_TOKEN', 'SET_ON_STATUS_PAGE', 'SET_POSTMORTEM_STATUS', 'UPDATE_CADENCE', 'UPDATE_POSTMORTEM', 'UPDATE_USER',
       'WEBHOOK_ENDPOINTS', 'CREATE_WEBHOOK_ENDPOINT', 'DELETE_WEBHOOK_ENDPOINT', 'WEBHOOK_DELIVERIES',
     ];
 

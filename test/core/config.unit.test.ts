@@ -21,3 +21,26 @@ describe('severities in the configuration', () => {
     expect(() => loadConfig({ ALERT_SEVERITY_MAP: 'a=SEV5' })).toThrow(ConfigError);
   });
 });
+
+describe('status page and update cadence settings', () => {
+  it('owes updates every 30m / 1h / 4h / never by default, and takes durations or none per severity', () => {
+    expect(loadConfig({}).statusUpdateIntervals).toEqual({ SEV1: 1800, SEV2: 3600, SEV3: 14_400, SEV4: null });
+    const config = loadConfig({ STATUS_UPDATE_INTERVAL_SEV1: '15m', STATUS_UPDATE_INTERVAL_SEV3: 'none', STATUS_UPDATE_INTERVAL_SEV4: '1d' });
+    expect(config.statusUpdateIntervals).toEqual({ SEV1: 900, SEV2: 3600, SEV3: null, SEV4: 86_400 });
+  });
+
+  it('refuses a malformed interval, cache period or PUBLIC_URL with the variable named', () => {
+    expect(() => loadConfig({ STATUS_UPDATE_INTERVAL_SEV2: 'soon' })).toThrow(/STATUS_UPDATE_INTERVAL_SEV2/);
+    expect(() => loadConfig({ STATUS_PAGE_CACHE_SECONDS: '-1' })).toThrow(/STATUS_PAGE_CACHE_SECONDS/);
+    expect(() => loadConfig({ PUBLIC_URL: 'sitrep.example.com' })).toThrow(/PUBLIC_URL/);
+    expect(() => loadConfig({ PUBLIC_URL: 'ftp://sitrep.example.com' })).toThrow(/PUBLIC_URL/);
+  });
+
+  it('names the page and keeps PUBLIC_URL without a trailing slash', () => {
+    expect(loadConfig({}).statusPage).toEqual({ title: 'Sitrep status', cacheSeconds: 5, publicUrl: undefined });
+    expect(loadConfig({ STATUS_PAGE_TITLE: 'Acme status', PUBLIC_URL: 'https://sitrep.acme.example/' }).statusPage).toMatchObject({
+      title: 'Acme status',
+      publicUrl: 'https://sitrep.acme.example',
+    });
+  });
+});

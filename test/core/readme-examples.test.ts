@@ -98,6 +98,9 @@ describe('the README', () => {
       let token: string | undefined;
       const subscriptions: Array<{ op: string; sub: ReturnType<typeof collect> }> = [];
       for (const example of operations) {
+        if (/\b\w*[iI]d: "…"/.test(example)) {
+          throw new Error(`an id in a README example is "…"; write a placeholder from an earlier step, such as "<incident id>":\n${example}`);
+        }
         // The README's first admin is the default one; the test server's has its own address.
         const op = example.replaceAll('admin@sitrep.local', ADMIN_EMAIL).replace(PLACEHOLDER, (_m, name: string) => {
           const value = values.get(name);

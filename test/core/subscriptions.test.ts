@@ -6,6 +6,7 @@ import { IncidentTopic } from '../../src/incidents/incident.topics';
 import { IncidentChangeKind } from '../../src/incidents/incident.enums';
 import { TimelineEventKind } from '../../src/incidents/timeline/timeline-event-kind.enum';
 import { collect, startTestServer, type TestServer, type TestUser } from '../support/test-server';
+import { waitFor } from '../support/collab-clients';
 import { ADD_EVENT, ASSIGN, DECLARE, POST_UPDATE, SET_STATUS, UPDATE, codes, declare, getIncident, quiet, sql } from './core-ops';
 
 const INCIDENTS_CHANGED = `subscription { incidentsChanged { kind incident { id title status commander { name } roles { role holder { name } } } } }`;
@@ -116,12 +117,14 @@ describe('subscriptions', () => {
         ...Array.from({ length: 5 }, () => collect(client, INCIDENT_UPDATED, { id: quietIncident.id })),
         ...Array.from({ length: 5 }, () => collect(client, TIMELINE_ADDED, { id: quietIncident.id })),
       ];
-      await quiet();
-      expect(listeners(IncidentTopic.Changed) + listeners(IncidentTopic.TimelineEventAdded)).toBe(before + 10);
+      // Polled, not slept: on a loaded machine setting up ten subscriptions takes longer than any fixed pause.
+      const both = () => listeners(IncidentTopic.Changed) + listeners(IncidentTopic.TimelineEventAdded);
+      await waitFor(() => both() === before + 10, 10_000, `expected ${before + 10} listeners, have ${both()}`);
       subs.forEach((s) => s.unsubscribe());
-      await quiet();
       // No event arrives for this incident, and still nothing stays subscribed.
-      expect(listeners(IncidentTopic.Changed) + listeners(IncidentTopic.TimelineEventAdded)).toBe(before);
+      await waitFor(() => both() === before, 10_000, `listeners left behind: ${both() - before}`);
+      await quiet();
+      expect(both()).toBe(before);
     });
 
     it('releases them when the client disconnects', async () => {
@@ -129,9 +132,9 @@ describe('subscriptions', () => {
       const before = listeners(IncidentTopic.Changed);
       const client = t.wsClient(viewer.token);
       for (let i = 0; i < 5; i++) collect(client, INCIDENT_UPDATED, { id: quietIncident.id });
-      await quiet();
-      expect(listeners(IncidentTopic.Changed)).toBe(before + 5);
+      await waitFor(() => listeners(IncidentTopic.Changed) === before + 5, 10_000, 'the five subscriptions never started');
       await client.dispose();
+      await waitFor(() => listeners(IncidentTopic.Changed) === before, 10_000, 'listeners left behind after the client disconnected');
       await quiet();
       expect(listeners(IncidentTopic.Changed)).toBe(before);
     });

@@ -1,13 +1,13 @@
 /**
  * End-to-end check of the web console in a real, headless Chromium.
  *
- * Not part of `npm test` (jest runs *.test.ts only) because CI has no
- * browser. Run it by hand after changing src/web/:
+ * Not part of `npm test` (jest runs *.test.ts only): `npm run test:e2e`
+ * runs it, and so does .ci/run after the jest suite. It needs Debian's
+ * Chromium (playwright-core, a devDependency, is only the driver and never
+ * downloads a browser):
  *
  *   apt-get install -y chromium              # Debian's Chromium at /usr/bin/chromium
- *   npm i --no-save playwright-core          # the driver only; never added to package.json
- *   DATABASE_URL=postgres://postgres@127.0.0.1:5432/postgres \
- *     npx ts-node --transpile-only test/e2e/console.e2e.ts
+ *   DATABASE_URL=postgres://postgres@127.0.0.1:5432/postgres npm run test:e2e
  *
  * Without SITREP_URL it starts its own server with a fresh database (like the
  * jest tests). To drive a server you started yourself instead:
@@ -33,12 +33,12 @@
  * refusing an early publish, review, publish, frozen sections, action items
  * still editable) while the responder follows it live, downloads the
  * Markdown, looks at the postmortems owed and the metrics, and creates and
- * revokes an API token in the admin page, changes a user's name and role,
+ * revokes an API token in the admin page (as wide as the users card), changes a user's name and role,
  * meets the last-admin and deactivate-yourself refusals, deactivates a user
  * whose open page is signed out at once and reactivates them; that user
  * changes their password (their other session is signed out) and is locked
  * out after too many failed sign-ins; then the wall mode, a phone-sized
- * board, a hostile title that must stay text, and a viewer who follows the
+ * board (the top bar fits, keeps the name and shows that its tabs scroll), a hostile title that must stay text, and a viewer who follows the
  * document read-only and leaves it with the page. It fails on any page
  * error, console error, or request that leaves the server's origin.
  */

@@ -27,4 +27,8 @@ export class StatusUpdate {
   @Field()
   @Column({ name: 'posted_at', type: 'timestamptz' })
   postedAt!: Date;
+
+  /** The incident's status when this was posted (null for updates posted before it was recorded). */
+  @Column({ name: 'incident_status', type: 'text', nullable: true })
+  incidentStatus!: string | null;
 }

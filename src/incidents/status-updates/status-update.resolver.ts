@@ -29,4 +29,17 @@ export class IncidentStatusUpdatesResolver {
   statusUpdates(@Root() incident: Incident, @Ctx() { loaders }: GraphQLContext): Promise<StatusUpdate[]> {
     return loaders.statusUpdates.load(incident.id);
   }
+
+  @FieldResolver(() => Date, {
+    nullable: true,
+    description: 'When the communications lead owes the next status update (STATUS_UPDATE_INTERVAL_SEVn after the last one); null once resolved or when the severity owes none.',
+  })
+  nextStatusUpdateDue(@Root() incident: Incident, @Ctx() { loaders, services }: GraphQLContext): Promise<Date | null> {
+    return services.incidentView.nextStatusUpdateDue(loaders, incident);
+  }
+
+  @FieldResolver(() => Boolean, { description: 'The next status update is past due.' })
+  statusUpdateOverdue(@Root() incident: Incident, @Ctx() { loaders, services }: GraphQLContext): Promise<boolean> {
+    return services.incidentView.statusUpdateOverdue(loaders, incident);
+  }
 }

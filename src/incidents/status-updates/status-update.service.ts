@@ -34,7 +34,7 @@ export class StatusUpdateService {
       });
       const repo = tx.manager.getRepository(StatusUpdate);
       const now = new Date();
-      const update = await repo.save(repo.create({ incidentId: incident.id, audience, body: text, authorId: author.userId, postedAt: now }));
+      const update = await repo.save(repo.create({ incidentId: incident.id, audience, body: text, authorId: author.userId, postedAt: now, incidentStatus: incident.status }));
       await this.timeline.record(tx, {
         incidentId: incident.id,
         kind: TimelineEventKind.STATUS_UPDATE,

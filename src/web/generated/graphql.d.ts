@@ -48,6 +48,7 @@ export type DeclareIncidentInput = {
 
 export type IncidentChangeKind =
   | 'DECLARED'
+  | 'STATUS_UPDATE_OVERDUE'
   | 'UPDATED';
 
 export type IncidentFilter = {
@@ -142,6 +143,7 @@ export type UpdateActionItemInput = {
 export type UpdateIncidentInput = {
   dataLoss?: boolean | null | undefined;
   monitoringFailure?: boolean | null | undefined;
+  onStatusPage?: boolean | null | undefined;
   severity?: Severity | null | undefined;
   sloBreached?: boolean | null | undefined;
   summary?: string | null | undefined;
@@ -319,7 +321,20 @@ export type IncidentContextQueryVariables = Exact<{
 }>;
 
 
-export type IncidentContextQuery = { incident: { id: string, previousIncident: { id: string, title: string, status: IncidentStatus, severity: Severity, declaredAt: string, resolvedAt: string | null } | null, activeEditors: Array<{ id: string, name: string }>, roleHistory: Array<{ role: IncidentRole, assignedAt: string, relievedAt: string | null, holder: { id: string, name: string }, assignedBy: { id: string, name: string } | null }> } | null };
+export type IncidentContextQuery = { incident: { id: string, nextStatusUpdateDue: string | null, statusUpdateOverdue: boolean, onStatusPage: boolean, previousIncident: { id: string, title: string, status: IncidentStatus, severity: Severity, declaredAt: string, resolvedAt: string | null } | null, activeEditors: Array<{ id: string, name: string }>, roleHistory: Array<{ role: IncidentRole, assignedAt: string, relievedAt: string | null, holder: { id: string, name: string }, assignedBy: { id: string, name: string } | null }> } | null };
+
+export type UpdateCadenceQueryVariables = Exact<{ [key: string]: never; }>;
+
+
+export type UpdateCadenceQuery = { incidents: { edges: Array<{ node: { id: string, nextStatusUpdateDue: string | null, statusUpdateOverdue: boolean } }> } };
+
+export type SetOnStatusPageMutationVariables = Exact<{
+  id: string;
+  on: boolean;
+}>;
+
+
+export type SetOnStatusPageMutation = { updateIncident: { id: string, onStatusPage: boolean } };
 
 export type CreateUserMutationVariables = Exact<{
   input: CreateUserInput;

@@ -1,15 +1,19 @@
+// @ts-check
+/** @import * as G from '../generated/graphql' */
+/** @import { ViewContext } from '../types' */
 /**
  * `#/account`: the signed-in person's own account, reached from their name
  * in the top bar: who they are to Sitrep, and changing their password
  * (`changePassword`), which signs out every other session they have.
  */
-import { announce, busy, errorBox, field, h, lockout, replace, retryAfterSeconds } from '../dom.js';
+import { announce, busy, errorBox, field, h, lockout, replace, retryAfterSeconds, shownError } from '../dom.js';
 import { CHANGE_PASSWORD } from '../queries.js';
 
 /** The server's rule for passwords (createUser and changePassword). */
 const PASSWORD_MIN = 8;
 const PASSWORD_MAX = 200;
 
+/** @type {Record<G.UserRole, string>} */
 const ROLE_TEXT = {
   ADMIN: 'Admin: works incidents and manages users and API tokens.',
   RESPONDER: 'Responder: declares and works incidents, writes postmortems.',
@@ -18,11 +22,11 @@ const ROLE_TEXT = {
 
 /**
  * @param {HTMLElement} main
- * @param {any} ctx
+ * @param {ViewContext} ctx
  */
 export function mount(main, ctx) {
   document.title = 'My account · Sitrep';
-  const user = ctx.user ?? {};
+  const user = ctx.user;
   const password = passwordPanel(ctx);
   replace(
     main,
@@ -38,13 +42,13 @@ export function mount(main, ctx) {
           'dl',
           { class: 'profile' },
           h('dt', {}, 'Name'),
-          h('dd', {}, user.name ?? ''),
+          h('dd', {}, user?.name ?? ''),
           h('dt', {}, 'Email'),
-          h('dd', { class: 'email' }, user.email ?? ''),
+          h('dd', { class: 'email' }, user?.email ?? ''),
           h('dt', {}, 'Role'),
-          h('dd', {}, h('span', { class: 'who-role' }, user.role ?? ''), ' ', h('span', { class: 'hint' }, ROLE_TEXT[user.role] ?? '')),
+          h('dd', {}, h('span', { class: 'who-role' }, user?.role ?? ''), ' ', h('span', { class: 'hint' }, user ? ROLE_TEXT[user.role] : '')),
         ),
-        h('p', { class: 'hint' }, user.role === 'ADMIN' ? 'Names and roles are changed under Admin → Users.' : 'An admin changes names and roles; ask one if yours is wrong.'),
+        h('p', { class: 'hint' }, user?.role === 'ADMIN' ? 'Names and roles are changed under Admin → Users.' : 'An admin changes names and roles; ask one if yours is wrong.'),
       ),
       password.el,
     ),
@@ -52,6 +56,7 @@ export function mount(main, ctx) {
   return password.cleanup;
 }
 
+/** @param {ViewContext} ctx */
 function passwordPanel(ctx) {
   const errors = errorBox();
   const wait = h('p', { class: 'error-box lockout', hidden: true });
@@ -71,7 +76,7 @@ function passwordPanel(ctx) {
     wait,
     h('div', { class: 'actions' }, submit),
   );
-  const againHint = form.querySelector(`#${again.id}-hint`);
+  const againHint = /** @type {HTMLElement} */ (form.querySelector(`#${again.id}-hint`));
   // The browser refuses to submit while the two differ, and says why at the field.
   const checkMatch = () => {
     const differs = again.value !== '' && again.value !== next.value;
@@ -87,7 +92,9 @@ function passwordPanel(ctx) {
     endLockout();
     wait.hidden = true;
     done.hidden = true;
+    /** @type {G.ChangePasswordMutation['changePassword'] | undefined} */
     let payload;
+    /** @type {unknown} */
     let failure;
     const ok = await busy(form, errors, async () => {
       try {
@@ -97,7 +104,7 @@ function passwordPanel(ctx) {
         throw error;
       }
     });
-    if (ok) {
+    if (ok && payload) {
       // The old token no longer works anywhere: this tab carries on with the new one.
       ctx.renewSession(payload.token, payload.user);
       form.reset();
@@ -113,7 +120,8 @@ function passwordPanel(ctx) {
       errors.clear();
       endLockout = lockout(wait, submit, seconds, 'Too many failed password checks for this account or from this address');
     }
-    if (failure?.code === 'BAD_USER_INPUT' && /currentPassword/.test(failure.message)) current.select();
+    const refusal = shownError(failure);
+    if (refusal.code === 'BAD_USER_INPUT' && /currentPassword/.test(refusal.message)) current.select();
   });
 
   return {

@@ -1,3 +1,6 @@
+// @ts-check
+/** @import * as G from '../generated/graphql' */
+/** @import { ViewContext } from '../types' */
 /**
  * API tokens for integrations (the secret is shown once, at creation) and
  * the setup of Alertmanager and PagerDuty Events v2 senders for this server.
@@ -5,13 +8,18 @@
 import { announce, busy, dateEl, errorBox, field, h, newId, replace, select } from '../dom.js';
 import { API_TOKENS, CREATE_API_TOKEN, REVOKE_API_TOKEN } from '../queries.js';
 
+/** @type {ReadonlyArray<readonly [G.UserRole, string]>} */
 const TOKEN_ROLES = [
   ['RESPONDER', 'Responder'],
   ['VIEWER', 'Viewer'],
   ['ADMIN', 'Admin'],
 ];
 
-/** The once-only secret, with a copy button and a warning. */
+/**
+ * The once-only secret, with a copy button and a warning.
+ * @param {G.CreateApiTokenMutation['createApiToken']} payload
+ * @param {() => void} onDismiss
+ */
 function secretBox(payload, onDismiss) {
   const input = h('input', { type: 'text', readonly: true, value: payload.token, class: 'secret', 'aria-label': `Secret of ${payload.apiToken.name}`, spellcheck: 'false' });
   const copied = h('span', { class: 'hint', 'aria-live': 'polite' });
@@ -40,7 +48,7 @@ function secretBox(payload, onDismiss) {
   return box;
 }
 
-/** @param {any} ctx */
+/** @param {ViewContext} ctx */
 export function tokensPanel(ctx) {
   const errors = errorBox();
   const listErrors = errorBox();
@@ -59,23 +67,27 @@ export function tokensPanel(ctx) {
   );
   form.addEventListener('submit', async (event) => {
     event.preventDefault();
+    /** @type {G.CreateApiTokenMutation['createApiToken'] | undefined} */
     let payload;
     const ok = await busy(form, errors, async () => {
       payload = (await ctx.api.request(CREATE_API_TOKEN, { name: name.value, role: role.value })).createApiToken;
     });
-    if (ok) {
+    if (ok && payload) {
       form.reset();
       replace(secret, secretBox(payload, () => {
         replace(secret);
         name.focus();
       }));
-      secret.querySelector('.secret')?.focus();
+      secret.querySelector('input')?.focus();
       load();
     }
   });
   showRevoked.addEventListener('change', () => load());
 
-  /** Revoking takes two clicks: the second, on "Revoke now", confirms. */
+  /**
+   * Revoking takes two clicks: the second, on "Revoke now", confirms.
+   * @param {G.ApiTokensQuery['apiTokens'][number]} token
+   */
   function revokeCell(token) {
     const cell = h('td', { class: 'revoke-cell' });
     const cellErrors = errorBox();

@@ -1,3 +1,6 @@
+// @ts-check
+/** @import * as G from '../generated/graphql' */
+/** @import { ViewContext } from '../types' */
 /**
  * The people of this Sitrep, for admins: adding them, renaming them and
  * changing their role, deactivating them (which ends their sessions at once)
@@ -8,6 +11,7 @@
 import { announce, busy, dateEl, errorBox, field, h, replace, select } from '../dom.js';
 import { ADMIN_USERS, CREATE_USER, DEACTIVATED_USERS, UPDATE_USER } from '../queries.js';
 
+/** @type {ReadonlyArray<readonly [G.UserRole, string]>} */
 const ROLE_CHOICES = [
   ['RESPONDER', 'Responder'],
   ['VIEWER', 'Viewer'],
@@ -16,7 +20,7 @@ const ROLE_CHOICES = [
 
 const COLUMNS = ['Name', 'Email', 'Role', 'Since'];
 
-/** @param {any} ctx */
+/** @param {ViewContext} ctx */
 export function usersPanel(ctx) {
   const errors = errorBox();
   const listErrors = errorBox();
@@ -48,18 +52,22 @@ export function usersPanel(ctx) {
   );
   form.addEventListener('submit', async (event) => {
     event.preventDefault();
+    /** @type {G.CreateUserMutation['createUser'] | undefined} */
     let created;
     const ok = await busy(form, errors, async () => {
       created = (await ctx.api.request(CREATE_USER, { input: { name: name.value, email: email.value, password: password.value, role: role.value } })).createUser;
     });
-    if (ok) {
+    if (ok && created) {
       announce(`${created.name} can now sign in as ${created.role.toLowerCase()}`);
       form.reset();
       load();
     }
   });
 
-  /** A row that shows a person, and becomes their edit form or a confirmation on demand. */
+  /**
+   * A row that shows a person, and becomes their edit form or a confirmation on demand.
+   * @param {G.AdminUsersQuery['users'][number]} user
+   */
   function activeRow(user) {
     const row = h('tr', { dataset: { userId: user.id } });
     const you = user.id === ctx.user?.id;
@@ -96,14 +104,16 @@ export function usersPanel(ctx) {
       cancel.addEventListener('click', () => show().edit.focus());
       editForm.addEventListener('submit', async (event) => {
         event.preventDefault();
+        /** @type {G.UpdateUserInput} */
         const input = {};
         if (newName.value.trim() !== user.name) input.name = newName.value;
         if (newRole.value !== user.role) input.role = newRole.value;
+        /** @type {{ name: string, role: G.UserRole } | undefined} */
         let updated;
         const ok = await busy(editForm, rowErrors, async () => {
           updated = Object.keys(input).length ? (await ctx.api.request(UPDATE_USER, { id: user.id, input })).updateUser : user;
         });
-        if (ok) {
+        if (ok && updated) {
           announce(`${updated.name} saved: ${updated.role.toLowerCase()}`);
           load();
         }
@@ -143,7 +153,10 @@ export function usersPanel(ctx) {
     return row;
   }
 
-  /** A deactivated person, with Reactivate… (a confirmation again: it lets them sign in). */
+  /**
+   * A deactivated person, with Reactivate… (a confirmation again: it lets them sign in).
+   * @param {G.DeactivatedUsersQuery['deactivatedUsers'][number]} user
+   */
   function deactivatedRow(user) {
     const row = h('tr', { class: 'revoked', dataset: { userId: user.id } });
     const cell = h('td', { class: 'user-actions' });

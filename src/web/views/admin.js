@@ -1,3 +1,5 @@
+// @ts-check
+/** @import { ViewContext } from '../types' */
 /**
  * `#/admin` (admins only; the server refuses everyone else as well): people
  * and their roles, API tokens for integrations, and how to point Alertmanager
@@ -10,7 +12,7 @@ import { webhooksPanel } from './admin-webhooks.js';
 
 /**
  * @param {HTMLElement} main
- * @param {any} ctx
+ * @param {ViewContext} ctx
  */
 export function mount(main, ctx) {
   document.title = 'Admin · Sitrep';

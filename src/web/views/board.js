@@ -1,3 +1,6 @@
+// @ts-check
+/** @import * as G from '../generated/graphql' */
+/** @import { IncidentSummary, ViewContext } from '../types' */
 /**
  * The incident board: a filtered, paginated list that stays current through
  * the `incidentsChanged` subscription. Filters live in the URL
@@ -5,17 +8,32 @@
  */
 import { announce, duration, errorBox, h, newId, replace, timeEl } from '../dom.js';
 import { OPEN_STATUSES, SEVERITIES, STATUSES, STATUS_LABELS, TRIGGER_LABELS, postmortemBadge, severityBadge, statusBadge } from '../labels.js';
-import { INCIDENTS, INCIDENTS_CHANGED, INCIDENT_COUNT } from '../queries.js';
+import { INCIDENTS, INCIDENTS_CHANGED, INCIDENT_COUNT, UPDATE_CADENCE } from '../queries.js';
+import { cadenceBadge } from './update-cadence.js';
 
 const PAGE_SIZE = 25;
 
+/**
+ * What the board shows: no status or severity means any.
+ * @typedef {{ status: G.IncidentStatus[], severity: G.Severity[] }} Filter
+ */
+
+/**
+ * @param {URLSearchParams} params
+ * @returns {Filter}
+ */
 function readFilter(params) {
-  const list = (name, allowed) => (params.get(name) ?? '').split(',').filter((v) => allowed.includes(v));
+  /** @template {string} T @param {string} name @param {ReadonlyArray<T>} allowed */
+  const list = (name, allowed) => {
+    const given = (params.get(name) ?? '').split(',');
+    return allowed.filter((v) => given.includes(v));
+  };
   // No status parameter at all means the default view: what is still open.
   const status = params.has('status') ? list('status', STATUSES) : [...OPEN_STATUSES];
   return { status, severity: list('severity', SEVERITIES) };
 }
 
+/** @param {Filter} filter */
 function writeFilter(filter) {
   const params = new URLSearchParams();
   params.set('status', filter.status.join(','));
@@ -23,6 +41,10 @@ function writeFilter(filter) {
   history.replaceState(null, '', `#/?${params.toString().replace(/%2C/g, ',')}`);
 }
 
+/**
+ * @param {Filter} filter
+ * @returns {G.IncidentFilter}
+ */
 function apiFilter(filter) {
   return {
     ...(filter.status.length ? { status: filter.status } : {}),
@@ -30,6 +52,7 @@ function apiFilter(filter) {
   };
 }
 
+/** @param {Filter} filter @param {IncidentSummary} incident */
 function matches(filter, incident) {
   return (
     (!filter.status.length || filter.status.includes(incident.status)) &&
@@ -37,23 +60,30 @@ function matches(filter, incident) {
   );
 }
 
+/** @param {IncidentSummary} a @param {IncidentSummary} b */
 function newestFirst(a, b) {
   return new Date(b.declaredAt).getTime() - new Date(a.declaredAt).getTime() || (a.id < b.id ? 1 : -1);
 }
 
-/** Age while open; time to resolve once resolved. */
+/**
+ * Age while open; time to resolve once resolved.
+ * @param {{ declaredAt: string, resolvedAt: string | null }} incident
+ */
 function ageText(incident) {
   return incident.resolvedAt ? `took ${duration(incident.declaredAt, incident.resolvedAt)}` : duration(incident.declaredAt);
 }
 
 /**
  * @param {HTMLElement} main
- * @param {any} ctx
+ * @param {ViewContext} ctx
  * @param {{ params: URLSearchParams }} args
  */
 export function mount(main, ctx, { params }) {
   document.title = 'Incidents · Sitrep';
+  /** @type {{ filter: Filter, rows: IncidentSummary[], endCursor: string | null, hasNextPage: boolean, totalCount: number, loading: boolean }} */
   const state = { filter: readFilter(params), rows: [], endCursor: null, hasNextPage: false, totalCount: 0, loading: true };
+  /** When each open incident's next status update is owed (beyond the contract: absent on a server without it). */
+  const cadence = new Map();
   const errors = errorBox();
   const count = h('p', { class: 'count', 'aria-live': 'polite' });
   const tableWrap = h('div', { class: 'table-wrap' });
@@ -61,19 +91,27 @@ export function mount(main, ctx, { params }) {
   const flashIds = new Set();
   let generation = 0;
 
+  /** @param {'status' | 'severity'} group @param {string} value @param {string} label */
   const checkbox = (group, value, label) => {
-    const input = h('input', { type: 'checkbox', name: group, value, checked: state.filter[group].includes(value) });
+    /** @type {ReadonlyArray<string>} */
+    const chosen = state.filter[group];
+    const input = h('input', { type: 'checkbox', name: group, value, checked: chosen.includes(value) });
     input.addEventListener('change', () => {
-      state.filter[group] = [...filterForm.querySelectorAll(`input[name="${group}"]:checked`)].map((i) => i.value);
+      const checked = [...filterForm.querySelectorAll('input')].filter((i) => i.name === group && i.checked).map((i) => i.value);
+      if (group === 'status') state.filter.status = STATUSES.filter((s) => checked.includes(s));
+      else state.filter.severity = SEVERITIES.filter((s) => checked.includes(s));
       writeFilter(state.filter);
       load();
     });
     return h('label', { class: 'chip' }, input, label);
   };
+  /** @param {string} label @param {ReadonlyArray<G.IncidentStatus>} status */
   const preset = (label, status) =>
     h('button', { type: 'button', class: 'btn btn-small', onclick: () => {
       state.filter.status = [...status];
-      filterForm.querySelectorAll('input[name="status"]').forEach((i) => (i.checked = status.includes(i.value)));
+      /** @type {ReadonlyArray<string>} */
+      const values = status;
+      filterForm.querySelectorAll('input').forEach((i) => i.name === 'status' && (i.checked = values.includes(i.value)));
       writeFilter(state.filter);
       load();
     } }, label);
@@ -118,7 +156,7 @@ export function mount(main, ctx, { params }) {
 
   function render() {
     describeFilter();
-    const focusedId = document.activeElement?.closest?.('tr')?.dataset.id;
+    const focusedId = document.activeElement?.closest('tr')?.dataset.id;
     count.textContent = state.loading && !state.rows.length ? 'Loading…' : `${state.totalCount} incident${state.totalCount === 1 ? '' : 's'}`;
     more.hidden = !state.hasNextPage;
     if (!state.loading && !state.rows.length) {
@@ -132,13 +170,14 @@ export function mount(main, ctx, { params }) {
         'table',
         { class: 'incidents', 'aria-describedby': captionId },
         h('caption', { id: captionId, class: 'visually-hidden' }, 'Incidents, newest first'),
-        h('thead', {}, h('tr', {}, ['Severity', 'Incident', 'Status', 'Commander', 'Declared', 'Age'].map((c) => h('th', { scope: 'col' }, c)))),
+        h('thead', {}, h('tr', {}, ['Severity', 'Incident', 'Status', 'Next update', 'Commander', 'Declared', 'Age'].map((c) => h('th', { scope: 'col' }, c)))),
         h('tbody', {}, state.rows.map(row)),
       ),
     );
-    if (focusedId) tableWrap.querySelector(`tr[data-id="${CSS.escape(focusedId)}"] a`)?.focus();
+    if (focusedId) tableWrap.querySelector(`tr[data-id="${CSS.escape(focusedId)}"]`)?.querySelector('a')?.focus();
   }
 
+  /** @param {IncidentSummary} incident */
   function row(incident) {
     return h(
       'tr',
@@ -154,6 +193,7 @@ export function mount(main, ctx, { params }) {
           h('span', { class: 'trigger' }, TRIGGER_LABELS[incident.trigger] ?? incident.trigger)),
       ),
       h('td', { 'data-label': 'Status' }, statusBadge(incident.status)),
+      h('td', { 'data-label': 'Next update' }, incident.status === 'RESOLVED' ? null : cadenceBadge(cadence.get(incident.id))),
       h('td', { 'data-label': 'Commander' }, incident.commander.name),
       h('td', { 'data-label': 'Declared' }, timeEl(incident.declaredAt)),
       h('td', { 'data-label': 'Age', class: 'age', dataset: { declared: incident.declaredAt, resolved: incident.resolvedAt ?? '' } }, ageText(incident)),
@@ -185,6 +225,18 @@ export function mount(main, ctx, { params }) {
     }
   }
 
+  /** The countdowns; secondary, so a failure leaves the column empty until the next change. */
+  async function refreshCadence() {
+    try {
+      const { incidents } = await ctx.api.request(UPDATE_CADENCE, {});
+      cadence.clear();
+      for (const { node } of incidents.edges) cadence.set(node.id, node);
+      render();
+    } catch {
+      // Retried on the next change.
+    }
+  }
+
   async function refreshCount() {
     try {
       const { incidents } = await ctx.api.request(INCIDENT_COUNT, { filter: apiFilter(state.filter) });
@@ -195,6 +247,7 @@ export function mount(main, ctx, { params }) {
     }
   }
 
+  /** @param {G.IncidentsChangedSubscription['incidentsChanged']} change */
   function onChange({ kind, incident }) {
     const index = state.rows.findIndex((r) => r.id === incident.id);
     if (matches(state.filter, incident)) {
@@ -210,6 +263,7 @@ export function mount(main, ctx, { params }) {
     if (kind === 'DECLARED') announce(`New ${incident.severity} incident declared: ${incident.title}`);
     render();
     refreshCount();
+    refreshCadence();
   }
 
   const unsubscribe = ctx.ws.subscribe(INCIDENTS_CHANGED, {}, {
@@ -217,13 +271,17 @@ export function mount(main, ctx, { params }) {
     error: (error) => errors.show(error),
   });
   // Changes made while the socket was down were missed: start over.
-  const offReconnect = ctx.ws.onReconnect(() => load());
+  const offReconnect = ctx.ws.onReconnect(() => {
+    load();
+    refreshCadence();
+  });
   const ticker = setInterval(() => {
-    for (const cell of tableWrap.querySelectorAll('td.age')) {
-      cell.textContent = ageText({ declaredAt: cell.dataset.declared, resolvedAt: cell.dataset.resolved || null });
+    for (const cell of /** @type {NodeListOf<HTMLElement>} */ (tableWrap.querySelectorAll('td.age'))) {
+      cell.textContent = ageText({ declaredAt: cell.dataset.declared ?? '', resolvedAt: cell.dataset.resolved || null });
     }
   }, 15_000);
   load();
+  refreshCadence();
 
   return () => {
     generation += 1;

@@ -1,18 +1,21 @@
+// @ts-check
+/** @import * as G from '../generated/graphql' */
+/** @import { ViewContext } from '../types' */
 /** Declaring an incident: the declarer becomes its commander. */
-import { announce, busy, errorBox, field, h, newId, replace, select } from '../dom.js';
-import { SEVERITIES, SEVERITY_HINTS, TRIGGER_LABELS } from '../labels.js';
+import { announce, busy, checkedValue, errorBox, field, h, newId, replace, select } from '../dom.js';
+import { SEVERITIES, SEVERITY_HINTS, TRIGGER_LABELS, labelOptions } from '../labels.js';
 import { DECLARE_INCIDENT } from '../queries.js';
 
 /**
  * @param {HTMLElement} main
- * @param {any} ctx
+ * @param {ViewContext} ctx
  */
 export function mount(main, ctx) {
   document.title = 'Declare incident · Sitrep';
   const errors = errorBox();
   const title = h('input', { type: 'text', name: 'title', required: true, maxlength: 200, autocomplete: 'off', placeholder: 'e.g. Checkout returns 500 for EU customers' });
   const summary = h('textarea', { name: 'summary', rows: 4, maxlength: 10000, placeholder: 'What is happening, who is affected, what is known so far' });
-  const trigger = select('trigger', Object.entries(TRIGGER_LABELS), 'STAFF_IDENTIFIED');
+  const trigger = select('trigger', labelOptions(TRIGGER_LABELS), 'STAFF_IDENTIFIED');
   const severityName = newId('severity');
   const severities = h(
     'fieldset',
@@ -41,8 +44,9 @@ export function mount(main, ctx) {
   );
   form.addEventListener('submit', async (event) => {
     event.preventDefault();
+    /** @type {G.DeclareIncidentMutation['declareIncident'] | undefined} */
     let declared;
-    const severity = form.querySelector(`input[name="${severityName}"]:checked`)?.value;
+    const severity = checkedValue(form, severityName, SEVERITIES) ?? 'SEV2';
     const ok = await busy(form, errors, async () => {
       declared = (
         await ctx.api.request(DECLARE_INCIDENT, {
@@ -50,7 +54,7 @@ export function mount(main, ctx) {
         })
       ).declareIncident;
     });
-    if (ok) {
+    if (ok && declared) {
       announce(`${declared.severity} incident declared: ${declared.title}`);
       ctx.navigate(`/incidents/${encodeURIComponent(declared.id)}`);
     }

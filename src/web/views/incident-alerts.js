@@ -1,3 +1,5 @@
+// @ts-check
+/** @import { ApplyIncident, IncidentDetail, ViewContext } from '../types' */
 /**
  * Alert intake on an incident: taking command of an incident an alert opened,
  * and the alerts grouped into it (labels, times, a link to their source).
@@ -8,9 +10,9 @@ import { ACKNOWLEDGE_INCIDENT } from '../queries.js';
 
 /**
  * The call to take command, shown while nobody has acknowledged the incident.
- * @param {any} ctx
+ * @param {ViewContext} ctx
  * @param {string} id
- * @param {(incident: any) => void} apply
+ * @param {ApplyIncident} apply
  */
 export function acknowledgeBox(ctx, id, apply) {
   const errors = errorBox();
@@ -38,12 +40,14 @@ export function acknowledgeBox(ctx, id, apply) {
   });
   return {
     el,
+    /** @param {IncidentDetail} incident */
     update(incident) {
       el.hidden = Boolean(incident.acknowledgedAt);
     },
   };
 }
 
+/** @param {ReadonlyArray<{ name: string, value: string }>} labels */
 function labelList(labels) {
   return h(
     'ul',
@@ -59,6 +63,7 @@ export function alertsPanel() {
   const el = h('section', { class: 'panel', 'aria-labelledby': 'alerts-title', hidden: true }, h('h2', { id: 'alerts-title' }, 'Alerts ', count), list);
   return {
     el,
+    /** @param {IncidentDetail} incident */
     update(incident) {
       const alerts = [...(incident.alerts ?? [])].sort(
         (a, b) => (a.status === 'FIRING' ? 0 : 1) - (b.status === 'FIRING' ? 0 : 1) || new Date(b.startsAt).getTime() - new Date(a.startsAt).getTime(),

@@ -1,3 +1,6 @@
+// @ts-check
+/** @import * as G from '../generated/graphql' */
+/** @import { ViewContext } from '../types' */
 /**
  * "What changed just before this broke": the changes (deploys, config pushes)
  * reported by PagerDuty Change Events from CHANGE_WINDOW before the
@@ -9,7 +12,7 @@ import { INCIDENT_CHANGES } from '../queries.js';
 
 /**
  * The incident's recent changes; hidden when there are none. `refresh` loads them.
- * @param {{ api: { request: (operation: any, variables?: any) => Promise<any> } }} ctx
+ * @param {Pick<ViewContext, 'api'>} ctx
  * @param {string} id
  */
 export function changesPanel(ctx, id) {
@@ -28,7 +31,7 @@ export function changesPanel(ctx, id) {
     },
   };
 
-  /** @param {{ recentChanges: Array<{ id: string, summary: string, source?: string | null, occurredAt: string, links: string[] }> }} incident */
+  /** @param {NonNullable<G.IncidentChangesQuery['incident']>} incident */
   function update(incident) {
     const changes = incident.recentChanges;
     el.hidden = changes.length === 0;

@@ -1,3 +1,6 @@
+// @ts-check
+/** @import * as G from '../generated/graphql' */
+/** @import { ViewContext } from '../types' */
 /**
  * What the server knows about an incident beyond the contract: the incident
  * a re-firing alert group had before, who has the live document open, and
@@ -6,17 +9,47 @@
  */
 import { h, replace, timeEl } from '../dom.js';
 import { ROLE_LABELS, statusBadge } from '../labels.js';
-import { INCIDENT_CONTEXT } from '../queries.js';
+import { INCIDENT_CONTEXT, SET_ON_STATUS_PAGE } from '../queries.js';
+import { cadenceBadge } from './update-cadence.js';
 
 const REFRESH_MS = 20_000;
 
 /**
- * @param {any} ctx
+ * @param {ViewContext} ctx
  * @param {string} id
  * @param {{ onEditors?: (editors: Array<{ id: string, name: string }>) => void }} [options] who is in the live document, for a view that shows it itself
  */
 export function incidentContext(ctx, id, { onEditors } = {}) {
   const previous = h('p', { class: 'notice previous', hidden: true });
+  const cadence = h('span', { class: 'cadence-slot' });
+  const publicCheckbox = h('input', { type: 'checkbox', id: `on-status-page-${id}` });
+  const publicHint = h('p', { class: 'hint' });
+  const statusPage = h(
+    'section',
+    { class: 'panel status-page-panel', hidden: true, 'aria-label': 'Public status page' },
+    h('label', { class: 'status-page-toggle', for: `on-status-page-${id}` }, publicCheckbox, 'Show on the public status page'),
+    publicHint,
+  );
+  publicCheckbox.addEventListener('change', async () => {
+    publicCheckbox.disabled = true;
+    try {
+      const { updateIncident } = await ctx.api.request(SET_ON_STATUS_PAGE, { id, on: publicCheckbox.checked });
+      publicCheckbox.checked = updateIncident.onStatusPage;
+    } catch (error) {
+      publicCheckbox.checked = !publicCheckbox.checked;
+      publicHint.textContent = error instanceof Error ? error.message : String(error);
+      return;
+    } finally {
+      publicCheckbox.disabled = false;
+    }
+    describePublic(publicCheckbox.checked);
+  });
+  /** @param {boolean} on */
+  function describePublic(on) {
+    publicHint.textContent = on
+      ? 'Customers see its title and its External status updates at /status; nothing else.'
+      : 'Only people signed in to Sitrep see it. Shown publicly: the title and External updates.';
+  }
   const editors = h('p', { class: 'editors muted small', hidden: true });
   const history = h('ol', { class: 'stints' });
   const historyCount = h('span', { class: 'muted small' });
@@ -27,10 +60,18 @@ export function incidentContext(ctx, id, { onEditors } = {}) {
     h('p', { class: 'hint' }, 'Every assignment and handoff, oldest first.'),
     history,
   );
-  let timer = null;
+  /** @type {ReturnType<typeof setTimeout> | undefined} */
+  let timer;
   let generation = 0;
 
+  /** @param {NonNullable<G.IncidentContextQuery['incident']>} incident */
   function render(incident) {
+    replace(cadence, cadenceBadge(incident));
+    // Shown to everyone; the server decides who may change it (commander, communications lead, admin).
+    statusPage.hidden = false;
+    publicCheckbox.checked = incident.onStatusPage;
+    publicCheckbox.disabled = ctx.user?.role === 'VIEWER';
+    describePublic(incident.onStatusPage);
     const p = incident.previousIncident;
     previous.hidden = !p;
     if (p) {
@@ -73,6 +114,8 @@ export function incidentContext(ctx, id, { onEditors } = {}) {
 
   return {
     previous,
+    cadence,
+    statusPage,
     editors,
     history: historyEl,
     refresh,

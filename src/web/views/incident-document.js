@@ -1,3 +1,5 @@
+// @ts-check
+/** @import { ViewContext } from '../types' */
 /**
  * The live incident document, co-edited: a textarea bound to the Y.Text
  * `content` over the collaboration socket (`/collab/<incidentId>`, the stock
@@ -14,7 +16,10 @@ import { renderMarkdown } from './markdown.js';
 /** Presence colours, readable as dots on both themes; a user keeps theirs across tabs and sessions. */
 const COLOURS = ['#d14343', '#2f7d32', '#1d4ed8', '#b45309', '#7c3aed', '#0e7490', '#be185d', '#4d7c0f'];
 
-/** What a final close code means for the person looking at the page (src/collab/close-codes.ts). */
+/**
+ * What a final close code means for the person looking at the page (src/collab/close-codes.ts).
+ * @type {Partial<Record<number, string>>}
+ */
 const CLOSE_REASONS = {
   4400: 'The server could not read a message from this page. Reload the document to continue.',
   4401: 'Your session has expired or was revoked, so your edits can no longer be saved. Sign in again to continue.',
@@ -23,7 +28,15 @@ const CLOSE_REASONS = {
   4413: 'The document has reached its size limit, and your last change was not saved. It stays below until you reload, so that you can copy it; then shorten the document (for example the timeline) before adding more.',
 };
 
-/** Label, class and tooltip of each connection state. */
+/**
+ * The document's connection states.
+ * @typedef {'connecting' | 'live' | 'reconnecting' | 'closed'} DocumentState
+ */
+
+/**
+ * Label, class and tooltip of each connection state.
+ * @type {Record<DocumentState, [string, string, string]>}
+ */
 const STATE_LABELS = {
   connecting: ['Connecting…', 'live-pending', 'Loading the document from the server'],
   live: ['Live', 'live-ok', 'Your edits are saved and everyone sees them as you type'],
@@ -31,6 +44,7 @@ const STATE_LABELS = {
   closed: ['Closed', 'live-bad', 'The server closed the document'],
 };
 
+/** @param {string} [userId] */
 function colourOf(userId = '') {
   let hash = 0;
   for (let i = 0; i < userId.length; i += 1) hash = (hash * 31 + userId.charCodeAt(i)) >>> 0;
@@ -43,12 +57,12 @@ function collabUrl() {
 }
 
 /**
- * @param {any} ctx
+ * @param {ViewContext} ctx
  * @param {string} id the incident's id
  */
 export function documentEditor(ctx, id) {
-  const user = ctx.user ?? {};
-  const readOnly = user.role === 'VIEWER';
+  const user = ctx.user;
+  const readOnly = user?.role === 'VIEWER';
   const stateEl = h('span', { class: 'live doc-state', role: 'status' });
   const presence = h('ul', { class: 'presence editors', 'aria-label': 'In the document now' });
   const closedBox = h('div', { class: 'error-box doc-closed', role: 'alert', hidden: true });
@@ -84,15 +98,23 @@ export function documentEditor(ctx, id) {
     preview,
   );
 
+  /** @type {Y.Doc | null} */
   let doc = null;
+  /** @type {WebsocketProvider | null} */
   let provider = null;
+  /** @type {ReturnType<typeof bindTextarea> | null} */
   let binding = null;
   let synced = false;
   let everLive = false;
+  /** @type {ReadonlyArray<{ id: string, name: string }>} */
   let activeEditors = [];
-  /** Awareness client id → user id, to know who left when a client's state goes. */
+  /**
+   * Awareness client id → user id, to know who left when a client's state goes.
+   * @type {Map<number, unknown>}
+   */
   let clientUsers = new Map();
 
+  /** @param {DocumentState} state */
   function setState(state) {
     const [label, cls, title] = STATE_LABELS[state];
     stateEl.className = `live doc-state ${cls}`;
@@ -106,8 +128,12 @@ export function documentEditor(ctx, id) {
     if (!preview.hidden) replace(preview, renderMarkdown(doc?.getText('content').toString() ?? ''));
   }
 
-  /** Someone whose last client left is gone, even if the server's polled list still names them. */
+  /**
+   * Someone whose last client left is gone, even if the server's polled list still names them.
+   * @param {{ added: number[], updated: number[], removed: number[] }} change
+   */
   function onAwarenessChange({ removed }) {
+    if (!provider) return;
     const before = clientUsers;
     clientUsers = new Map([...provider.awareness.getStates()].map(([clientId, state]) => [clientId, state?.user?.id]));
     const stillHere = new Set(clientUsers.values());
@@ -118,6 +144,7 @@ export function documentEditor(ctx, id) {
 
   /** Who is here: everyone in the awareness (name, colour), and any other client the server counts. */
   function renderPresence() {
+    /** @type {Map<string, { name: string, colour: unknown, self: boolean }>} */
     const people = new Map();
     if (provider) {
       for (const [clientId, state] of provider.awareness.getStates()) {
@@ -125,11 +152,11 @@ export function documentEditor(ctx, id) {
         if (!who || typeof who.name !== 'string') continue;
         const key = typeof who.id === 'string' ? who.id : `client-${clientId}`;
         // Any client may publish any state: a name is text, cut to a sane length.
-        if (!people.has(key)) people.set(key, { name: who.name.slice(0, 80), colour: who.color, self: clientId === doc.clientID || key === user.id });
+        if (!people.has(key)) people.set(key, { name: who.name.slice(0, 80), colour: who.color, self: clientId === doc?.clientID || key === user?.id });
       }
     }
     // Clients without a presence (API scripts, other editors) still count as in the document.
-    for (const editor of activeEditors) if (!people.has(editor.id)) people.set(editor.id, { name: editor.name, colour: null, self: editor.id === user.id });
+    for (const editor of activeEditors) if (!people.has(editor.id)) people.set(editor.id, { name: editor.name, colour: null, self: editor.id === user?.id });
     const sorted = [...people.values()].sort((a, b) => Number(b.self) - Number(a.self) || a.name.localeCompare(b.name));
     replace(
       presence,
@@ -143,6 +170,7 @@ export function documentEditor(ctx, id) {
     );
   }
 
+  /** @param {{ code: number, reason: string }} event */
   function showClosed({ code, reason }) {
     const message = CLOSE_REASONS[code] ?? `The server closed the document (${code}${reason ? `: ${reason}` : ''}).`;
     const action =
@@ -182,7 +210,7 @@ export function documentEditor(ctx, id) {
       disableBc: true,
     });
     provider = current;
-    current.awareness.setLocalStateField('user', { id: user.id, name: user.name ?? 'Someone', color: colourOf(user.id) });
+    current.awareness.setLocalStateField('user', { id: user?.id, name: user?.name ?? 'Someone', color: colourOf(user?.id) });
     binding = bindTextarea(text, textarea);
     text.observe(renderPreview);
     current.on('status', ({ status }) => {
@@ -222,7 +250,10 @@ export function documentEditor(ctx, id) {
 
   return {
     el,
-    /** Every client the server counts in the document (`activeEditors`), including ones without presence. */
+    /**
+     * Every client the server counts in the document (`activeEditors`), including ones without presence.
+     * @param {ReadonlyArray<{ id: string, name: string }>} editors
+     */
     setActiveEditors(editors) {
       activeEditors = editors;
       renderPresence();

@@ -1,14 +1,16 @@
+// @ts-check
+/** @import { ApplyIncident, IncidentDetail, ViewContext } from '../types' */
 /** The postmortem side of an incident: what makes one owed, and starting or opening it. */
-import { errorBox, h, newId, replace } from '../dom.js';
+import { errorBox, errorCode, h, newId, replace } from '../dom.js';
 import { FLAGS, POSTMORTEM_TRIGGER_LABELS, postmortemBadge, postmortemStatusBadge } from '../labels.js';
 import { INCIDENT, START_POSTMORTEM, UPDATE_INCIDENT } from '../queries.js';
 
 /**
  * The four flags, the computed postmortem triggers, and the way to the
  * postmortem: start it, or open the one there is.
- * @param {any} ctx
+ * @param {ViewContext} ctx
  * @param {string} id the incident's id
- * @param {(incident: any) => void} apply
+ * @param {ApplyIncident} apply
  */
 export function postmortemPanel(ctx, id, apply) {
   const errors = errorBox();
@@ -24,7 +26,7 @@ export function postmortemPanel(ctx, id, apply) {
     } catch (error) {
       errors.show(error);
       // Someone else started it meanwhile: the incident now links to theirs.
-      if (error.code === 'CONFLICT') ctx.api.request(INCIDENT, { id }).then((d) => d.incident && apply(d.incident), () => undefined);
+      if (errorCode(error) === 'CONFLICT') ctx.api.request(INCIDENT, { id }).then((d) => d.incident && apply(d.incident), () => undefined);
     } finally {
       start.disabled = false;
     }
@@ -64,6 +66,7 @@ export function postmortemPanel(ctx, id, apply) {
       h('fieldset', { class: 'flags' }, h('legend', {}, 'What happened'), switches.map((s) => s.el)),
       errors.el,
     ),
+    /** @param {IncidentDetail} incident */
     update(incident) {
       // A switch waiting for its own answer is not overwritten by an older state.
       for (const s of switches) if (!s.pending) s.input.checked = Boolean(incident[s.name]);

@@ -1,11 +1,13 @@
+// @ts-check
+/** @import { ApplyIncident, IncidentDetail, User, ViewContext } from '../types' */
 /** The roles panel of an incident: who holds each role, delegation and handover. */
 import { busy, clearFields, errorBox, field, h, replace, select, timeEl } from '../dom.js';
 import { ROLES, ROLE_LABELS } from '../labels.js';
 import { ASSIGN_ROLE } from '../queries.js';
 
 /**
- * @param {any} ctx
- * @param {{ id: string, users: Promise<Array<{id: string, name: string, email: string, role: string}>>, apply: (incident: any) => void }} incidentRef
+ * @param {ViewContext} ctx
+ * @param {{ id: string, users: Promise<ReadonlyArray<User>>, apply: ApplyIncident }} incidentRef
  */
 export function rolesPanel(ctx, { id, users, apply }) {
   const errors = errorBox();
@@ -16,6 +18,7 @@ export function rolesPanel(ctx, { id, users, apply }) {
   const permission = h('p', { class: 'hint' });
   const fields = h('fieldset', { class: 'plain' }, h('legend', { class: 'visually-hidden' }, 'Assign a role'), field('Role', role), field('Person', person), submit);
   const form = h('form', { class: 'assign-form' }, fields, permission, errors.el);
+  /** @type {IncidentDetail | null} */
   let current = null;
 
   role.addEventListener('change', () => {
@@ -65,6 +68,7 @@ export function rolesPanel(ctx, { id, users, apply }) {
 
   return {
     el,
+    /** @param {IncidentDetail} incident */
     update(incident) {
       current = incident;
       replace(

@@ -1,8 +1,11 @@
+// @ts-check
+/** @import { TimelineEvent, ViewContext } from '../types' */
 /** The timeline panel: what happened, oldest first, and adding notes and interventions. */
 import { busy, clearFields, errorBox, field, h, replace, select, timeEl } from '../dom.js';
 import { MANUAL_TIMELINE_KINDS, TIMELINE_LABELS } from '../labels.js';
 import { ADD_TIMELINE_EVENT } from '../queries.js';
 
+/** @param {TimelineEvent} a @param {TimelineEvent} b */
 function byTime(a, b) {
   return new Date(a.occurredAt).getTime() - new Date(b.occurredAt).getTime();
 }
@@ -15,11 +18,11 @@ function localNow() {
 }
 
 /**
- * @param {any} ctx
+ * @param {ViewContext} ctx
  * @param {{ id: string }} incidentRef
  */
 export function timelinePanel(ctx, { id }) {
-  /** @type {Map<string, any>} */
+  /** @type {Map<string, TimelineEvent>} */
   const events = new Map();
   const list = h('ol', { class: 'timeline' });
   const errors = errorBox();
@@ -77,7 +80,10 @@ export function timelinePanel(ctx, { id }) {
     if (!sorted.length) list.append(h('li', { class: 'muted' }, 'Nothing recorded yet.'));
   }
 
-  /** Adds events (from a query, a mutation or the subscription), once each. */
+  /**
+   * Adds events (from a query, a mutation or the subscription), once each.
+   * @param {ReadonlyArray<TimelineEvent>} newEvents
+   */
   function add(newEvents) {
     for (const e of newEvents) events.set(e.id, e);
     render();
@@ -92,7 +98,10 @@ export function timelinePanel(ctx, { id }) {
       ctx.user?.role === 'VIEWER' ? null : form,
     ),
     add,
-    /** Replaces everything (after a full reload). */
+    /**
+     * Replaces everything (after a full reload).
+     * @param {ReadonlyArray<TimelineEvent>} all
+     */
     reset(all) {
       events.clear();
       add(all);

@@ -1,14 +1,19 @@
+// @ts-check
+/** @import * as G from '../generated/graphql' */
+/** @import { IncidentDetail, ViewContext } from '../types' */
 /** Status updates: the communications lead keeping stakeholders informed. */
-import { busy, clearFields, errorBox, field, h, newId, replace, timeEl } from '../dom.js';
+import { busy, checkedValue, clearFields, errorBox, field, h, newId, replace, timeEl } from '../dom.js';
 import { POST_STATUS_UPDATE } from '../queries.js';
 
+/** @type {ReadonlyArray<readonly [G.Audience, string, string]>} */
 const AUDIENCES = [
   ['INTERNAL', 'Internal', 'Responders and the company'],
   ['EXTERNAL', 'External', 'Customers and the public status page'],
 ];
+const AUDIENCE_VALUES = AUDIENCES.map(([value]) => value);
 
 /**
- * @param {any} ctx
+ * @param {ViewContext} ctx
  * @param {{ id: string, reload: () => void }} incidentRef
  */
 export function updatesPanel(ctx, { id, reload }) {
@@ -28,7 +33,7 @@ export function updatesPanel(ctx, { id, reload }) {
   const permission = h('p', { class: 'hint' });
   const fields = h('fieldset', { class: 'plain' }, h('legend', { class: 'visually-hidden' }, 'Post a status update'), audiences, field('Message', body), submit);
   const form = h('form', { class: 'update-form' }, fields, permission, errors.el);
-  const audience = () => form.querySelector(`input[name="${name}"]:checked`)?.value ?? 'INTERNAL';
+  const audience = () => checkedValue(form, name, AUDIENCE_VALUES) ?? 'INTERNAL';
   audiences.addEventListener('change', () => {
     submit.textContent = audience() === 'EXTERNAL' ? 'Post external update' : 'Post internal update';
     form.classList.toggle('external', audience() === 'EXTERNAL');
@@ -54,6 +59,8 @@ export function updatesPanel(ctx, { id, reload }) {
       ctx.user?.role === 'VIEWER' ? null : form,
       list,
     ),
+    /** @param {IncidentDetail} incident */
+    /** @param {IncidentDetail} incident */
     update(incident) {
       const newest = [...incident.statusUpdates].sort((a, b) => new Date(b.postedAt).getTime() - new Date(a.postedAt).getTime());
       replace(

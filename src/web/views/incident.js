@@ -1,3 +1,6 @@
+// @ts-check
+/** @import * as G from '../generated/graphql' */
+/** @import { ApplyIncident, Child, IncidentDetail, ViewContext } from '../types' */
 /**
  * One incident, live: header, acknowledgement, status and severity, roles and
  * their history, timeline, status updates, alerts, postmortem flags, triggers
@@ -29,15 +32,17 @@ import { updatesPanel } from './incident-updates.js';
 
 /**
  * @param {HTMLElement} main
- * @param {any} ctx
+ * @param {ViewContext} ctx
  * @param {{ id: string }} args
  */
 export function mount(main, ctx, { id }) {
+  /** @type {IncidentDetail | null} */
   let incident = null;
   const readOnly = ctx.user?.role === 'VIEWER';
   const loadErrors = errorBox();
   const users = ctx.api.request(USERS).then((d) => d.users);
   users.catch(() => undefined);
+  /** @type {ApplyIncident} */
   const apply = (next) => {
     incident = { ...incident, ...next };
     render();
@@ -66,7 +71,7 @@ export function mount(main, ctx, { id }) {
     'div',
     { class: 'incident-layout', hidden: true },
     h('div', { class: 'col-main' }, readOnly ? null : status.el, alerts.el, changes.el, timeline.el, updates.el, doc.el),
-    h('div', { class: 'col-side' }, roles.el, context.history, severity.el, postmortem.el),
+    h('div', { class: 'col-side' }, roles.el, context.statusPage, context.history, severity.el, postmortem.el),
   );
   replace(
     main,
@@ -85,6 +90,7 @@ export function mount(main, ctx, { id }) {
   replace(header, h('h1', { id: 'incident-title', tabindex: '-1' }, 'Loading incident…'));
 
   function render() {
+    if (!incident) return;
     document.title = `${incident.severity} ${incident.title} · Sitrep`;
     const focusInHeader = header.contains(document.activeElement);
     replace(
@@ -97,6 +103,7 @@ export function mount(main, ctx, { id }) {
         statusBadge(incident.status),
         incident.postmortemRequired ? postmortemBadge(incident.postmortemTriggers) : null,
         !incident.acknowledgedAt ? h('span', { class: 'badge unack' }, 'Unacknowledged') : null,
+        context.cadence,
       ),
       incident.summary ? h('p', { class: 'summary' }, incident.summary) : null,
       h(
@@ -150,9 +157,10 @@ export function mount(main, ctx, { id }) {
       next: (data) => {
         if (!data?.incidentUpdated || !incident) return;
         const before = incident;
-        apply(data.incidentUpdated);
-        if (before.status !== incident.status) announce(`Status is now ${incident.status}`);
-        if (before.commander.id !== incident.commander.id) announce(`${incident.commander.name} is now the incident commander`);
+        const after = data.incidentUpdated;
+        apply(after);
+        if (before.status !== after.status) announce(`Status is now ${after.status}`);
+        if (before.commander.id !== after.commander.id) announce(`${after.commander.name} is now the incident commander`);
       },
       error: (error) => loadErrors.show(error),
     }),
@@ -177,11 +185,17 @@ export function mount(main, ctx, { id }) {
   };
 }
 
+/** @param {string} label @param {...Child} value */
 function fact(label, ...value) {
   return h('div', {}, h('dt', {}, label), h('dd', {}, value));
 }
 
-/** Correcting the title and summary as understanding improves; folded away until needed. */
+/**
+ * Correcting the title and summary as understanding improves; folded away until needed.
+ * @param {ViewContext} ctx
+ * @param {string} id
+ * @param {ApplyIncident} apply
+ */
 function editForm(ctx, id, apply) {
   const errors = errorBox();
   const title = h('input', { type: 'text', name: 'title', required: true, maxlength: 200 });
@@ -197,6 +211,7 @@ function editForm(ctx, id, apply) {
   });
   return {
     el,
+    /** @param {IncidentDetail} incident */
     update(incident) {
       // Someone else's edit must not overwrite what this person is typing.
       if (el.open) return;
@@ -206,10 +221,15 @@ function editForm(ctx, id, apply) {
   };
 }
 
-/** Moving the status, with an optional note recorded in the timeline. */
+/**
+ * Moving the status, with an optional note recorded in the timeline.
+ * @param {ViewContext} ctx
+ * @param {string} id
+ * @param {ApplyIncident} apply
+ */
 function statusPanel(ctx, id, apply) {
   const errors = errorBox();
-  const next = h('select', { name: 'status' });
+  const next = /** @type {HTMLSelectElement & { value: G.IncidentStatus }} */ (h('select', { name: 'status' }));
   const note = h('input', { type: 'text', name: 'note', maxlength: 2000, placeholder: 'e.g. Rolled back deploy 2024.11.3' });
   const current = h('span');
   const form = h(
@@ -232,6 +252,7 @@ function statusPanel(ctx, id, apply) {
   });
   return {
     el: h('section', { class: 'panel', 'aria-labelledby': 'status-title' }, h('h2', { id: 'status-title' }, 'Status'), form),
+    /** @param {IncidentDetail} incident */
     update(incident) {
       replace(current, statusBadge(incident.status));
       const chosen = next.value;
@@ -244,10 +265,15 @@ function statusPanel(ctx, id, apply) {
   };
 }
 
-/** Raising or lowering the severity (recorded in the timeline by the server). */
+/**
+ * Raising or lowering the severity (recorded in the timeline by the server).
+ * @param {ViewContext} ctx
+ * @param {string} id
+ * @param {ApplyIncident} apply
+ */
 function severityPanel(ctx, id, apply) {
   const errors = errorBox();
-  const choice = select('severity', SEVERITIES.map((s) => [s, `${s} · ${SEVERITY_HINTS[s].split(':')[0]}`]));
+  const choice = select('severity', SEVERITIES.map((s) => /** @type {const} */ ([s, `${s} · ${SEVERITY_HINTS[s].split(':')[0]}`])));
   const form = h('form', { class: 'inline-form' }, field('New severity', choice), h('button', { type: 'submit', class: 'btn' }, 'Change'), errors.el);
   form.addEventListener('submit', async (event) => {
     event.preventDefault();
@@ -258,6 +284,7 @@ function severityPanel(ctx, id, apply) {
   const hint = h('p', { class: 'hint' });
   return {
     el: h('section', { class: 'panel', 'aria-labelledby': 'severity-title' }, h('h2', { id: 'severity-title' }, 'Severity'), hint, ctx.user?.role === 'VIEWER' ? null : form),
+    /** @param {IncidentDetail} incident */
     update(incident) {
       hint.textContent = SEVERITY_HINTS[incident.severity];
       if (!form.contains(document.activeElement)) choice.value = incident.severity;

@@ -1,3 +1,6 @@
+// @ts-check
+/** @import * as G from '../generated/graphql' */
+/** @import { ViewContext } from '../types' */
 /**
  * The sign-in page: email and password through the `login` mutation. Past
  * the server's limit of failed logins it says how long to wait, counting down.
@@ -8,7 +11,7 @@ import { saveSession } from '../session.js';
 
 /**
  * @param {HTMLElement} main
- * @param {any} ctx
+ * @param {ViewContext} ctx
  * @param {{ message?: string }} options why the user is here (an expired session)
  */
 export function mount(main, ctx, { message } = {}) {
@@ -27,10 +30,12 @@ export function mount(main, ctx, { message } = {}) {
     wait,
     h('button', { type: 'submit', class: 'btn btn-primary btn-block' }, 'Sign in'),
   );
-  const submit = form.querySelector('button[type="submit"]');
+  const submit = /** @type {HTMLButtonElement} */ (form.querySelector('button[type="submit"]'));
   form.addEventListener('submit', async (event) => {
     event.preventDefault();
+    /** @type {G.LoginMutation['login'] | undefined} */
     let session;
+    /** @type {unknown} */
     let failure;
     endLockout();
     wait.hidden = true;
@@ -42,7 +47,7 @@ export function mount(main, ctx, { message } = {}) {
         throw error;
       }
     });
-    if (ok) {
+    if (ok && session) {
       saveSession(session.token, session.user);
       ctx.signedIn();
       return;

@@ -1,3 +1,4 @@
+// @ts-check
 /**
  * A small, read-only Markdown renderer for the live incident document:
  * headings, paragraphs, bullet, numbered and task lists (nested by
@@ -9,7 +10,11 @@ import { h } from '../dom.js';
 
 const INLINE = /(`[^`]+`|\*\*[^*]+\*\*|__[^_]+__|\*[^*\s][^*]*\*|_[^_\s][^_]*_)/;
 
-/** Inline spans of one line as nodes. */
+/**
+ * Inline spans of one line as nodes.
+ * @param {string} text
+ * @returns {Array<Node | string>}
+ */
 function inline(text) {
   return text
     .split(INLINE)
@@ -29,6 +34,7 @@ function inline(text) {
 export function renderMarkdown(markdown) {
   const out = document.createDocumentFragment();
   const lines = markdown.replace(/\r\n?/g, '\n').split('\n');
+  /** @type {string[]} */
   let paragraph = [];
   /**
    * The lists open at this line, outermost first: an item indented past its

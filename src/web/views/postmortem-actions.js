@@ -1,18 +1,34 @@
+// @ts-check
+/** @import * as G from '../generated/graphql' */
+/** @import { ActionItem, Postmortem, User, ViewContext } from '../types' */
 /**
  * Action items: follow-up work with a kind, a priority, an owner, a due date
  * and a tracking URL. They stay editable after publication (the work outlives
  * the write-up). Each item saves only what changed.
  */
 import { announce, busy, clearFields, errorBox, field, h, replace, select } from '../dom.js';
-import { ACTION_ITEM_KINDS, ACTION_ITEM_STATUSES, PRIORITIES, webUrl } from '../labels.js';
+import { ACTION_ITEM_KINDS, ACTION_ITEM_STATUSES, PRIORITIES, labelOptions, webUrl } from '../labels.js';
 import { ADD_ACTION_ITEM, UPDATE_ACTION_ITEM } from '../queries.js';
 import { findingsFor } from './postmortem-sections.js';
 
-/** `<input type="date">` value of a DateTime (the UTC day). */
+/**
+ * `<input type="date">` value of a DateTime (the UTC day).
+ * @param {string | null} iso
+ */
 const dayOf = (iso) => (iso ? iso.slice(0, 10) : '');
-/** A due day as the DateTime the API takes (midnight UTC), or null. */
+/**
+ * A due day as the DateTime the API takes (midnight UTC), or null.
+ * @param {string} day
+ */
 const dueOf = (day) => (day ? `${day}T00:00:00.000Z` : null);
 
+/** @type {ReadonlyArray<readonly [G.Priority, string]>} */
+const PRIORITY_OPTIONS = PRIORITIES.map((p) => /** @type {const} */ ([p, p]));
+
+/**
+ * @param {Promise<ReadonlyArray<User>>} users
+ * @param {string} [selected]
+ */
 function ownerSelect(users, selected) {
   const el = h('select', { name: 'ownerId' }, h('option', { value: '' }, 'No owner yet'));
   users.then((all) => {
@@ -23,12 +39,17 @@ function ownerSelect(users, selected) {
   return el;
 }
 
-/** One action item as an editable card. */
+/**
+ * One action item as an editable card.
+ * @param {ViewContext} ctx
+ * @param {Promise<ReadonlyArray<User>>} users
+ * @param {() => void} onSaved
+ */
 function itemEditor(ctx, users, onSaved) {
   const errors = errorBox();
   const title = h('input', { type: 'text', name: 'title', required: true, maxlength: 500 });
-  const status = select('status', Object.entries(ACTION_ITEM_STATUSES));
-  const priority = select('priority', PRIORITIES.map((p) => [p, p]));
+  const status = select('status', labelOptions(ACTION_ITEM_STATUSES));
+  const priority = select('priority', PRIORITY_OPTIONS);
   const owner = ownerSelect(users);
   const due = h('input', { type: 'date', name: 'dueDate' });
   const tracking = h('input', { type: 'url', name: 'trackingUrl', maxlength: 2000, placeholder: 'Link to the ticket' });
@@ -44,7 +65,9 @@ function itemEditor(ctx, users, onSaved) {
     errors.el,
     save,
   );
+  /** @type {ActionItem | null} */
   let item = null;
+  /** @returns {Required<G.UpdateActionItemInput>} */
   const controls = () => ({
     title: title.value,
     status: status.value,
@@ -53,25 +76,34 @@ function itemEditor(ctx, users, onSaved) {
     dueDate: dueOf(due.value),
     trackingUrl: tracking.value.trim() || null,
   });
+  /**
+   * @param {ActionItem} i
+   * @returns {Required<G.UpdateActionItemInput>}
+   */
   const fromItem = (i) => ({ title: i.title, status: i.status, priority: i.priority, ownerId: i.owner?.id ?? null, dueDate: dueOf(dayOf(i.dueDate)), trackingUrl: i.trackingUrl ?? null });
+  /** @returns {G.UpdateActionItemInput} */
   const changes = () => {
+    if (!item) return {};
     const now = controls();
     const was = fromItem(item);
-    return Object.fromEntries(Object.entries(now).filter(([k, v]) => v !== was[k]));
+    return Object.fromEntries(Object.entries(now).filter(([k, v]) => v !== was[/** @type {keyof typeof was} */ (k)]));
   };
   form.addEventListener('input', () => form.classList.toggle('dirty', Object.keys(changes()).length > 0));
   form.addEventListener('submit', async (event) => {
     event.preventDefault();
     const input = changes();
     if (!Object.keys(input).length) return;
+    const id = item?.id;
+    if (!id) return;
     const ok = await busy(form, errors, async () => {
-      const { updateActionItem } = await ctx.api.request(UPDATE_ACTION_ITEM, { id: item.id, input });
+      const { updateActionItem } = await ctx.api.request(UPDATE_ACTION_ITEM, { id, input });
       update(updateActionItem, true);
-      onSaved(updateActionItem);
+      onSaved();
     });
     if (ok) announce('Action item saved');
   });
 
+  /** @param {ActionItem} next */
   function update(next, force = false) {
     const dirty = item && Object.keys(changes()).length > 0;
     item = next;
@@ -94,12 +126,18 @@ function itemEditor(ctx, users, onSaved) {
   return { el: h('li', {}, form), update };
 }
 
-/** The form for a new action item. */
+/**
+ * The form for a new action item.
+ * @param {ViewContext} ctx
+ * @param {string} id the postmortem's id
+ * @param {Promise<ReadonlyArray<User>>} users
+ * @param {(item: ActionItem) => void} onAdded
+ */
 function addForm(ctx, id, users, onAdded) {
   const errors = errorBox();
   const title = h('input', { type: 'text', name: 'title', required: true, maxlength: 500, placeholder: 'e.g. Alert on payment gateway error rate' });
-  const kind = select('kind', Object.entries(ACTION_ITEM_KINDS), 'PREVENT');
-  const priority = select('priority', PRIORITIES.map((p) => [p, p]), 'P1');
+  const kind = select('kind', labelOptions(ACTION_ITEM_KINDS), 'PREVENT');
+  const priority = select('priority', PRIORITY_OPTIONS, 'P1');
   const owner = ownerSelect(users);
   const due = h('input', { type: 'date', name: 'dueDate' });
   const tracking = h('input', { type: 'url', name: 'trackingUrl', maxlength: 2000, placeholder: 'Link to the ticket' });
@@ -129,9 +167,9 @@ function addForm(ctx, id, users, onAdded) {
 }
 
 /**
- * @param {any} ctx
+ * @param {ViewContext} ctx
  * @param {string} id the postmortem's id
- * @param {Promise<any[]>} users
+ * @param {Promise<ReadonlyArray<User>>} users
  * @param {() => void} changed called after an item is added or saved (the checklist may change)
  */
 export function actionItemsPanel(ctx, id, users, changed) {
@@ -140,6 +178,7 @@ export function actionItemsPanel(ctx, id, users, changed) {
   const hints = h('div');
   /** @type {Map<string, ReturnType<typeof itemEditor>>} */
   const editors = new Map();
+  /** @param {ActionItem} item */
   const add = (item) => {
     let editor = editors.get(item.id);
     if (!editor) {
@@ -162,15 +201,17 @@ export function actionItemsPanel(ctx, id, users, changed) {
       readOnly ? null : addForm(ctx, id, users, (item) => {
         add(item);
         empty.hidden = true;
-        changed(item);
+        changed();
       }),
     ),
+    /** @param {Postmortem} pm */
     update(pm) {
       pm.actionItems.forEach(add);
       empty.hidden = pm.actionItems.length > 0;
       replace(hints, findingsFor(pm.findings, 'ACTION_ITEMS'));
       if (readOnly) {
-        list.querySelectorAll('input, select').forEach((c) => (c.disabled = true));
+        list.querySelectorAll('input').forEach((c) => (c.disabled = true));
+        list.querySelectorAll('select').forEach((c) => (c.disabled = true));
         list.querySelectorAll('button').forEach((b) => (b.hidden = true));
       }
     },

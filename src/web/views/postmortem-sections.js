@@ -1,3 +1,7 @@
+// @ts-check
+/** @import * as G from '../generated/graphql' */
+/** @import { PostmortemSectionField } from '../labels.js' */
+/** @import { ApplyPostmortem, Postmortem, ViewContext } from '../types' */
 /**
  * The written parts of a postmortem: the six sections and the three
  * lessons-learned lists. Saving sends only what this person changed (patch
@@ -9,7 +13,11 @@ import { announce, busy, errorBox, field, h, newId, replace } from '../dom.js';
 import { LESSON_LISTS, POSTMORTEM_SECTIONS } from '../labels.js';
 import { UPDATE_POSTMORTEM } from '../queries.js';
 
-/** The hints for one section: the sentence and why it reads as blame. */
+/**
+ * The hints for one section: the sentence and why it reads as blame.
+ * @param {Postmortem['findings']} findings
+ * @param {string} section
+ */
 function findingsFor(findings, section) {
   const mine = findings.filter((f) => f.section === section);
   if (!mine.length) return [];
@@ -22,14 +30,17 @@ function findingsFor(findings, section) {
 }
 
 /**
- * @param {any} ctx
+ * @param {ViewContext} ctx
  * @param {string} id the postmortem's id
- * @param {(postmortem: any) => void} apply
+ * @param {ApplyPostmortem} apply
  */
 export function sectionsPanel(ctx, id, apply) {
   const errors = errorBox();
   const readOnly = ctx.user?.role === 'VIEWER';
-  /** What the server had when each field was last filled, to tell what this person changed. */
+  /**
+   * What the server had when each field was last filled, to tell what this person changed.
+   * @type {Partial<Record<PostmortemSectionField, string>>}
+   */
   const base = {};
   const sections = POSTMORTEM_SECTIONS.map(([name, section, label, hint]) => {
     const input = h('textarea', { name, rows: name === 'summary' || name === 'trigger' ? 3 : 5, maxlength: 20000 });
@@ -47,11 +58,13 @@ export function sectionsPanel(ctx, id, apply) {
   form.addEventListener('input', describe);
   form.addEventListener('submit', async (event) => {
     event.preventDefault();
-    const input = Object.fromEntries(changed().map((s) => [s.name, s.input.value.trim() ? s.input.value : null]));
-    if (!Object.keys(input).length) return describe();
+    const sent = changed();
+    /** @type {G.UpdatePostmortemInput} */
+    const input = Object.fromEntries(sent.map((s) => /** @type {const} */ ([s.name, s.input.value.trim() ? s.input.value : null])));
+    if (!sent.length) return describe();
     const ok = await busy(form, errors, async () => {
       const { updatePostmortem } = await ctx.api.request(UPDATE_POSTMORTEM, { id, input });
-      for (const name of Object.keys(input)) base[name] = updatePostmortem[name] ?? '';
+      for (const s of sent) base[s.name] = updatePostmortem[s.name] ?? '';
       apply(updatePostmortem);
     });
     if (ok) announce('Postmortem saved');
@@ -67,6 +80,7 @@ export function sectionsPanel(ctx, id, apply) {
       form,
     ),
     lessons,
+    /** @param {Postmortem} pm */
     update(pm) {
       const frozen = pm.status === 'PUBLISHED' || readOnly;
       for (const s of sections) {
@@ -85,7 +99,11 @@ export function sectionsPanel(ctx, id, apply) {
   };
 }
 
-/** One editable list: an input per entry, remove buttons, and an add button. */
+/**
+ * One editable list: an input per entry, remove buttons, and an add button.
+ * @param {string} label
+ * @param {() => void} onChange
+ */
 function listEditor(label, onChange) {
   const items = h('ol', { class: 'list-editor' });
   const headingId = newId('lessons');
@@ -106,15 +124,19 @@ function listEditor(label, onChange) {
   add.addEventListener('click', () => {
     const li = row();
     items.append(li);
-    li.querySelector('input').focus();
+    li.querySelector('input')?.focus();
     onChange();
   });
+  /** @type {ReadonlyArray<string> | null} */
   let frozen = null;
   return {
     el: h('div', { class: 'lesson-list', role: 'group', 'aria-labelledby': headingId }, h('h3', { id: headingId }, label), items, add),
     /** The entries, blank ones left out (the server refuses blank entries). */
-    values: () => frozen ?? [...items.querySelectorAll('input')].map((i) => i.value.trim()).filter(Boolean),
-    /** Shows `values`: as inputs, or as plain text once the postmortem is published. */
+    values: () => (frozen ? [...frozen] : [...items.querySelectorAll('input')].map((i) => i.value.trim()).filter(Boolean)),
+    /**
+     * Shows `values`: as inputs, or as plain text once the postmortem is published.
+     * @param {ReadonlyArray<string>} values
+     */
     set(values, readOnly = false) {
       frozen = readOnly ? values : null;
       add.hidden = readOnly;
@@ -124,12 +146,19 @@ function listEditor(label, onChange) {
   };
 }
 
-/** Lessons learned: what went well, what went wrong, where we got lucky. */
+/**
+ * Lessons learned: what went well, what went wrong, where we got lucky.
+ * @param {ViewContext} ctx
+ * @param {string} id
+ * @param {ApplyPostmortem} apply
+ */
 function lessonsPanel(ctx, id, apply) {
   const errors = errorBox();
   const readOnly = ctx.user?.role === 'VIEWER';
+  /** @type {Record<'wentWell' | 'wentWrong' | 'gotLucky', ReadonlyArray<string>>} */
   const base = { wentWell: [], wentWrong: [], gotLucky: [] };
   const status = h('p', { class: 'hint save-state', 'aria-live': 'polite' });
+  /** @param {ReadonlyArray<string>} a @param {ReadonlyArray<string>} b */
   const same = (a, b) => a.length === b.length && a.every((v, i) => v === b[i]);
   const lists = LESSON_LISTS.map(([name, section, label]) => {
     const editor = listEditor(label, () => describe());
@@ -145,7 +174,8 @@ function lessonsPanel(ctx, id, apply) {
   const form = h('form', { class: 'lessons-form' }, h('div', { class: 'lessons' }, lists.map((l) => l.el)), errors.el, h('div', { class: 'actions' }, save, status));
   form.addEventListener('submit', async (event) => {
     event.preventDefault();
-    const lessonsLearned = Object.fromEntries(changed().map((l) => [l.name, l.editor.values()]));
+    /** @type {G.LessonsLearnedInput} */
+    const lessonsLearned = Object.fromEntries(changed().map((l) => /** @type {const} */ ([l.name, l.editor.values()])));
     if (!Object.keys(lessonsLearned).length) return describe();
     const ok = await busy(form, errors, async () => {
       const { updatePostmortem } = await ctx.api.request(UPDATE_POSTMORTEM, { id, input: { lessonsLearned } });
@@ -155,6 +185,7 @@ function lessonsPanel(ctx, id, apply) {
   });
   return {
     el: h('section', { class: 'panel', 'aria-labelledby': 'lessons-title' }, h('h2', { id: 'lessons-title' }, 'Lessons learned'), form),
+    /** @param {Postmortem} pm */
     update(pm) {
       const frozen = pm.status === 'PUBLISHED' || readOnly;
       for (const l of lists) {

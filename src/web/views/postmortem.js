@@ -1,35 +1,47 @@
+// @ts-check
+/** @import * as G from '../generated/graphql' */
+/** @import { ApplyPostmortem, Postmortem, ViewContext } from '../types' */
 /**
  * One postmortem (`#/postmortems/<id>`), live: status and workflow, the
  * publishing checklist, why it is owed, the write-up and lessons learned,
  * action items, the incident timeline in UTC, and the Markdown export.
  */
 import { announce, errorBox, h, replace, timeEl } from '../dom.js';
+import { ApiError } from '../graphql-client.js';
 import { POSTMORTEM_TRIGGER_LABELS, TIMELINE_LABELS, postmortemStatusBadge, severityBadge, statusBadge } from '../labels.js';
 import { POSTMORTEM, POSTMORTEM_MARKDOWN, POSTMORTEM_UPDATED, SET_POSTMORTEM_STATUS, USERS } from '../queries.js';
 import { actionItemsPanel } from './postmortem-actions.js';
 import { sectionsPanel } from './postmortem-sections.js';
 
-/** The moves the server allows from each status, as buttons. */
+/**
+ * The moves the server allows from each status, as buttons: to, label, class.
+ * @type {Record<G.PostmortemStatus, ReadonlyArray<readonly [G.PostmortemStatus, string, string]>>}
+ */
 const MOVES = {
   DRAFT: [['IN_REVIEW', 'Send for review', 'btn-primary']],
   IN_REVIEW: [['DRAFT', 'Back to draft', ''], ['PUBLISHED', 'Publish', 'btn-primary']],
   PUBLISHED: [],
 };
 
-/** "2026-11-26 14:02:07 UTC". */
+/**
+ * "2026-11-26 14:02:07 UTC".
+ * @param {string} iso
+ */
 const utc = (iso) => new Date(iso).toISOString().replace('T', ' ').replace(/\.\d+Z$/, ' UTC');
 
 /**
  * @param {HTMLElement} main
- * @param {any} ctx
+ * @param {ViewContext} ctx
  * @param {{ id: string }} args
  */
 export function mount(main, ctx, { id }) {
+  /** @type {Postmortem | null} */
   let pm = null;
   const readOnly = ctx.user?.role === 'VIEWER';
   const loadErrors = errorBox();
   const users = ctx.api.request(USERS).then((d) => d.users);
   users.catch(() => undefined);
+  /** @type {ApplyPostmortem} */
   const apply = (next) => {
     pm = { ...pm, ...next };
     render();
@@ -74,6 +86,7 @@ export function mount(main, ctx, { id }) {
   replace(header, h('h1', { id: 'pm-page-title', tabindex: '-1' }, 'Loading postmortem…'));
 
   function render() {
+    if (!pm) return;
     const incident = pm.incident;
     document.title = `Postmortem: ${incident.title} · Sitrep`;
     const focusInHeader = header.contains(document.activeElement);
@@ -120,7 +133,7 @@ export function mount(main, ctx, { id }) {
     workflow.update(pm, open);
     sections.update(pm);
     actions.update(pm);
-    markdown.update(pm);
+    markdown.update();
   }
 
   async function load() {
@@ -145,8 +158,9 @@ export function mount(main, ctx, { id }) {
     next: (data) => {
       if (!data?.postmortemUpdated || !pm) return;
       const before = pm.status;
+      const after = data.postmortemUpdated.status;
       apply(data.postmortemUpdated);
-      if (before !== pm.status) announce(`The postmortem is now ${pm.status.toLowerCase().replace('_', ' ')}`);
+      if (before !== after) announce(`The postmortem is now ${after.toLowerCase().replace('_', ' ')}`);
     },
     error: (error) => loadErrors.show(error),
   });
@@ -158,14 +172,21 @@ export function mount(main, ctx, { id }) {
   };
 }
 
-/** DRAFT → IN_REVIEW → PUBLISHED, IN_REVIEW → DRAFT; publishing waits for the checklist. */
+/**
+ * DRAFT → IN_REVIEW → PUBLISHED, IN_REVIEW → DRAFT; publishing waits for the checklist.
+ * @param {ViewContext} ctx
+ * @param {string} id
+ * @param {ApplyPostmortem} apply
+ */
 function workflowPanel(ctx, id, apply) {
   const errors = errorBox();
   const buttons = h('div', { class: 'actions' });
   const why = h('div', { class: 'hint publish-why', id: 'publish-why' });
   const el = h('section', { class: 'panel', 'aria-labelledby': 'workflow-title' }, h('h2', { id: 'workflow-title' }, 'Status'), buttons, why, errors.el);
 
+  /** @type {[Postmortem, Postmortem['checklist'], string] | null} */
   let shown = null;
+  /** @param {G.PostmortemStatus} status @param {HTMLButtonElement} button */
   async function move(status, button) {
     errors.clear();
     button.disabled = true;
@@ -176,10 +197,11 @@ function workflowPanel(ctx, id, apply) {
       // The server's refusal (e.g. BAD_USER_INPUT listing open checklist items) is shown as it came.
       errors.show(error);
       // The buttons as the last known state allows them.
-      update(shown[0], shown[1]);
+      if (shown) update(shown[0], shown[1]);
     }
   }
 
+  /** @param {Postmortem} pm @param {Postmortem['checklist']} open the checklist items still open */
   function update(pm, open) {
     // A refusal is about the state it was made in: once the status or checklist moves on, it is stale.
     const state = `${pm.status} ${open.map((i) => i.key).join(',')}`;
@@ -208,17 +230,23 @@ function workflowPanel(ctx, id, apply) {
   return { el, update };
 }
 
-/** The Markdown export: shown on request and downloadable as a .md file, built in the browser. */
+/**
+ * The Markdown export: shown on request and downloadable as a .md file, built in the browser.
+ * @param {ViewContext} ctx
+ * @param {string} id
+ */
 function markdownPanel(ctx, id) {
   const errors = errorBox();
   const pre = h('pre', { class: 'markdown-source', id: 'markdown-source', tabindex: '0', 'aria-label': 'Markdown export', hidden: true });
   const show = h('button', { type: 'button', class: 'btn', 'aria-controls': 'markdown-source', 'aria-expanded': 'false' }, 'Show Markdown');
   const download = h('button', { type: 'button', class: 'btn' }, 'Download .md');
+  /** @type {string | null} */
   let url = null;
   let stale = true;
 
   async function fetchMarkdown() {
     const { postmortem } = await ctx.api.request(POSTMORTEM_MARKDOWN, { id });
+    if (!postmortem) throw new ApiError(`There is no postmortem with id ${id}.`, 'NOT_FOUND');
     stale = false;
     return postmortem;
   }

@@ -1,3 +1,6 @@
+// @ts-check
+/** @import * as G from '../generated/graphql' */
+/** @import { ViewContext } from '../types' */
 /**
  * `#/postmortems`: response metrics for a chosen window (last 7, 30 or 90
  * days, kept in the URL) and the postmortems still owed, longest owed first,
@@ -9,7 +12,10 @@ import { INCIDENT_METRICS, POSTMORTEMS_OWED } from '../queries.js';
 
 const WINDOWS = [7, 30, 90];
 
-/** Seconds as "2h 05m" (null: no incident reached that point). */
+/**
+ * Seconds as "2h 05m" (null: no incident reached that point).
+ * @param {number | null | undefined} value
+ */
 function seconds(value) {
   if (value === null || value === undefined) return h('span', { class: 'muted' }, '—');
   return duration(new Date(0).toISOString(), new Date(value * 1000).toISOString());
@@ -17,7 +23,7 @@ function seconds(value) {
 
 /**
  * @param {HTMLElement} main
- * @param {any} ctx
+ * @param {ViewContext} ctx
  * @param {{ params: URLSearchParams }} args
  */
 export function mount(main, ctx, { params }) {
@@ -56,6 +62,7 @@ export function mount(main, ctx, { params }) {
     ),
   );
 
+  /** @param {Omit<G.IncidentMetricsQuery['incidentMetrics']['bySeverity'][number], 'severity'>} m */
   const figures = (m) => [
     m.incidentCount,
     seconds(m.timeToMitigate.meanSeconds),
@@ -70,7 +77,7 @@ export function mount(main, ctx, { params }) {
     const to = new Date();
     const from = new Date(to.getTime() - days * 86_400_000);
     try {
-      const { incidentMetrics: m } = await ctx.api.request(INCIDENT_METRICS, { from: from.toISOString(), to: to.toISOString(), severity: SEVERITIES });
+      const { incidentMetrics: m } = await ctx.api.request(INCIDENT_METRICS, { from: from.toISOString(), to: to.toISOString(), severity: [...SEVERITIES] });
       const head = ['Severity', 'Incidents', 'Mitigate: mean', 'Mitigate: p90', 'Resolve: mean', 'Resolve: p90', 'Open action items', 'Postmortems owed'];
       replace(
         metrics,

@@ -1,3 +1,9 @@
+// @ts-check
+/** @import * as G from '../generated/graphql' */
+/** @import { ConnectionState } from '../graphql-client.js' */
+/** @import { ViewContext } from '../types' */
+/** @typedef {G.WallQuery['open']['edges'][number]['node']} WallOpen */
+/** @typedef {G.WallQuery['resolved']['edges'][number]['node']} WallResolved */
 /**
  * Wall mode, for the dashboard on the office wall: big, high-contrast, no
  * controls. Open incidents first (most severe, then oldest), then the latest
@@ -5,7 +11,7 @@
  * well, and loudly marked stale when neither has worked for a while.
  * Escape leaves wall mode.
  */
-import { clock, duration, h, replace } from '../dom.js';
+import { clock, duration, h, replace, shownError } from '../dom.js';
 import { ROLE_LABELS, SEVERITIES, STATUS_LABELS, TRIGGER_LABELS, urgency } from '../labels.js';
 import { INCIDENTS_CHANGED, WALL } from '../queries.js';
 
@@ -17,10 +23,13 @@ const RECENT_RESOLVED = 6;
 
 /**
  * @param {HTMLElement} main
- * @param {any} ctx
+ * @param {ViewContext} ctx
  */
 export function mount(main, ctx) {
   document.title = 'Wall · Sitrep';
+  /**
+   * @type {{ open: WallOpen[], resolved: WallResolved[], openCount: number, fetchedAt: number | null, error: string | null, live: ConnectionState }}
+   */
   const state = { open: [], resolved: [], openCount: 0, fetchedAt: null, error: null, live: ctx.ws.state };
   const now = h('time', { class: 'wall-clock' });
   const summary = h('p', { class: 'wall-summary' });
@@ -57,7 +66,7 @@ export function mount(main, ctx) {
   }
 
   function render() {
-    const bySeverity = SEVERITIES.map((s) => [s, state.open.filter((i) => i.severity === s).length]).filter(([, n]) => n);
+    const bySeverity = SEVERITIES.map((s) => /** @type {const} */ ([s, state.open.filter((i) => i.severity === s).length])).filter(([, n]) => n);
     replace(
       summary,
       state.openCount
@@ -95,6 +104,7 @@ export function mount(main, ctx) {
     renderHealth();
   }
 
+  /** @param {WallOpen} incident */
   function card(incident) {
     const delegated = (incident.roles ?? []).filter((r) => r.delegated);
     return h(
@@ -134,7 +144,7 @@ export function mount(main, ctx) {
       state.fetchedAt = Date.now();
       state.error = null;
     } catch (error) {
-      state.error = error.message;
+      state.error = shownError(error).message;
     } finally {
       inFlight = false;
       render();
@@ -146,7 +156,8 @@ export function mount(main, ctx) {
   }
 
   // A burst of changes (a handover records several) becomes one refetch.
-  let debounce = 0;
+  /** @type {ReturnType<typeof setTimeout> | undefined} */
+  let debounce;
   const unsubscribe = ctx.ws.subscribe(INCIDENTS_CHANGED, {}, {
     next: () => {
       clearTimeout(debounce);
@@ -162,6 +173,7 @@ export function mount(main, ctx) {
     renderHealth();
   });
   const offReconnect = ctx.ws.onReconnect(load);
+  /** @param {KeyboardEvent} event */
   const onKey = (event) => {
     if (event.key === 'Escape') ctx.navigate('/');
   };
@@ -169,7 +181,7 @@ export function mount(main, ctx) {
   const refresher = setInterval(load, REFRESH_MS);
   const ticker = setInterval(() => {
     renderClock();
-    for (const age of board.querySelectorAll('.wall-age')) age.textContent = duration(age.dataset.declared);
+    for (const age of /** @type {NodeListOf<HTMLElement>} */ (board.querySelectorAll('.wall-age'))) age.textContent = duration(age.dataset.declared ?? '');
   }, 1000);
   renderClock();
   render();

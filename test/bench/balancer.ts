@@ -1,0 +1,198 @@
+import 'reflect-metadata';
+import crypto from 'node:crypto';
+import fs from 'node:fs';
+import { performance } from 'node:perf_hooks';
+import * as Y from 'yjs';
+import { startHaproxy, startRedis, type Helper } from '../deploy/topology';
+import { startChildServer, type ChildServer } from '../support/child-server';
+import { connectEditor, type Editor } from '../support/collab-clients';
+import { createTestDatabase } from '../support/test-db';
+
+/**
+ * `npm run bench:balancer [-- --documents=10 --editors=10 --rate=2 --seconds=15]`
+ *
+ * The collaboration load of bench:collab (editors typing at random places,
+ * propagation latency from one editor's edit to the others') in the
+ * docker-compose topology, against a single instance in the same run:
+ *
+ * 1. one Sitrep, editors connected directly (the reference);
+ * 2. two Sitreps behind HAProxy (deploy/haproxy.cfg) with a private Redis,
+ *    editors connected through the balancer: each document lives on the
+ *    instance its path hashes to;
+ * 3. the same two instances, each document's editors split between them
+ *    (connected directly): every edit crosses Redis, the worst case the
+ *    hashing avoids.
+ *
+ * Every scenario uses fresh documents. CPU is the sum over Sitrep processes.
+ */
+const args = Object.fromEntries(process.argv.slice(2).map((a) => a.replace(/^--/, '').split('=') as [string, string]));
+const DOCUMENTS = Number(args.documents ?? 10);
+const EDITORS = Number(args.editors ?? 10);
+const RATE = Number(args.rate ?? 2);
+const SECONDS = Number(args.seconds ?? 15);
+const WARMUP_SECONDS = 3;
+const JWT_SECRET = 'bench-secret-that-is-long-enough-for-hs256-0123456789';
+const ADMIN = { email: 'admin@bench.test', password: 'bench-password-123' };
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** CPU seconds (user + system) a process has used, from /proc. */
+function cpuSeconds(pid: number): number {
+  const fields = fs.readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+  return (Number(fields[11]) + Number(fields[12])) / 100;
+}
+
+const percentile = (sorted: number[], p: number) => (sorted.length ? sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] : NaN);
+
+interface Result {
+  p50: number;
+  p99: number;
+  deliveredPerSecond: number;
+  cpuPercent: number;
+  /** CPU of this process, where all the editors run: near 100% means the clients, not the servers, set the pace. */
+  clientCpuPercent: number;
+}
+
+/** Runs the typing load on `groups` (the editors of one document each, synced) and measures it. */
+async function runLoad(groups: Editor[][], pids: number[]): Promise<Result> {
+  let measuring = false;
+  const latencies: number[] = [];
+  const offs: Array<() => void> = [];
+  const typists: Array<Promise<void>> = [];
+  let running = true;
+  for (const editors of groups) {
+    // As in bench:collab: sent[sender] = [clock, time] of each edit; a receiver integrates a sender's edits in order.
+    const sent = editors.map(() => [] as Array<[number, number]>);
+    const byClient = new Map(editors.map((e, i) => [e.doc.clientID, i]));
+    editors.forEach((e, r) => {
+      const next = new Map<number, number>();
+      const onTransaction = (tr: Y.Transaction) => {
+        const now = performance.now();
+        tr.afterState.forEach((after, client) => {
+          const s = byClient.get(client);
+          if (s === undefined || s === r) return;
+          let i = next.get(s) ?? 0;
+          while (i < sent[s].length && sent[s][i][0] < after) {
+            if (measuring) latencies.push(now - sent[s][i][1]);
+            i++;
+          }
+          next.set(s, i);
+        });
+      };
+      e.doc.on('afterTransaction', onTransaction);
+      offs.push(() => e.doc.off('afterTransaction', onTransaction));
+    });
+    editors.forEach((e, i) =>
+      typists.push(
+        (async () => {
+          await sleep(Math.random() * (1000 / RATE));
+          while (running) {
+            sent[i].push([Y.getState(e.doc.store, e.doc.clientID), performance.now()]);
+            e.text.insert(Math.floor(Math.random() * (e.text.length + 1)), `e${i % 10} `);
+            await sleep(1000 / RATE);
+          }
+        })(),
+      ),
+    );
+  }
+  await sleep(WARMUP_SECONDS * 1000);
+  measuring = true;
+  const cpuStart = pids.map(cpuSeconds);
+  const clientCpuStart = process.cpuUsage();
+  const started = performance.now();
+  await sleep(SECONDS * 1000);
+  measuring = false;
+  const elapsed = (performance.now() - started) / 1000;
+  const cpu = pids.reduce((sum, pid, i) => sum + cpuSeconds(pid) - cpuStart[i], 0);
+  const clientCpu = process.cpuUsage(clientCpuStart);
+  running = false;
+  await Promise.all(typists);
+  offs.forEach((off) => off());
+  latencies.sort((a, b) => a - b);
+  return { p50: percentile(latencies, 50), p99: percentile(latencies, 99), deliveredPerSecond: latencies.length / elapsed, cpuPercent: (cpu / elapsed) * 100, clientCpuPercent: ((clientCpu.user + clientCpu.system) / 1e6 / elapsed) * 100 };
+}
+
+async function gql(url: string, query: string, variables: Record<string, unknown>, token?: string) {
+  const response = await fetch(`${url}/graphql`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
+    body: JSON.stringify({ query, variables }),
+  });
+  const body = (await response.json()) as { data?: any; errors?: unknown };
+  if (body.errors) throw new Error(JSON.stringify(body.errors));
+  return body.data;
+}
+
+async function main(): Promise<void> {
+  const db = await createTestDatabase();
+  const redis = await startRedis();
+  const children: ChildServer[] = [];
+  let haproxy: Helper | undefined;
+  try {
+    const env = {
+      DATABASE_URL: db.url,
+      REDIS_URL: `redis://127.0.0.1:${redis.port}`,
+      REDIS_PREFIX: `sitrep-bench-${crypto.randomBytes(4).toString('hex')}:`,
+      PORT: '0',
+      JWT_SECRET,
+      BOOTSTRAP_ADMIN_EMAIL: ADMIN.email,
+      BOOTSTRAP_ADMIN_PASSWORD: ADMIN.password,
+      TRUST_PROXY: 'loopback',
+    };
+    const [a, b] = await Promise.all([startChildServer(env), startChildServer(env)]);
+    children.push(a, b);
+    haproxy = await startHaproxy([`127.0.0.1:${a.port}`, `127.0.0.1:${b.port}`]);
+    const lb = `http://127.0.0.1:${haproxy.port}`;
+    const { login } = await gql(a.url, `mutation($e: String!, $p: String!) { login(email: $e, password: $p) { token } }`, { e: ADMIN.email, p: ADMIN.password });
+    const token: string = login.token;
+
+    const scenario = async (name: string, urlFor: (doc: number, editor: number) => string, pids: number[]) => {
+      const groups: Editor[][] = [];
+      for (let d = 0; d < DOCUMENTS; d++) {
+        const { declareIncident } = await gql(a.url, `mutation($t: String!) { declareIncident(input: { title: $t, severity: SEV3, trigger: STAFF_IDENTIFIED }) { id } }`, { t: `${name} ${d}` }, token);
+        groups.push(Array.from({ length: EDITORS }, (_, e) => connectEditor(urlFor(d, e), declareIncident.id, token)));
+      }
+      await Promise.all(groups.flat().map((e) => e.synced(60_000)));
+      const result = await runLoad(groups, pids);
+      groups.flat().forEach((e) => e.destroy());
+      await sleep(1000);
+      return result;
+    };
+    // Scenario 1 uses instance a alone; its Redis relay publishes anyway, as a deployment with REDIS_URL does.
+    const single = await scenario('single', () => a.url, [a.process.pid!]);
+    const balanced = await scenario('balanced', () => lb, [a.process.pid!, b.process.pid!]);
+    const split = await scenario('split', (_d, e) => (e % 2 ? b.url : a.url), [a.process.pid!, b.process.pid!]);
+
+    const row = (label: string, r: Result) =>
+      `| ${label.padEnd(44)} | ${r.p50.toFixed(1).padStart(8)} | ${r.p99.toFixed(1).padStart(8)} | ${r.deliveredPerSecond.toFixed(0).padStart(11)} | ${r.cpuPercent.toFixed(1).padStart(7)} | ${r.clientCpuPercent.toFixed(0).padStart(11)} |`;
+    console.log(`\nLoad: ${DOCUMENTS} documents x ${EDITORS} editors, ${RATE} edits/s each, ${SECONDS} s measured after ${WARMUP_SECONDS} s warm-up`);
+    console.log(`Offered: ${DOCUMENTS * EDITORS * RATE} edits/s; delivered = edits seen by each of the other ${EDITORS - 1} editors of the document.`);
+    console.log(`Load average at the end: ${fs.readFileSync('/proc/loadavg', 'utf8').split(' ').slice(0, 3).join(' ')}\n`);
+    console.log('| topology                                     | p50 (ms) | p99 (ms) | delivered/s | CPU (%) | clients CPU |');
+    console.log('|----------------------------------------------|----------|----------|-------------|---------|-------------|');
+    console.log(row('1 instance, direct (reference)', single));
+    console.log(row('2 instances behind HAProxy (hashed /collab/)', balanced));
+    console.log(row('2 instances, each document split (via Redis)', split));
+    console.log(
+      `\nRatios to the single instance: HAProxy p99 ${(balanced.p99 / single.p99).toFixed(2)}x, delivered ${(balanced.deliveredPerSecond / single.deliveredPerSecond).toFixed(2)}x, CPU ${(balanced.cpuPercent / single.cpuPercent).toFixed(2)}x; ` +
+        `split p99 ${(split.p99 / single.p99).toFixed(2)}x, CPU ${(split.cpuPercent / single.cpuPercent).toFixed(2)}x`,
+    );
+  } finally {
+    await haproxy?.stop();
+    for (const child of children) {
+      if (child.process.exitCode !== null) continue;
+      child.process.kill('SIGTERM');
+      await child.exited;
+    }
+    await redis.stop();
+    await db.drop();
+  }
+}
+
+main().then(
+  () => process.exit(0),
+  (error) => {
+    console.error(error);
+    process.exit(1);
+  },
+);
