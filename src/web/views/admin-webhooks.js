@@ -1,3 +1,6 @@
+// @ts-check
+/** @import * as G from '../generated/graphql' */
+/** @import { ViewContext } from '../types' */
 /**
  * Admin → Webhooks: outgoing webhook endpoints (Standard Webhooks or a Slack
  * incoming webhook), the signing secret shown once, and each endpoint's
@@ -6,19 +9,19 @@
 import { busy, dateEl, errorBox, field, h, replace, select } from '../dom.js';
 import { CREATE_WEBHOOK_ENDPOINT, DELETE_WEBHOOK_ENDPOINT, WEBHOOK_DELIVERIES, WEBHOOK_ENDPOINTS } from '../queries.js';
 
-/** @type {ReadonlyArray<readonly [string, string]>} */
+/** @type {ReadonlyArray<readonly [G.WebhookFormat, string]>} */
 const FORMATS = [
   ['STANDARD', 'Standard Webhooks (signed JSON)'],
   ['SLACK', 'Slack / Mattermost / Rocket.Chat'],
 ];
 
-/** @param {any} ctx */
+/** @param {ViewContext} ctx */
 export function webhooksPanel(ctx) {
   const errors = errorBox();
   const listErrors = errorBox();
   const list = h('div', { class: 'webhook-list' });
   const secret = h('div');
-  const url = h('input', { type: 'url', name: 'url', required: true, maxlength: 2000, autocomplete: 'off', placeholder: 'https://hooks.slack.com/services/…' });
+  const url = h('input', { type: 'url', name: 'url', required: true, maxlength: 2000, autocomplete: 'off', placeholder: 'your endpoint, or a Slack incoming-webhook URL' });
   const format = select('format', FORMATS, 'STANDARD');
   const form = h(
     'form',
@@ -30,7 +33,7 @@ export function webhooksPanel(ctx) {
   );
   form.addEventListener('submit', async (event) => {
     event.preventDefault();
-    /** @type {any} */
+    /** @type {G.CreateWebhookEndpointMutation['createWebhookEndpoint'] | undefined} */
     let payload;
     const ok = await busy(form, errors, async () => {
       payload = (await ctx.api.request(CREATE_WEBHOOK_ENDPOINT, { url: url.value, format: format.value, events: [] })).createWebhookEndpoint;
@@ -50,7 +53,7 @@ export function webhooksPanel(ctx) {
     }
   });
 
-  /** @param {any} endpoint */
+  /** @param {G.WebhookEndpointsQuery['webhookEndpoints'][number]} endpoint */
   function endpointItem(endpoint) {
     const log = h('div', { class: 'delivery-log' });
     const show = h('button', { type: 'button', class: 'btn' }, 'Delivery log');
@@ -68,7 +71,7 @@ export function webhooksPanel(ctx) {
                 h(
                   'tbody',
                   {},
-                  webhookDeliveries.map((/** @type {any} */ d) =>
+                  webhookDeliveries.map((d) =>
                     h('tr', {}, h('td', {}, d.eventType), h('td', {}, d.status), h('td', {}, String(d.attempts)), h('td', {}, d.lastError ?? (d.lastStatusCode ? `HTTP ${d.lastStatusCode}` : '—')), h('td', {}, dateEl(d.createdAt))),
                   ),
                 ),
@@ -76,7 +79,7 @@ export function webhooksPanel(ctx) {
             : h('p', { class: 'muted' }, 'Nothing sent yet.'),
         );
       } catch (error) {
-        listErrors.show(/** @type {any} */ (error));
+        listErrors.show(error);
       }
     });
     remove.addEventListener('click', async () => {
@@ -100,7 +103,7 @@ export function webhooksPanel(ctx) {
       listErrors.clear();
       replace(list, webhookEndpoints.length ? h('ul', { class: 'plain' }, webhookEndpoints.map(endpointItem)) : h('p', { class: 'muted' }, 'No endpoints yet.'));
     } catch (error) {
-      listErrors.show(/** @type {any} */ (error));
+      listErrors.show(error);
     }
   }
   load();
