@@ -42,9 +42,9 @@ interface Claimed {
 type Outcome = { delivered: true; status: number } | { delivered: false; retry: boolean; status: number | null; error: string; retryAfterMs?: number };
 
 /**
- * Sends the outbox: each instance polls every WEBHOOK_POLL_INTERVAL_MS (and
- * right after a commit that wrote deliveries), claims one due delivery at a
- * time in its own transaction, sends it with a timeout and records the
+ * Sends the outbox: each instance drains it at start and right after a
+ * commit that wrote deliveries, and sleeps until its next retry is due;
+ * it claims one due delivery at a time in its own transaction, sends it with a timeout and records the
  * outcome. Network errors, 5xx and 429 are retried with exponential backoff
  * and jitter (WEBHOOK_FIRST_RETRY_MS, doubling; 429's Retry-After honoured)
  * until WEBHOOK_RETRY_FOR after the event; other answers fail at once. An
@@ -62,20 +62,24 @@ export class WebhookWorker {
     private readonly log: Logger,
   ) {}
 
+  /** Sends what a previous run left, then sleeps until a commit or a retry is due. */
   start(): void {
-    this.timer = setInterval(() => this.kick(), this.config.pollIntervalMs).unref();
     this.kick();
   }
 
   /** Looks for due deliveries now (after a commit that wrote some). */
   kick(): void {
     if (this.stopped) return;
+    clearTimeout(this.timer);
     if (this.draining) {
       this.again = true;
       return;
     }
     this.draining = this.drain()
-      .catch((error) => this.log.warn({ err: error }, 'sending webhooks failed; retrying at the next poll'))
+      .catch((error) => {
+        this.log.warn({ err: error }, 'sending webhooks failed; retrying');
+        this.wakeIn(this.config.pollIntervalMs);
+      })
       .finally(() => {
         this.draining = undefined;
         if (this.again) {
@@ -85,17 +89,35 @@ export class WebhookWorker {
       });
   }
 
-  /** Stops polling and waits for the attempt in flight. */
+  /** Stops and waits for the attempt in flight. */
   async close(): Promise<void> {
     this.stopped = true;
-    clearInterval(this.timer);
+    clearTimeout(this.timer);
     await this.draining;
   }
 
+  /**
+   * Sends every due delivery, then sleeps until the next retry is due: an idle
+   * instance runs no query at all. A due delivery that another instance holds
+   * is looked at again after WEBHOOK_POLL_INTERVAL_MS.
+   */
   private async drain(): Promise<void> {
     while (!this.stopped && (await this.sendOne())) {
       // one delivery per transaction, until none is due
     }
+    if (this.stopped) return;
+    const [next]: Array<{ ms: number | null }> = await this.dataSource.query(
+      `SELECT (extract(epoch FROM min(d.next_attempt_at) - now()) * 1000)::float8 AS ms
+       FROM webhook_deliveries d JOIN webhook_endpoints e ON e.id = d.endpoint_id WHERE d.status = 'PENDING' AND e.enabled`,
+    );
+    if (next?.ms === null || next?.ms === undefined) return;
+    this.wakeIn(next.ms > 0 ? Math.min(next.ms + 10, MAX_RETRY_DELAY_MS) : this.config.pollIntervalMs);
+  }
+
+  private wakeIn(ms: number): void {
+    if (this.stopped) return;
+    clearTimeout(this.timer);
+    this.timer = setTimeout(() => this.kick(), ms).unref();
   }
 
   private async sendOne(): Promise<boolean> {
