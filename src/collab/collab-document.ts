@@ -7,12 +7,14 @@ import type { CollabConfig } from '../config/config';
 import type { Logger } from '../observability/logger';
 import type { CollabConnection } from './collab-connection';
 import type { CollabMetrics } from './collab-metrics';
+import { PeriodicVersions, type DocumentHistory } from './document-history';
+import { MessageType, updateMessage } from './sync-messages';
 import { DocumentPersistence } from './document-persistence';
 import type { DocumentRelay } from './document-relay';
 import { CONTENT, type DocumentStore } from './document-store';
 
 /** y-websocket message types. */
-export const MessageType = { Sync: 0, Awareness: 1, Auth: 2, QueryAwareness: 3 } as const;
+export { MessageType } from './sync-messages';
 
 /**
  * A relay-only message between instances (never sent to clients): "here is my
@@ -29,13 +31,6 @@ export class DocumentTooLargeError extends Error {}
 
 /** Several updates in one event-loop turn go out as one frame; past these they go out at once. */
 const MAX_BATCH_UPDATES = 64;
-
-function updateMessage(update: Uint8Array): Uint8Array {
-  const encoder = encoding.createEncoder();
-  encoding.writeVarUint(encoder, MessageType.Sync);
-  syncProtocol.writeUpdate(encoder, update);
-  return encoding.toUint8Array(encoder);
-}
 
 function awarenessMessage(awareness: awarenessProtocol.Awareness, clients: number[]): Uint8Array {
   const encoder = encoding.createEncoder();
@@ -69,6 +64,7 @@ export class CollabDocument {
   private remoteEarly: Uint8Array[] = [];
   private broadcastScheduled = false;
   private destroyed = false;
+  private readonly versions: PeriodicVersions | undefined;
 
   constructor(
     readonly incidentId: string,
@@ -77,7 +73,9 @@ export class CollabDocument {
     private readonly metrics: CollabMetrics,
     private readonly log: Logger,
     private readonly relay?: DocumentRelay,
+    history?: DocumentHistory,
   ) {
+    this.versions = history && new PeriodicVersions(history, incidentId, this.doc, log);
     this.awareness.setLocalState(null);
     this.loaded = this.load();
   }
@@ -89,7 +87,7 @@ export class CollabDocument {
     const stored = await this.store.load(this.incidentId, this.doc);
     this.approxBytes = stored.bytes;
     this.updatedAt = stored.updatedAt;
-    this.persistence = new DocumentPersistence(this.incidentId, this.store, this.config, this.metrics, this.log, stored.logLength);
+    this.persistence = new DocumentPersistence(this.incidentId, this.store, this.config, this.metrics, this.log, stored.logLength, () => this.versions?.edited());
     this.doc.on('update', (update: Uint8Array, origin: unknown) => this.onUpdate(update, origin));
     this.awareness.on('update', (changes: { added: number[]; updated: number[]; removed: number[] }, origin: unknown) =>
       this.onAwareness(changes, origin),
@@ -194,7 +192,7 @@ export class CollabDocument {
   private onUpdate(update: Uint8Array, origin: unknown): void {
     this.approxBytes += update.byteLength;
     this.updatedAt = new Date();
-    this.persistence!.add(update);
+    this.persistence!.add(update, this.connectionFor(origin)?.identity?.userId);
     this.outgoing.push({ update, origin });
     if (this.outgoing.length >= MAX_BATCH_UPDATES) this.broadcast();
     else this.scheduleBroadcast();
@@ -289,6 +287,7 @@ export class CollabDocument {
   /** Frees the Y.Doc and the awareness timer; the document must not be used afterwards. */
   destroy(): void {
     this.destroyed = true;
+    this.versions?.stop();
     this.relay?.leave(this.incidentId);
     this.persistence?.stop();
     this.awareness.destroy();

@@ -10,8 +10,10 @@ import type { Logger } from '../observability/logger';
 import type { Metrics } from '../observability/metrics';
 import { CloseCode } from './close-codes';
 import { CollabConnection } from './collab-connection';
+import { updateMessage } from './sync-messages';
 import { CollabMetrics } from './collab-metrics';
 import { DocumentRegistry } from './document-registry';
+import type { DocumentHistory } from './document-history';
 import type { DocumentRelay } from './document-relay';
 import type { DocumentStore } from './document-store';
 import { LocalEditorPresence, type EditorPresence } from './editor-presence';
@@ -56,15 +58,22 @@ export class CollabServer {
       relay?: DocumentRelay;
       /** Shares `activeEditors` between instances (when REDIS_URL is set); this instance's sockets otherwise. */
       presence?: EditorPresence;
+      /** Keeps PERIODIC versions of loaded documents while people edit. */
+      history?: DocumentHistory;
     },
   ) {
     this.presence = deps.presence ?? new LocalEditorPresence();
     this.collabMetrics = new CollabMetrics(deps.metrics);
-    this.registry = new DocumentRegistry(deps.store, deps.config, this.collabMetrics, deps.log, deps.relay);
+    this.registry = new DocumentRegistry(deps.store, deps.config, this.collabMetrics, deps.log, deps.relay, deps.history);
     // ws refuses bigger frames itself, closing only that socket with 1009, before buffering them.
     this.wss = new WebSocketServer({ noServer: true, maxPayload: deps.config.maxFrameBytes, perMessageDeflate: false });
     this.pingTimer = setInterval(() => this.ping(), PING_INTERVAL_MS).unref();
     this.recheckTimer = setInterval(() => void this.recheck(), deps.config.recheckIntervalMs).unref();
+  }
+
+  /** Relays an update made outside a loaded document to the instances holding it (when REDIS_URL is set). */
+  relayUpdate(incidentId: string, update: Uint8Array): void {
+    this.deps.relay?.publish(incidentId, updateMessage(update));
   }
 
   /** Takes over an upgrade request routed to `/collab/`. */

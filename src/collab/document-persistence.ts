@@ -13,6 +13,8 @@ const RETRY_FLUSH_MS = 1_000;
  */
 export class DocumentPersistence {
   private pending: Uint8Array[] = [];
+  /** People whose edits are in `pending`. */
+  private editors = new Set<string>();
   private timer: NodeJS.Timeout | undefined;
   private flushing: Promise<void> = Promise.resolve();
   private compacting: Promise<void> | undefined;
@@ -26,11 +28,14 @@ export class DocumentPersistence {
     private readonly log: Logger,
     /** Rows in the log when the document was loaded. */
     private logLength: number,
+    /** Called after a batch holding people's edits is stored (a version may be due). */
+    private readonly onEditsStored: () => void = () => undefined,
   ) {}
 
-  /** Queues an update; the batch is appended within `flushIntervalMs`. */
-  add(update: Uint8Array): void {
+  /** Queues an update (made by `editorId`, when a person made it); the batch is appended within `flushIntervalMs`. */
+  add(update: Uint8Array, editorId?: string): void {
     this.pending.push(update);
+    if (editorId) this.editors.add(editorId);
     this.schedule(this.config.flushIntervalMs);
   }
 
@@ -52,13 +57,18 @@ export class DocumentPersistence {
     const run = this.flushing.then(async () => {
       clearTimeout(this.timer);
       this.timer = undefined;
+      let edited = false;
       while (this.pending.length > 0) {
         const batch = this.pending;
+        const editors = [...this.editors];
         this.pending = [];
+        this.editors = new Set();
         try {
-          await this.store.append(this.incidentId, batch);
+          await this.store.append(this.incidentId, batch, editors);
+          edited ||= editors.length > 0;
         } catch (error) {
           this.pending = batch.concat(this.pending);
+          for (const id of editors) this.editors.add(id);
           this.log.error({ err: error, incidentId: this.incidentId, updates: batch.length }, 'appending document updates failed');
           this.schedule(RETRY_FLUSH_MS);
           throw error;
@@ -67,6 +77,7 @@ export class DocumentPersistence {
         this.logLength += batch.length;
       }
       if (this.logLength >= this.config.compactAfterUpdates) this.compactInBackground();
+      if (edited) this.onEditsStored();
     });
     this.flushing = run.catch(() => undefined);
     return run;

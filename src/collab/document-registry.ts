@@ -4,6 +4,7 @@ import { CloseCode } from './close-codes';
 import type { CollabConnection } from './collab-connection';
 import { CollabDocument } from './collab-document';
 import type { CollabMetrics } from './collab-metrics';
+import type { DocumentHistory } from './document-history';
 import type { DocumentRelay } from './document-relay';
 import type { DocumentStore } from './document-store';
 
@@ -25,6 +26,7 @@ export class DocumentRegistry {
     private readonly metrics: CollabMetrics,
     private readonly log: Logger,
     private readonly relay?: DocumentRelay,
+    private readonly history?: DocumentHistory,
   ) {
     if (relay) {
       // After a Redis gap both sides may have missed edits: each asks, and asks the others to ask back.
@@ -54,7 +56,7 @@ export class DocumentRegistry {
     if (this.closing) return connection.close(CloseCode.GOING_AWAY, 'server shutting down');
     let document = this.documents.get(incidentId);
     if (!document) {
-      const created = new CollabDocument(incidentId, this.store, this.config, this.metrics, this.log, this.relay);
+      const created = new CollabDocument(incidentId, this.store, this.config, this.metrics, this.log, this.relay, this.history);
       document = created;
       this.documents.set(incidentId, created);
       this.metrics.documentsLoaded.inc();

@@ -51,11 +51,12 @@ export class DocumentStore {
   constructor(private readonly dataSource: DataSource) {}
 
   /**
-   * Loads a document (into `doc` when given). Throws on any failure; it never
-   * writes, so a failed load cannot clobber anything.
+   * Loads a document (into `doc` when given; inside `manager`'s transaction
+   * when given). Throws on any failure; it never writes, so a failed load
+   * cannot clobber anything.
    */
-  async load(incidentId: string, doc?: Y.Doc): Promise<StoredDocument> {
-    return replay(await this.dataSource.query(READ, [incidentId]), doc);
+  async load(incidentId: string, doc?: Y.Doc, manager?: EntityManager): Promise<StoredDocument> {
+    return replay(await (manager ?? this.dataSource).query(READ, [incidentId]), doc);
   }
 
   /** Loads several documents at once (for GraphQL lists), keyed by incident id. */
@@ -93,16 +94,21 @@ export class DocumentStore {
     );
   }
 
-  /** Appends a batch of updates to the log in one statement. */
-  async append(incidentId: string, updates: Uint8Array[]): Promise<void> {
+  /**
+   * Appends a batch of updates to the log in one statement, and notes who made
+   * them (the people the next version names as its editors); inside
+   * `manager`'s transaction when given.
+   */
+  async append(incidentId: string, updates: Uint8Array[], editorIds: readonly string[] = [], manager?: EntityManager): Promise<void> {
     if (updates.length === 0) return;
-    await this.dataSource.query(
+    await (manager ?? this.dataSource).query(
       `WITH appended AS (
          INSERT INTO incident_document_updates (incident_id, update) SELECT $1, unnest($2::bytea[]) RETURNING 1
        )
-       INSERT INTO incident_documents (incident_id, updated_at) VALUES ($1, now())
-       ON CONFLICT (incident_id) DO UPDATE SET updated_at = now()`,
-      [incidentId, updates.map((u) => Buffer.from(u.buffer, u.byteOffset, u.byteLength))],
+       INSERT INTO incident_documents (incident_id, updated_at, pending_editor_ids) VALUES ($1, now(), $3::uuid[])
+       ON CONFLICT (incident_id) DO UPDATE SET updated_at = now(),
+         pending_editor_ids = ARRAY(SELECT DISTINCT unnest(incident_documents.pending_editor_ids || $3::uuid[]))`,
+      [incidentId, updates.map((u) => Buffer.from(u.buffer, u.byteOffset, u.byteLength)), [...editorIds]],
     );
   }
 

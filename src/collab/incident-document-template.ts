@@ -1,14 +1,9 @@
+import { commandBody, KEPT_HEADINGS, statusBody, type KeptFacts } from './kept-sections';
+
 /** What the live incident document template is filled in with. */
-export interface IncidentDocumentFacts {
+export interface IncidentDocumentFacts extends KeptFacts {
   title: string;
   summary: string | null;
-  severity: string;
-  status: string;
-  declaredAt: Date;
-  commander: string;
-  operationsLead: string;
-  planningLead: string;
-  communicationsLead: string;
   /** Timeline entries, in any order; rendered most recent first. */
   timeline: Array<{ occurredAt: Date; actor: string | null; body: string }>;
 }
@@ -19,7 +14,8 @@ const minute = (at: Date) => `${at.toISOString().slice(0, 16).replace('T', ' ')}
 /**
  * The live incident state document of Google SRE's "Managing Incidents"
  * (Site Reliability Engineering, chapter 14, "Example incident state
- * document"), as Markdown, filled in from a new incident.
+ * document"), as Markdown, filled in from a new incident. The Status and
+ * Command Hierarchy sections are Sitrep's (kept-sections.ts); the rest is the responders'.
  */
 export function renderIncidentDocument(facts: IncidentDocumentFacts): string {
   const timeline = [...facts.timeline]
@@ -34,21 +30,17 @@ export function renderIncidentDocument(facts: IncidentDocumentFacts): string {
     '',
     facts.summary ?? '_What is broken, who is affected and how badly._',
     '',
-    '## Status',
+    KEPT_HEADINGS.status,
     '',
-    `Active, ${facts.severity}, ${facts.status.toLowerCase()}.`,
+    statusBody(facts),
     '',
     '## Command Post(s)',
     '',
     '_Where responders meet: chat channel, video bridge._',
     '',
-    '## Command Hierarchy (all responders)',
+    KEPT_HEADINGS.command,
     '',
-    `- Current Incident Commander: ${facts.commander}`,
-    `  - Operations lead: ${facts.operationsLead}`,
-    `  - Planning lead: ${facts.planningLead}`,
-    `  - Communications lead: ${facts.communicationsLead}`,
-    '- Next Incident Commander: to be determined',
+    commandBody(facts),
     '',
     '## Detailed Status',
     '',

@@ -22,7 +22,9 @@ export { ConfigError, parseDuration, parseSeverityMap, parseTrustProxy, SEVERITI
 
 /**
  * Sitrep's whole configuration, read and validated once from the environment.
- * Nothing else in the code base reads `process.env`.
+ * Nothing else in the code base reads `process.env`. Longer than 300 lines
+ * because it is that one place: every setting with its default, its bounds
+ * and its documentation, side by side with the README's table.
  */
 export interface Config {
   /** HTTP port for every endpoint. @default 4000 */
@@ -76,6 +78,18 @@ export interface Config {
    * subnets (`loopback`, `10.0.0.0/8`). @default false
    */
   trustProxy: boolean | number | string;
+  /** Limits every GraphQL operation is measured against before it runs, over HTTP and graphql-ws. */
+  operationLimits: OperationLimitsConfig;
+  /** Caps on concurrent graphql-ws subscriptions. */
+  subscriptionLimits: SubscriptionLimitsConfig;
+  /**
+   * Seconds an authenticated login token's principal is remembered, so that a request skips the
+   * token check and the user row. A UserChanged event (deactivation, role or password change)
+   * drops the user's entries on every instance at once. 0 turns the cache off. @default 30
+   */
+  authCacheSeconds: number;
+  /** Most tokens the principal cache holds; the oldest entries go first. @default 10_000 */
+  authCacheMaxEntries: number;
   /**
    * Whether GraphQL introspection and "did you mean" suggestions are on. Off in production unless
    * GRAPHQL_INTROSPECTION=true; on elsewhere. @default nodeEnv !== 'production'
@@ -122,6 +136,32 @@ export interface WebhooksConfig {
   retryForSeconds: number;
   /** How soon an instance looks again at a due delivery that another instance is sending. @default 1_000 // ms */
   pollIntervalMs: number;
+}
+
+/** Limits on one GraphQL operation (fragments expanded); a breach is BAD_USER_INPUT with `extensions.limit`. */
+export interface OperationLimitsConfig {
+  /** Tokens in the document; parsing stops past it. @default 5_000 */
+  maxTokens: number;
+  /** Deepest field nesting. @default 15 */
+  maxDepth: number;
+  /** Aliased fields. @default 30 */
+  maxAliases: number;
+  /** Fields at the root of the operation. @default 20 */
+  maxRootFields: number;
+  /** Estimated cost: each field 1 (or its declared cost) plus its selection times `first` or the list's size. @default 20_000 */
+  maxCost: number;
+  /** Fields visited while expanding fragments before the estimate gives up and refuses. @default 20_000 */
+  maxNodes: number;
+  /** Assumed size of a list field that has no `first` argument and no declared size. @default 20 */
+  defaultListSize: number;
+}
+
+/** Caps on concurrent graphql-ws subscriptions; the one over a cap gets an error, the socket stays open. */
+export interface SubscriptionLimitsConfig {
+  /** Per socket. @default 100 */
+  perSocket: number;
+  /** Per user, over all of the user's sockets on one instance. @default 300 */
+  perUser: number;
 }
 
 /** Settings of the public status page. */
@@ -198,6 +238,14 @@ export interface CollabConfig {
    * of it), i.e. how long a crashed instance's editors still show. @default 30_000 // 30 seconds
    */
   presenceTtlMs: number;
+  /**
+   * Shortest time between two PERIODIC versions of a document while people
+   * edit it (status, severity and command changes keep a version regardless).
+   * @default 300_000 // 5 minutes
+   */
+  versionIntervalMs: number;
+  /** Versions kept per document; past it the oldest PERIODIC ones are dropped first. @default 1_000 */
+  maxVersions: number;
 }
 
 /** Reads the configuration from `env` (the process environment by default). */
@@ -251,6 +299,8 @@ export function loadConfig(env: Env = process.env): Config {
       recheckIntervalMs: int(env, 'COLLAB_RECHECK_INTERVAL_MS', 60_000, 100, 86_400_000),
       presenceTtlMs: int(env, 'COLLAB_PRESENCE_TTL_MS', 30_000, 300, 3_600_000),
       repairIntervalMs: int(env, 'COLLAB_REPAIR_INTERVAL_MS', 10_000, 100, 3_600_000),
+      versionIntervalMs: duration(env, 'DOCUMENT_VERSION_INTERVAL', 5 * 60) * 1000,
+      maxVersions: int(env, 'DOCUMENT_MAX_VERSIONS', 1_000, 10, 100_000),
     },
     alertSeverityMap: parseSeverityMap(
       'ALERT_SEVERITY_MAP',
@@ -265,6 +315,21 @@ export function loadConfig(env: Env = process.env): Config {
       keyPrefix: env.LOGIN_LIMIT_KEY_PREFIX || `${redisPrefix}login:`,
     },
     trustProxy: parseTrustProxy('TRUST_PROXY', env.TRUST_PROXY),
+    operationLimits: {
+      maxTokens: int(env, 'GRAPHQL_MAX_TOKENS', 5_000, 100, 1_000_000),
+      maxDepth: int(env, 'GRAPHQL_MAX_DEPTH', 15, 2, 1000),
+      maxAliases: int(env, 'GRAPHQL_MAX_ALIASES', 30, 0, 10_000),
+      maxRootFields: int(env, 'GRAPHQL_MAX_ROOT_FIELDS', 20, 1, 10_000),
+      maxCost: int(env, 'GRAPHQL_MAX_COST', 20_000, 10, 100_000_000),
+      maxNodes: int(env, 'GRAPHQL_MAX_NODES', 20_000, 100, 10_000_000),
+      defaultListSize: int(env, 'GRAPHQL_DEFAULT_LIST_SIZE', 20, 1, 100_000),
+    },
+    subscriptionLimits: {
+      perSocket: int(env, 'GRAPHQL_MAX_SUBSCRIPTIONS_PER_SOCKET', 100, 1, 100_000),
+      perUser: int(env, 'GRAPHQL_MAX_SUBSCRIPTIONS_PER_USER', 300, 1, 1_000_000),
+    },
+    authCacheSeconds: int(env, 'AUTH_CACHE_SECONDS', 30, 0, 3600),
+    authCacheMaxEntries: int(env, 'AUTH_CACHE_MAX_ENTRIES', 10_000, 1, 10_000_000),
     graphqlIntrospection: bool(env, 'GRAPHQL_INTROSPECTION', nodeEnv !== 'production'),
     timeouts: {
       statementMs: int(env, 'DATABASE_STATEMENT_TIMEOUT_MS', 10_000, 100, 3_600_000),

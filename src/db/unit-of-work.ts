@@ -12,6 +12,19 @@ export interface Tx {
 /** See UnitOfWork.beforeCommit. */
 export type BeforeCommitHook = (manager: EntityManager, events: ReadonlyArray<readonly [Topic, unknown]>) => Promise<(() => void) | void>;
 
+/** An event a committed transaction published. */
+export interface CommittedEvent {
+  topic: Topic;
+  payload: TopicPayloads[Topic];
+}
+
+/**
+ * Work that follows a commit in the instance that made it (so it runs once,
+ * however many instances share the database). Awaited before `run` returns;
+ * it must handle its own errors, as the commit cannot be undone.
+ */
+export type CommitHook = (events: readonly CommittedEvent[]) => Promise<void>;
+
 /**
  * Runs `work` in one transaction and publishes its queued events after commit,
  * never before: a subscriber must never see what a rollback undid.
@@ -23,6 +36,13 @@ export class UnitOfWork {
     private readonly dataSource: DataSource,
     private readonly pubsub: PubSub,
   ) {}
+
+  private readonly commitHooks: CommitHook[] = [];
+
+  /** Registers work to run after each commit, with the events the transaction published. */
+  onCommitted(hook: CommitHook): void {
+    this.commitHooks.push(hook);
+  }
 
   async run<R>(work: (tx: Tx) => Promise<R>): Promise<R> {
     const queued: Array<[Topic, unknown]> = [];
@@ -46,6 +66,10 @@ export class UnitOfWork {
       for (const [topic, payload] of queued) this.pubsub.publish(topic, payload as never);
     }
     for (const after of afterCommit) after?.();
+    if (queued.length > 0) {
+      const events = queued.map(([topic, payload]) => ({ topic, payload }) as CommittedEvent);
+      for (const hook of this.commitHooks) await hook(events).catch(() => undefined);
+    }
     return result;
   }
 

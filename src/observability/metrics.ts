@@ -35,6 +35,21 @@ export class Metrics {
     registers: [this.registry],
   });
 
+  /** Read by the subscription gauge; set by the server once its shared executor exists. */
+  subscriptionFigures: () => { subscribers: number; groups: number } = () => ({ subscribers: 0, groups: 0 });
+
+  readonly graphqlSubscriptions = new Gauge({
+    name: 'sitrep_graphql_subscriptions',
+    help: 'graphql-ws subscriptions being served (subscribers), and the groups that share one execution per event (groups).',
+    labelNames: ['kind'] as const,
+    registers: [this.registry],
+    collect: () => {
+      const { subscribers, groups } = this.subscriptionFigures();
+      this.graphqlSubscriptions.set({ kind: 'subscribers' }, subscribers);
+      this.graphqlSubscriptions.set({ kind: 'groups' }, groups);
+    },
+  });
+
   constructor() {
     collectDefaultMetrics({ register: this.registry, prefix: 'sitrep_' });
   }

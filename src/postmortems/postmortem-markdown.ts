@@ -13,8 +13,10 @@ export interface PostmortemMarkdownView {
   triggers: PostmortemTrigger[];
   actionItems: Array<Pick<ActionItem, 'title' | 'kind' | 'priority' | 'status' | 'trackingUrl' | 'dueDate'> & { owner: string | null }>;
   timeline: Array<{ occurredAt: Date; kind: string; body: string; actor: string | null }>;
-  /** The live incident document's text; null when there is none. */
+  /** The live incident document's text (as at resolution once resolved); null when there is none. */
   document: string | null;
+  /** The document's kept versions, oldest first. */
+  documentVersions?: Array<{ id: string; takenAt: Date; reason: string }>;
 }
 
 const STATUS_TEXT: Record<PostmortemStatus, string> = {
@@ -154,8 +156,16 @@ export function renderPostmortemMarkdown(view: PostmortemMarkdownView): string {
   out.push('');
   if (view.document?.trim()) {
     // Quoted, so that the document's own headings stay inside this section.
-    out.push('### Live incident document', '');
+    out.push(incident.resolvedAt ? '### Live incident document (as at resolution)' : '### Live incident document', '');
     out.push(view.document.trim().split(/\r\n|\r|\n/).map((line) => (line ? `> ${line}` : '>')).join('\n'), '');
+  }
+  if (view.documentVersions?.length) {
+    // The console's history panel opens at a version from these links (and diffs any two).
+    out.push('### Document history', '');
+    out.push(
+      list(view.documentVersions.map((v) => `[${dateTime(v.takenAt)} ${v.reason}](/#/incidents/${incident.id}?version=${v.id})`)),
+      '',
+    );
   }
   return `${out.join('\n').trimEnd()}\n`;
 }

@@ -66,15 +66,17 @@ export class PostmortemView {
     return matcher.findings(textParts(p, items));
   }
 
-  /** The whole postmortem as Markdown, with the live incident document's text. */
+  /** The whole postmortem as Markdown, with the live incident document's text (as at resolution) and its versions. */
   async markdown(loaders: PostmortemViewLoaders, p: Postmortem): Promise<string> {
-    const [incident, items, events, authors, triggers, document] = await Promise.all([
-      this.incident(loaders, p),
+    const incident = await this.incident(loaders, p);
+    const [items, events, authors, triggers, document, documentVersions] = await Promise.all([
       loaders.postmortems.actionItems.load(p.id),
       loaders.timeline.load(p.incidentId),
       loaders.postmortems.authors.load(p.id),
       this.triggers(loaders, p),
-      this.documentText.markdown(p.incidentId),
+      // As the resolution left it, once resolved.
+      this.documentText.markdown(p.incidentId, incident.resolvedAt),
+      this.documentText.versions(p.incidentId),
     ]);
     const name = async (id: string | null) => (id ? ((await loaders.users.load(id))?.name ?? null) : null);
     return renderPostmortemMarkdown({
@@ -86,6 +88,7 @@ export class PostmortemView {
       actionItems: await Promise.all(items.map(async (a) => ({ ...a, owner: await name(a.ownerId) }))),
       timeline: await Promise.all(events.map(async (e) => ({ ...e, actor: await name(e.actorId) }))),
       document,
+      documentVersions,
     });
   }
 }

@@ -12,6 +12,7 @@ import { DATABASE_UNAVAILABLE_MESSAGE, isDatabaseUnavailable, SERVICE_UNAVAILABL
 import type { GraphQLContext } from '../graphql/context';
 import { formatError } from '../graphql/format-error';
 import { graphqlOverHttpPlugin } from '../graphql/graphql-over-http';
+import { operationLimitsPlugin } from '../graphql/operation-limits';
 import { extraValidationRules } from '../graphql/validation-rules';
 import type { Logger } from '../observability/logger';
 import type { Metrics } from '../observability/metrics';
@@ -19,6 +20,7 @@ import type { TrustProxyFn } from './client-address';
 import type { ContextFactory } from './graphql-context';
 import { healthRouter } from './health';
 import { httpErrorHandler, notFoundHandler } from './http-errors';
+import { operationLimitsMiddleware } from './operation-limits-middleware';
 import type { Services } from './services';
 import { statusPageRouter } from '../status-page/status-page.router';
 import { vendorRouter } from './vendor';
@@ -69,11 +71,14 @@ export async function createHttpServer(deps: {
     introspection,
     hideSchemaDetailsFromClientErrors: !introspection,
     validationRules: extraValidationRules({ introspection }),
+    // As in the limits middleware, for what reaches Apollo without it (persisted queries).
+    parseOptions: { maxTokens: config.operationLimits.maxTokens },
     includeStacktraceInErrorResponses: includeStack,
     formatError: (formatted, error) => formatError(formatted, error, { log, includeStack }),
     plugins: [
       ApolloServerPluginDrainHttpServer({ httpServer, stopGracePeriodMillis: config.shutdownGraceMs }),
       graphqlOverHttpPlugin(),
+      operationLimitsPlugin(config.operationLimits),
       {
         async requestDidStart() {
           const started = process.hrtime.bigint();
@@ -101,6 +106,7 @@ export async function createHttpServer(deps: {
   app.all(
     '/graphql',
     express.json({ limit: '1mb' }),
+    operationLimitsMiddleware(schema, config.operationLimits, (e) => formatError(e.toJSON(), e, { log, includeStack })),
     expressMiddleware(apollo, {
       context: async ({ req }): Promise<GraphQLContext> => {
         const result = await services.auth.authenticate({ header: req.headers.authorization }).catch((error: unknown) => {
@@ -113,7 +119,8 @@ export async function createHttpServer(deps: {
         if (result && !result.ok) {
           throw new GraphQLError(result.reason, { extensions: { code: 'UNAUTHENTICATED', http: { status: 401 } } });
         }
-        return contextFor(result?.caller ?? null, req.ip, result?.user);
+        // A cached principal's row may be older than a rename: only a fresh one is good for `me`.
+        return contextFor(result?.caller ?? null, req.ip, result?.ok && !result.cached ? result.user : undefined);
       },
     }),
   );

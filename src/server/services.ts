@@ -11,6 +11,8 @@ import { TokenService } from '../auth/token.service';
 import { CollabServer } from '../collab/collab-server';
 import { DocumentRelay } from '../collab/document-relay';
 import { RedisEditorPresence } from '../collab/editor-presence';
+import { DocumentHistory } from '../collab/document-history';
+import { DocumentKeeper } from '../collab/document-keeper';
 import { documentSeeder } from '../collab/document-seeder';
 import { DocumentStore } from '../collab/document-store';
 import type { Config } from '../config/config';
@@ -67,6 +69,8 @@ export interface Services extends ResolverServices {
   postmortemView: PostmortemView;
   /** The live incident documents: their store and the y-websocket server on `/collab/`. */
   documents: DocumentStore;
+  /** Versions of the live documents (`documentVersions`, `documentAt`). */
+  documentHistory: DocumentHistory;
   collab: CollabServer;
   apiTokens: ApiTokenService;
   alerts: AlertIntakeService;
@@ -90,13 +94,14 @@ export function createServices(deps: {
   const uow = new UnitOfWork(dataSource, pubsub);
   const tokens = new TokenService(deps.jwtSecret, config.jwtTtlSeconds);
   const apiTokens = new ApiTokenService(dataSource, uow, config.apiTokenCacheSeconds);
-  const auth = new AuthService(dataSource, tokens, apiTokens);
+  const auth = new AuthService(dataSource, tokens, apiTokens, { ttlMs: config.authCacheSeconds * 1000, maxEntries: config.authCacheMaxEntries });
   const loginThrottle = new LoginThrottle(config.loginLimits, config.redisUrl, log, config.timeouts.redisCommandMs);
   const users = new UserService(dataSource, uow, tokens, loginThrottle, log);
   const timeline = new TimelineService(dataSource, uow);
   const roles = new RoleService(uow, timeline);
   const documents = new DocumentStore(dataSource);
-  const incidents = new IncidentService(dataSource, uow, roles, timeline, documentSeeder(documents, roles));
+  const documentHistory = new DocumentHistory(dataSource, documents, { intervalMs: config.collab.versionIntervalMs, maxVersions: config.collab.maxVersions });
+  const incidents = new IncidentService(dataSource, uow, roles, timeline, documentSeeder(documents, roles, documentHistory));
   const statusUpdates = new StatusUpdateService(uow, roles, timeline);
   const overdueSweep = new OverdueSweep(dataSource, uow, config.statusUpdateIntervals, config.statusUpdateCheckMs, log);
   const postmortems = new PostmortemService(dataSource, uow, timeline);
@@ -113,19 +118,28 @@ export function createServices(deps: {
     log,
     relay,
     presence,
+    history: documentHistory,
   });
+  uow.onCommitted(new DocumentKeeper({ dataSource, roles, store: documents, history: documentHistory, collab, log }).afterCommit);
   // The postmortem's Markdown includes the live document: the in-memory copy when loaded, else the stored one.
   const documentText: DocumentTextSource = {
-    markdown: async (incidentId) => {
+    markdown: async (incidentId, resolvedAt) => {
+      // As the resolution left it: the version its status change kept (the Sitrep sections already say "Resolved").
+      const resolved = resolvedAt ? await documentHistory.firstAfter(incidentId, resolvedAt, 'STATUS_CHANGED') : null;
+      if (resolved) return resolved.markdown;
       const live = collab.registry.get(incidentId);
       if (live) return live.markdown;
       const [stored] = await documents.readMarkdown([incidentId]);
       return stored.markdown || null;
     },
+    versions: async (incidentId) => (await documentHistory.list([incidentId]))[0],
   };
   const incidentView = new IncidentView(config.resolutionLimits, config.statusUpdateIntervals);
   // services.documentText is looked up on each call: tests stand in for the collaboration server's documents.
-  const postmortemView = new PostmortemView(incidentView, { markdown: (incidentId) => services.documentText.markdown(incidentId) });
+  const postmortemView = new PostmortemView(incidentView, {
+    markdown: (incidentId, resolvedAt) => services.documentText.markdown(incidentId, resolvedAt),
+    versions: (incidentId) => services.documentText.versions(incidentId),
+  });
   const alerts = new AlertIntakeService(new RepeatCheck(dataSource, () => metrics.dbQueries.inc()), uow, incidents, timeline);
   const changes = new ChangeService(dataSource);
   const webhooks = new WebhookService(dataSource, config.webhooks.denyPrivateNetworks);
@@ -158,6 +172,7 @@ export function createServices(deps: {
     incidentView,
     postmortemView,
     documents,
+    documentHistory,
     collab,
     apiTokens,
     alerts,

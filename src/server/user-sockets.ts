@@ -1,4 +1,5 @@
 import type { WebSocket } from 'ws';
+import type { AuthService } from '../auth/auth.service';
 import { atExpiry, TOKEN_EXPIRED } from '../auth/session-expiry';
 import { CloseCode } from '../collab/close-codes';
 import type { CollabServer } from '../collab/collab-server';
@@ -41,13 +42,29 @@ export class UserSockets {
  * graphql-ws and document sockets close with 4401; when their role changes
  * their document sockets reconnect (4000) to be admitted with the new rights.
  * graphql-ws sockets need nothing for a role change: each operation reads
- * the caller again. Stops when `signal` aborts.
+ * the caller again. Every change also drops the user's cached principals
+ * (AuthService.forget). Stops when `signal` aborts.
  */
-export function followUserChanges(pubsub: PubSub, graphql: UserSockets, collab: CollabServer, log: Logger, signal: AbortSignal): void {
+export function followUserChanges(
+  pubsub: PubSub,
+  followers: {
+    graphql: UserSockets;
+    collab: CollabServer;
+    auth: Pick<AuthService, 'forget'>;
+    subscriptions: { endUser(userId: string): void };
+  },
+  log: Logger,
+  signal: AbortSignal,
+): void {
+  const { graphql, collab, auth, subscriptions } = followers;
   void (async () => {
     for await (const change of pubsub.subscribe(UserTopic.Changed, signal)) {
+      // First: a socket that reconnects at once must not be let in on the cached principal.
+      auth.forget(change.userId);
       if (change.sessionsEnded) {
         const reason = 'session ended: the account was deactivated or its password changed';
+        // Before the sockets close: an event already on its way must not reach them.
+        subscriptions.endUser(change.userId);
         graphql.close(change.userId, 4401, reason);
         collab.disconnectUser(change.userId, CloseCode.UNAUTHENTICATED, reason);
       } else if (change.roleChanged) {

@@ -1,3 +1,4 @@
+import { execFile } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import express, { type Router } from 'express';
@@ -25,6 +26,39 @@ const BROWSER_SUBPATHS: Partial<Record<string, readonly string[]>> = { 'graphql-
  * (ETag) is cheap meanwhile. @default 86_400_000 // one day
  */
 export const VENDOR_MAX_AGE_MS = 86_400_000;
+
+/** The entry of the console's editor bundle (CodeMirror 6 and y-codemirror.next); next to the console in src/ and in dist/. */
+export const EDITOR_ENTRY = path.join(__dirname, '../web/editor/live-editor.js');
+
+let editorBundle: Promise<string> | undefined;
+
+/** Runs in a child Node process: esbuild's API refuses to run inside a VM context such as Jest's. */
+const BUNDLE_SCRIPT = `
+  require('esbuild')
+    .build({ entryPoints: [process.argv[1]], bundle: true, format: 'esm', target: 'es2020', minify: true, write: false, external: ['yjs'], logLevel: 'silent', legalComments: 'eof' })
+    .then((result) => process.stdout.write(result.outputFiles[0].text), (error) => { console.error(error.message); process.exit(1); });`;
+
+/**
+ * The console's editor as one ES module, bundled by esbuild from
+ * EDITOR_ENTRY and the installed CodeMirror packages, once per process on
+ * first request (no build step: it works the same from a fresh clone and from
+ * `dist/`). `yjs` stays an import, resolved by the page's import map, so
+ * that the editor and the page share one Yjs.
+ */
+export function buildEditorBundle(): Promise<string> {
+  editorBundle ??= new Promise<string>((resolve, reject) => {
+    execFile(
+      process.execPath,
+      ['-e', BUNDLE_SCRIPT, EDITOR_ENTRY],
+      { cwd: path.dirname(require.resolve('esbuild/package.json')), maxBuffer: 64 * 1024 * 1024, timeout: 60_000 },
+      (error, stdout, stderr) => (error ? reject(new Error(`bundling the editor failed: ${stderr || error.message}`)) : resolve(stdout)),
+    );
+  }).catch((error) => {
+    editorBundle = undefined;
+    throw error;
+  });
+  return editorBundle;
+}
 
 /** Export conditions in the order a browser bundler would pick them. */
 const BROWSER_CONDITIONS = ['browser', 'module', 'import', 'default'];
@@ -93,13 +127,18 @@ export function publishedModules(name: string): { root: string; files: Set<strin
 }
 
 /**
- * Express router for `/vendor`: `/vendor/<package>/<file>` for the published
- * ES modules of VENDOR_PACKAGES only (lib0's extensionless specifiers such as
+ * Express router for `/vendor`: `/vendor/live-editor.js` (buildEditorBundle),
+ * and `/vendor/<package>/<file>` for the published ES modules of VENDOR_PACKAGES only (lib0's extensionless specifiers such as
  * `lib0/encoding` resolve to `encoding.js`), with a JavaScript content type
  * and a day of caching; 404 for anything else, no directory listings.
  */
 export function vendorRouter(): Router {
   const router = express.Router();
+  router.get('/live-editor.js', (req, res, next) => {
+    buildEditorBundle().then((code) => {
+      res.set('cache-control', `public, max-age=${VENDOR_MAX_AGE_MS / 1000}`).type('text/javascript').send(code);
+    }, next);
+  });
   for (const name of VENDOR_PACKAGES) {
     const { root, files } = publishedModules(name);
     const serve = express.static(root, { index: false, extensions: ['js'], redirect: false, dotfiles: 'deny', maxAge: VENDOR_MAX_AGE_MS, fallthrough: false });

@@ -1,6 +1,6 @@
 import type http from 'node:http';
 import type { Socket } from 'node:net';
-import { GraphQLError, parse, type GraphQLSchema } from 'graphql';
+import { GraphQLError, type GraphQLSchema } from 'graphql';
 import { useServer } from 'graphql-ws/use/ws';
 import { WebSocketServer } from 'ws';
 import type { Caller } from '../auth/caller';
@@ -12,6 +12,7 @@ import type { Logger } from '../observability/logger';
 import type { Metrics } from '../observability/metrics';
 import { clientAddress, type TrustProxyFn } from './client-address';
 import type { ContextFactory } from './graphql-context';
+import { GraphqlWsOperations } from './graphql-ws-operations';
 import type { Services } from './services';
 import { UpgradeRouter } from './upgrade-router';
 import { RedisPubSub } from '../events/redis-pubsub';
@@ -30,7 +31,9 @@ export interface WebSocketParts {
  * token travels in connection params, checked at connection init and again
  * for each operation), `/collab/<incidentId>?token=` to the document server,
  * anything else 404. Open sockets follow user changes (deactivation, password
- * and role changes) on every instance.
+ * and role changes) on every instance. Each graphql-ws operation passes the
+ * operation limits and the subscription caps, and subscriptions share their
+ * execution (graphql-ws-operations.ts).
  */
 export function attachWebSockets(deps: {
   httpServer: http.Server;
@@ -66,10 +69,12 @@ export function attachWebSockets(deps: {
   };
   // Open graphql-ws sockets by user, so that a deactivation or password change closes them at once.
   const graphqlSockets = new UserSockets();
+  const validate = validateWith(validationRules);
+  const operations = new GraphqlWsOperations({ schema, config, validate, format, metrics });
   const wsServer = useServer<Record<string, unknown> | undefined, { caller?: Caller; header?: string }>(
     {
       schema,
-      validate: validateWith(validationRules),
+      validate,
       onConnect: async (ctx) => {
         const param = ctx.connectionParams?.authorization ?? ctx.connectionParams?.Authorization;
         const header = typeof param === 'string' ? param : undefined;
@@ -82,7 +87,7 @@ export function attachWebSockets(deps: {
       },
       // graphql-ws parses outside its error handling: a syntax error closed the whole socket with
       // 4500, ending every other subscription of that client. Answer it as this operation's error.
-      onSubscribe: async (ctx, _id, payload) => {
+      onSubscribe: async (ctx, id, payload) => {
         // The caller is read again for each operation, as over HTTP: a role changed since the socket
         // opened applies to its next operation.
         const result = await services.auth.authenticate({ header: ctx.extra.header });
@@ -92,24 +97,25 @@ export function attachWebSockets(deps: {
           return [new GraphQLError(reason, { extensions: { code: 'UNAUTHENTICATED' } })];
         }
         ctx.extra.caller = result.caller;
-        try {
-          parse(payload.query);
-        } catch (error) {
-          if (error instanceof GraphQLError) return [error];
-          throw error;
-        }
-        return undefined;
+        return operations.admit(ctx.extra.socket, result.caller.userId, id, payload);
       },
-      context: (ctx) => contextFor(ctx.extra.caller ?? null, clientAddress(ctx.extra.request, trustProxy)),
+      onComplete: (ctx, id) => operations.release(ctx.extra.socket, id),
+      onClose: (ctx) => operations.releaseAll(ctx.extra.socket),
+      context: (ctx, id) => operations.register(contextFor(ctx.extra.caller ?? null, clientAddress(ctx.extra.request, trustProxy)), ctx.extra.socket, id),
+      // Subscriptions only: one execution per event for every subscriber that would get the same result.
+      subscribe: (args) => operations.subscribe(args),
       onNext: (_ctx, _id, _payload, _args, result) =>
         result.errors ? { ...result, errors: result.errors.map((e) => format(e as GraphQLError)) } : undefined,
-      onError: (_ctx, _id, _payload, errors) => errors.map((e) => format(e as GraphQLError)) as never,
+      onError: (ctx, id, _payload, errors) => {
+        operations.release(ctx.extra.socket, id);
+        return errors.map((e) => format(e as GraphQLError)) as never;
+      },
     },
     graphqlWss,
   );
 
   const userChanges = new AbortController();
-  followUserChanges(pubsub, graphqlSockets, services.collab, log, userChanges.signal);
+  followUserChanges(pubsub, { graphql: graphqlSockets, collab: services.collab, auth: services.auth, subscriptions: operations }, log, userChanges.signal);
   // The user changes missed during a Redis gap are read from the event log; the document sockets'
   // credentials are checked again at once too (API token revocations are cached for a few seconds).
   if (pubsub instanceof RedisPubSub) pubsub.onReconnect(() => void services.collab.recheckNow());

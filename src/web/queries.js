@@ -172,6 +172,14 @@ export const CREATE_USER = `mutation CreateUser($input: CreateUserInput!) {
 }`;
 
 /**
+ * Beyond the contract: the live document's kept versions, with their text, for the history panel's diff.
+ * @type {Operation<G.DocumentVersionsQuery, G.DocumentVersionsQueryVariables>}
+ */
+export const DOCUMENT_VERSIONS = `query DocumentVersions($id: ID!) {
+  incident(id: $id) { id documentVersions { id takenAt reason editors { id name } markdown } }
+}`;
+
+/**
  * Beyond the contract: integration users are marked.
  * @type {Operation<G.AdminUsersQuery, G.AdminUsersQueryVariables>}
  */

@@ -1,5 +1,6 @@
 import crypto from 'node:crypto';
 import Redis from 'ioredis';
+import { describeWithRedis, uniqueRedisPrefix } from '../support/redis';
 import { startTestServer, TEST_PASSWORD, type TestServer } from '../support/test-server';
 
 const LOGIN = `mutation($e: String!, $p: String!) { login(email: $e, password: $p) { token } }`;
@@ -113,14 +114,14 @@ describe('login limits behind a trusted proxy', () => {
   });
 });
 
-describe('login limits in Redis', () => {
-  const prefix = `sitrep-test-${crypto.randomUUID()}:login:`;
+describeWithRedis('login limits in Redis', (redisUrl) => {
+  const prefix = `${uniqueRedisPrefix()}login:`;
   const limits = { maxFailuresPerEmail: 2, maxFailuresPerIp: 100, windowSeconds: 60, keyPrefix: prefix };
   let a: TestServer;
   let b: TestServer;
   beforeAll(async () => {
-    a = await startTestServer({ redisUrl: 'redis://127.0.0.1:6379', redisPrefix: `${prefix}events:`, loginLimits: limits });
-    b = await startTestServer({ redisUrl: 'redis://127.0.0.1:6379', redisPrefix: `${prefix}events:`, loginLimits: limits });
+    a = await startTestServer({ redisUrl, redisPrefix: `${prefix}events:`, loginLimits: limits });
+    b = await startTestServer({ redisUrl, redisPrefix: `${prefix}events:`, loginLimits: limits });
   });
   afterAll(async () => {
     await a.close();
@@ -140,7 +141,7 @@ describe('login limits in Redis', () => {
     // Both test servers bootstrap the same admin email; failures on one lock it out on the other.
     for (let i = 0; i < 2; i += 1) expect(code(await login(a, a.admin.email, 'wrong-password'))).toBe('UNAUTHENTICATED');
     expect(code(await login(b, b.admin.email, 'admin-password-123'))).toBe('FORBIDDEN');
-    const redis = new Redis('redis://127.0.0.1:6379');
+    const redis = new Redis(redisUrl);
     try {
       // Counted per (address, email): the key names both.
       const keys = await redis.keys(`${prefix}address-email:*`);

@@ -1,4 +1,4 @@
-import { collect, startTestServer, type TestServer, type TestUser } from '../support/test-server';
+import { collect, startWithTeam, type TestServer, type TestUser } from '../support/test-server';
 import { amAlert, amNotification, CREATE_TOKEN, INCIDENT, postAlertmanager } from './alertmanager-fixtures';
 
 const ACKNOWLEDGE = `mutation($id: ID!) { acknowledgeIncident(id: $id) {
@@ -19,10 +19,7 @@ describe('acknowledgeIncident', () => {
   };
 
   beforeAll(async () => {
-    t = await startTestServer();
-    alice = await t.createUser('RESPONDER', 'Alice');
-    bob = await t.createUser('RESPONDER', 'Bob');
-    viewer = await t.createUser('VIEWER', 'Vera');
+    ({ t, alice, bob, viewer } = await startWithTeam());
     token = (await t.ok(CREATE_TOKEN, { name: 'Alertmanager', role: 'RESPONDER' }, t.admin.token)).createApiToken.token;
   });
   afterAll(() => t.close());

@@ -1,5 +1,4 @@
-import { Client } from 'pg';
-import { collect, startTestServer, type TestServer, type TestUser } from '../support/test-server';
+import { collect, startTestServer, startWithTeam, type TestServer, type TestUser } from '../support/test-server';
 import { amAlert, amNotification, CREATE_TOKEN, fingerprintOf, INCIDENT, postAlertmanager } from './alertmanager-fixtures';
 
 const HIGH_LATENCY = { summary: 'Checkout p99 latency above 2s', description: 'p99 of checkout has been above 2s for 5 minutes' };
@@ -9,22 +8,17 @@ describe('POST /webhooks/alertmanager', () => {
   let token: string;
   let integration: { id: string; name: string };
   let alice: TestUser;
-  let db: Client;
 
   const incident = async (id: string) => (await t.ok(INCIDENT, { id }, t.admin.token)).incident;
-  const count = async (sql: string, params: unknown[] = []) => Number((await db.query(sql, params)).rows[0].n);
+  const count = async (sql: string, params: unknown[] = []) => Number((await t.sql(sql, params))[0].n);
 
   beforeAll(async () => {
-    t = await startTestServer();
-    alice = await t.createUser('RESPONDER', 'Alice');
+    ({ t, alice } = await startWithTeam());
     const created = (await t.ok(CREATE_TOKEN, { name: 'Prometheus Alertmanager', role: 'RESPONDER' }, t.admin.token)).createApiToken;
     token = created.token;
     integration = (await t.ok(`{ me { id name } }`, {}, token)).me;
-    db = new Client({ connectionString: t.databaseUrl });
-    await db.connect();
   });
   afterAll(async () => {
-    await db.end();
     await t.close();
   });
 
@@ -177,8 +171,8 @@ describe('POST /webhooks/alertmanager', () => {
 
     const i = await incident(id);
     expect(i.alerts).toEqual([expect.objectContaining({ status: 'FIRING', summary: 'p99 above 2s', generatorURL: reworded.generatorURL })]);
-    const stored = await db.query(`SELECT annotations FROM alerts WHERE incident_id = $1`, [id]);
-    expect(stored.rows[0].annotations).toEqual(reworded.annotations);
+    const stored = await t.sql(`SELECT annotations FROM alerts WHERE incident_id = $1`, [id]);
+    expect(stored[0].annotations).toEqual(reworded.annotations);
     // Details describe the alert; they are not events of the incident.
     expect(i.timeline).toEqual(timelineBefore);
 
@@ -237,7 +231,7 @@ describe('POST /webhooks/alertmanager', () => {
     expect(i.alerts).toHaveLength(2);
     expect(i.timeline.map((e: any) => e.kind).sort()).toEqual(['ALERT', 'DECLARED']);
     // Not luck: the database refuses a second open group for the key.
-    const second = db.query(
+    const second = t.sql(
       `INSERT INTO alert_groups (source, key_hash, group_key) SELECT source, key_hash, group_key FROM alert_groups WHERE group_key = $1`,
       [body.groupKey],
     );

@@ -1,22 +1,14 @@
 import crypto from 'node:crypto';
-import { Client } from 'pg';
 import { connectEditor, waitFor } from '../support/collab-clients';
-import { collect, startTestServer, type TestServer, type TestUser } from '../support/test-server';
+import { collect, startWithTeam, type TestServer, type TestUser } from '../support/test-server';
 import { CREATE_TOKEN } from './alertmanager-fixtures';
 
 describe('API tokens', () => {
   let t: TestServer;
   let alice: TestUser;
-  let db: Client;
 
-  beforeAll(async () => {
-    t = await startTestServer();
-    alice = await t.createUser('RESPONDER', 'Alice');
-    db = new Client({ connectionString: t.databaseUrl });
-    await db.connect();
-  });
+  beforeAll(async () => ({ t, alice } = await startWithTeam()));
   afterAll(async () => {
-    await db.end();
     await t.close();
   });
 
@@ -31,7 +23,7 @@ describe('API tokens', () => {
     const { createApiToken } = await t.ok(CREATE_TOKEN, { name: 'Grafana', role: 'RESPONDER' }, t.admin.token);
     expect(createApiToken.token).toMatch(/^sitrep_[A-Za-z0-9_-]{43}$/);
     expect(createApiToken.apiToken).toMatchObject({ name: 'Grafana', role: 'RESPONDER' });
-    const rows = (await db.query(`SELECT * FROM api_tokens WHERE id = $1`, [createApiToken.apiToken.id])).rows;
+    const rows = await t.sql(`SELECT * FROM api_tokens WHERE id = $1`, [createApiToken.apiToken.id]);
     expect(rows[0].token_hash).toBe(crypto.createHash('sha256').update(createApiToken.token).digest('hex'));
     expect(JSON.stringify(rows)).not.toContain(createApiToken.token.slice(7));
   });
@@ -59,7 +51,7 @@ describe('API tokens', () => {
 
   it('gives each token an integration user that cannot log in', async () => {
     const { createApiToken } = await t.ok(CREATE_TOKEN, { name: 'Login attempt', role: 'ADMIN' }, t.admin.token);
-    const user = (await db.query(`SELECT u.* FROM users u JOIN api_tokens t ON t.user_id = u.id WHERE t.id = $1`, [createApiToken.apiToken.id])).rows[0];
+    const user = (await t.sql(`SELECT u.* FROM users u JOIN api_tokens t ON t.user_id = u.id WHERE t.id = $1`, [createApiToken.apiToken.id]))[0];
     expect(user).toMatchObject({ is_integration: true, password_hash: null, role: 'ADMIN' });
     const login = await t.gql(`mutation($e: String!) { login(email: $e, password: "whatever-123") { token } }`, { e: user.email });
     expect(login.errors?.[0].extensions?.code).toBe('UNAUTHENTICATED');

@@ -1,4 +1,4 @@
-import { collect, startTestServer, type TestServer, type TestUser } from '../support/test-server';
+import { collect, startWithTeam, type TestServer, type TestUser } from '../support/test-server';
 import { CREATE_TOKEN, INCIDENT, postPagerDuty } from './alertmanager-fixtures';
 
 describe('POST /webhooks/pagerduty/v2/enqueue', () => {
@@ -12,8 +12,7 @@ describe('POST /webhooks/pagerduty/v2/enqueue', () => {
       .filter((n: any) => n.alerts.some((a: any) => a.fingerprint === dedupKey));
 
   beforeAll(async () => {
-    t = await startTestServer();
-    alice = await t.createUser('RESPONDER', 'Alice');
+    ({ t, alice } = await startWithTeam());
     routingKey = (await t.ok(CREATE_TOKEN, { name: 'Datadog', role: 'RESPONDER' }, t.admin.token)).createApiToken.token;
   });
   afterAll(() => t.close());

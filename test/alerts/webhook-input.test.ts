@@ -1,22 +1,17 @@
-import { Client } from 'pg';
 import { startTestServer, type TestServer } from '../support/test-server';
 import { amAlert, amNotification, CREATE_TOKEN, postAlertmanager, postPagerDuty } from './alertmanager-fixtures';
 
 describe('webhook authentication and bad input', () => {
   let t: TestServer;
   let token: string;
-  let db: Client;
   const valid = () => amNotification([amAlert({ alertname: 'InputCheck', team: 'core' })], { route: `{}/input-${Math.random()}` });
-  const writes = async () => Number((await db.query(`SELECT (SELECT count(*) FROM incidents) + (SELECT count(*) FROM alert_groups) AS n`)).rows[0].n);
+  const writes = async () => Number((await t.sql(`SELECT (SELECT count(*) FROM incidents) + (SELECT count(*) FROM alert_groups) AS n`))[0].n);
 
   beforeAll(async () => {
     t = await startTestServer();
     token = (await t.ok(CREATE_TOKEN, { name: 'Alertmanager', role: 'RESPONDER' }, t.admin.token)).createApiToken.token;
-    db = new Client({ connectionString: t.databaseUrl });
-    await db.connect();
   });
   afterAll(async () => {
-    await db.end();
     await t.close();
   });
 

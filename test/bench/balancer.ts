@@ -7,6 +7,8 @@ import { startHaproxy, startRedis, type Helper } from '../deploy/topology';
 import { startChildServer, type ChildServer } from '../support/child-server';
 import { connectEditor, type Editor } from '../support/collab-clients';
 import { createTestDatabase } from '../support/test-db';
+import { okAt } from '../support/test-server';
+import { benchArgs, cpuSeconds, percentile, sleep } from './bench-support';
 
 /**
  * `npm run bench:balancer [-- --documents=10 --editors=10 --rate=2 --seconds=15]`
@@ -25,7 +27,7 @@ import { createTestDatabase } from '../support/test-db';
  *
  * Every scenario uses fresh documents. CPU is the sum over Sitrep processes.
  */
-const args = Object.fromEntries(process.argv.slice(2).map((a) => a.replace(/^--/, '').split('=') as [string, string]));
+const args = benchArgs();
 const DOCUMENTS = Number(args.documents ?? 10);
 const EDITORS = Number(args.editors ?? 10);
 const RATE = Number(args.rate ?? 2);
@@ -34,15 +36,7 @@ const WARMUP_SECONDS = 3;
 const JWT_SECRET = 'bench-secret-that-is-long-enough-for-hs256-0123456789';
 const ADMIN = { email: 'admin@bench.test', password: 'bench-password-123' };
 
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
-/** CPU seconds (user + system) a process has used, from /proc. */
-function cpuSeconds(pid: number): number {
-  const fields = fs.readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
-  return (Number(fields[11]) + Number(fields[12])) / 100;
-}
-
-const percentile = (sorted: number[], p: number) => (sorted.length ? sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] : NaN);
 
 interface Result {
   p50: number;
@@ -112,16 +106,6 @@ async function runLoad(groups: Editor[][], pids: number[]): Promise<Result> {
   return { p50: percentile(latencies, 50), p99: percentile(latencies, 99), deliveredPerSecond: latencies.length / elapsed, cpuPercent: (cpu / elapsed) * 100, clientCpuPercent: ((clientCpu.user + clientCpu.system) / 1e6 / elapsed) * 100 };
 }
 
-async function gql(url: string, query: string, variables: Record<string, unknown>, token?: string) {
-  const response = await fetch(`${url}/graphql`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
-    body: JSON.stringify({ query, variables }),
-  });
-  const body = (await response.json()) as { data?: any; errors?: unknown };
-  if (body.errors) throw new Error(JSON.stringify(body.errors));
-  return body.data;
-}
 
 async function main(): Promise<void> {
   const db = await createTestDatabase();
@@ -143,13 +127,13 @@ async function main(): Promise<void> {
     children.push(a, b);
     haproxy = await startHaproxy([`127.0.0.1:${a.port}`, `127.0.0.1:${b.port}`]);
     const lb = `http://127.0.0.1:${haproxy.port}`;
-    const { login } = await gql(a.url, `mutation($e: String!, $p: String!) { login(email: $e, password: $p) { token } }`, { e: ADMIN.email, p: ADMIN.password });
+    const { login } = await okAt(a.url, `mutation($e: String!, $p: String!) { login(email: $e, password: $p) { token } }`, { e: ADMIN.email, p: ADMIN.password });
     const token: string = login.token;
 
     const scenario = async (name: string, urlFor: (doc: number, editor: number) => string, pids: number[]) => {
       const groups: Editor[][] = [];
       for (let d = 0; d < DOCUMENTS; d++) {
-        const { declareIncident } = await gql(a.url, `mutation($t: String!) { declareIncident(input: { title: $t, severity: SEV3, trigger: STAFF_IDENTIFIED }) { id } }`, { t: `${name} ${d}` }, token);
+        const { declareIncident } = await okAt(a.url, `mutation($t: String!) { declareIncident(input: { title: $t, severity: SEV3, trigger: STAFF_IDENTIFIED }) { id } }`, { t: `${name} ${d}` }, token);
         groups.push(Array.from({ length: EDITORS }, (_, e) => connectEditor(urlFor(d, e), declareIncident.id, token)));
       }
       await Promise.all(groups.flat().map((e) => e.synced(60_000)));

@@ -1,6 +1,7 @@
 import 'reflect-metadata';
 import { countReconnects, Y_WEBSOCKET_VERSIONS, type YWebsocketVersion } from '../support/reconnect-attempts';
 import { startTestServer } from '../support/test-server';
+import { benchArgs } from './bench-support';
 
 /**
  * `npm run bench:collab-reconnect [-- --seconds=60]`
@@ -10,7 +11,7 @@ import { startTestServer } from '../support/test-server';
  * at once for `seconds`; prints each client's connection attempts per minute.
  * Needs DATABASE_URL (a server where it may create a database).
  */
-const args = Object.fromEntries(process.argv.slice(2).map((a) => a.replace(/^--/, '').split('=') as [string, string]));
+const args = benchArgs();
 const SECONDS = Number(args.seconds ?? 60);
 
 async function main(): Promise<void> {

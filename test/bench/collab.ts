@@ -1,5 +1,4 @@
 import 'reflect-metadata';
-import fs from 'node:fs';
 import { performance } from 'node:perf_hooks';
 import * as Y from 'yjs';
 import { DocumentStore } from '../../src/collab/document-store';
@@ -7,6 +6,8 @@ import { createDataSource } from '../../src/db/data-source';
 import { startChildServer, type ChildServer } from '../support/child-server';
 import { connectEditor, type Editor } from '../support/collab-clients';
 import { createTestDatabase } from '../support/test-db';
+import { okAt } from '../support/test-server';
+import { benchArgs, cpuSeconds, percentile, sleep } from './bench-support';
 
 /**
  * `npm run bench:collab [-- --editors=100 --rate=2 --seconds=15 --stored=10000]`
@@ -20,7 +21,7 @@ import { createTestDatabase } from '../support/test-db';
  * the cold load of a document with `stored` updates in the log, before and
  * after compaction.
  */
-const args = Object.fromEntries(process.argv.slice(2).map((a) => a.replace(/^--/, '').split('=') as [string, string]));
+const args = benchArgs();
 const EDITORS = Number(args.editors ?? 100);
 const RATE = Number(args.rate ?? 1);
 const SECONDS = Number(args.seconds ?? 15);
@@ -29,17 +30,7 @@ const STORED = Number(args.stored ?? 10_000);
 const JWT_SECRET = 'bench-secret-that-is-long-enough-for-hs256-0123456789';
 const ADMIN = { email: 'admin@bench.test', password: 'bench-password-123' };
 
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
-/** CPU seconds (user + system) a process has used, from /proc. */
-function cpuSeconds(pid: number): number {
-  const fields = fs.readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
-  return (Number(fields[11]) + Number(fields[12])) / 100;
-}
-
-function percentile(sorted: number[], p: number): number {
-  return sorted.length ? sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] : NaN;
-}
 
 interface LoadResult {
   p50: number;
@@ -126,19 +117,8 @@ async function connectAll(make: () => Editor): Promise<Editor[]> {
   return editors;
 }
 
-async function gql(url: string, query: string, variables: Record<string, unknown>, token?: string) {
-  const response = await fetch(`${url}/graphql`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
-    body: JSON.stringify({ query, variables }),
-  });
-  const body = (await response.json()) as { data?: any; errors?: unknown };
-  if (body.errors) throw new Error(JSON.stringify(body.errors));
-  return body.data;
-}
-
 const declare = async (url: string, token: string, title: string): Promise<string> =>
-  (await gql(url, `mutation($input: DeclareIncidentInput!) { declareIncident(input: $input) { id } }`, {
+  (await okAt(url, `mutation($input: DeclareIncidentInput!) { declareIncident(input: $input) { id } }`, {
     input: { title, severity: 'SEV2', trigger: 'STAFF_IDENTIFIED' },
   }, token)).declareIncident.id;
 
@@ -165,7 +145,7 @@ async function main(): Promise<void> {
       COLLAB_UNLOAD_DELAY_MS: '300',
     });
     children.push(sitrep);
-    const { login } = await gql(sitrep.url, `mutation($e: String!, $p: String!) { login(email: $e, password: $p) { token } }`, { e: ADMIN.email, p: ADMIN.password });
+    const { login } = await okAt(sitrep.url, `mutation($e: String!, $p: String!) { login(email: $e, password: $p) { token } }`, { e: ADMIN.email, p: ADMIN.password });
     const token: string = login.token;
 
     const id = await declare(sitrep.url, token, 'Benchmark incident');

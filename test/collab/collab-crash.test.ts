@@ -1,20 +1,10 @@
 import { startChildServer, type ChildServer } from '../support/child-server';
 import { connectEditor, converged, waitFor, type Editor } from '../support/collab-clients';
 import { createTestDatabase } from '../support/test-db';
+import { okAt } from '../support/test-server';
 
 const JWT_SECRET = 'crash-test-secret-that-is-long-enough-0123456789';
 const ADMIN = { email: 'admin@crash.test', password: 'admin-password-123' };
-
-async function gql(url: string, query: string, variables: Record<string, unknown>, token?: string) {
-  const response = await fetch(`${url}/graphql`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
-    body: JSON.stringify({ query, variables }),
-  });
-  const body = (await response.json()) as { data?: any; errors?: unknown };
-  if (body.errors) throw new Error(JSON.stringify(body.errors));
-  return body.data;
-}
 
 describe('live incident document when the server is killed', () => {
   let db: Awaited<ReturnType<typeof createTestDatabase>>;
@@ -44,8 +34,8 @@ describe('live incident document when the server is killed', () => {
   it('loses nothing any client typed across a SIGKILL and restart, once the clients reconnect and converge', async () => {
     server = await start();
     const port = server.port;
-    const { login } = await gql(server.url, `mutation($e: String!, $p: String!) { login(email: $e, password: $p) { token } }`, { e: ADMIN.email, p: ADMIN.password });
-    const { declareIncident } = await gql(
+    const { login } = await okAt(server.url, `mutation($e: String!, $p: String!) { login(email: $e, password: $p) { token } }`, { e: ADMIN.email, p: ADMIN.password });
+    const { declareIncident } = await okAt(
       server.url,
       `mutation($input: DeclareIncidentInput!) { declareIncident(input: $input) { id } }`,
       { input: { title: 'Kill -9 drill', severity: 'SEV1', trigger: 'STAFF_IDENTIFIED' } },
@@ -89,7 +79,7 @@ describe('live incident document when the server is killed', () => {
     server.process.kill('SIGTERM');
     await server.exited;
     server = await start();
-    const { incident } = await gql(server.url, `query($id: ID!) { incident(id: $id) { document { markdown } } }`, { id }, login.token);
+    const { incident } = await okAt(server.url, `query($id: ID!) { incident(id: $id) { document { markdown } } }`, { id }, login.token);
     expect(incident.document.markdown).toBe(text);
     expect(typed.length).toBeGreaterThan(100);
     // Three server processes start here (ts-node compiles each); a busy CI machine needs the room.

@@ -1,8 +1,8 @@
 import { loadConfig } from '../../src/config/config';
 import { connectEditor, converged, rawSocket, waitFor, type Editor } from '../support/collab-clients';
-import { startTestServer, type TestServer, type TestUser } from '../support/test-server';
+import { declareIncident } from '../support/factories';
+import { startWithTeam, type TestServer, type TestUser } from '../support/test-server';
 
-const DECLARE = `mutation($input: DeclareIncidentInput!) { declareIncident(input: $input) { id } }`;
 const DOCUMENT = `query($id: ID!) { incident(id: $id) { document { markdown updatedAt } activeEditors { id } } }`;
 
 describe('live incident document over the y-websocket protocol', () => {
@@ -16,24 +16,16 @@ describe('live incident document over the y-websocket protocol', () => {
     editors.push(e);
     return e;
   };
-  const declare = async (title = 'Checkout 500s') =>
-    (await t.ok(DECLARE, { input: { title, severity: 'SEV2', trigger: 'USER_REPORT', summary: 'Checkout fails for EU users' } }, alice.token))
-      .declareIncident.id as string;
   const documentOf = async (id: string) => (await t.ok(DOCUMENT, { id }, alice.token)).incident;
 
-  beforeAll(async () => {
-    t = await startTestServer({ collab: { ...loadConfig({}).collab, unloadDelayMs: 200 } });
-    alice = await t.createUser('RESPONDER', 'Alice');
-    bob = await t.createUser('RESPONDER', 'Bob');
-    viewer = await t.createUser('VIEWER', 'Vera');
-  });
+  beforeAll(async () => ({ t, alice, bob, viewer } = await startWithTeam({ collab: { ...loadConfig({}).collab, unloadDelayMs: 200 } })));
   afterEach(() => {
     editors.splice(0).forEach((e) => e.destroy());
   });
   afterAll(() => t.close());
 
   it('seeds the SRE live incident document once, filled in from the incident', async () => {
-    const id = await declare('Payments outage');
+    const id = await declareIncident(t, alice, { title: 'Payments outage', summary: 'Checkout fails for EU users' });
     const first = editor(id, alice.token);
     const second = editor(id, bob.token);
     await Promise.all([first.synced(), second.synced()]);
@@ -56,7 +48,7 @@ describe('live incident document over the y-websocket protocol', () => {
   });
 
   it('converges 10 clients making concurrent random inserts and deletes, and GraphQL reads the same text', async () => {
-    const id = await declare();
+    const id = await declareIncident(t, alice);
     const clients = Array.from({ length: 10 }, (_, i) => editor(id, i % 2 ? alice.token : bob.token));
     await Promise.all(clients.map((c) => c.synced()));
     for (let round = 0; round < 30; round++) {
@@ -76,7 +68,7 @@ describe('live incident document over the y-websocket protocol', () => {
   });
 
   it("never lets a viewer's local edits reach other clients or the store", async () => {
-    const id = await declare();
+    const id = await declareIncident(t, alice);
     const writer = editor(id, alice.token);
     const reader = editor(id, viewer.token);
     await Promise.all([writer.synced(), reader.synced()]);
@@ -100,7 +92,7 @@ describe('live incident document over the y-websocket protocol', () => {
   });
 
   it('closes a client without a token with 4401 and one on an unknown incident with 4404', async () => {
-    const id = await declare();
+    const id = await declareIncident(t, alice);
     expect((await editor(id).closed()).code).toBe(4401);
     expect((await editor(id, 'not-a-token').closed()).code).toBe(4401);
     expect((await editor('00000000-0000-4000-8000-000000000000', alice.token).closed()).code).toBe(4404);
@@ -108,7 +100,7 @@ describe('live incident document over the y-websocket protocol', () => {
   });
 
   it('closes only the sender of a malformed or oversized frame; the others carry on', async () => {
-    const id = await declare();
+    const id = await declareIncident(t, alice);
     const a = editor(id, alice.token);
     const b = editor(id, bob.token);
     await Promise.all([a.synced(), b.synced()]);

@@ -1,14 +1,14 @@
 import { loadConfig, type Config } from '../../src/config/config';
 import { createLogger } from '../../src/observability/logger';
 import { startServer, type RunningServer } from '../../src/server/app';
+import { describeWithRedis, uniqueRedisPrefix } from '../support/redis';
 import { connectEditor, converged, waitFor, type Editor } from '../support/collab-clients';
-import { startTestServer, type TestServer, type TestUser } from '../support/test-server';
+import { declareIncident } from '../support/factories';
+import { startWithTeam, type TestServer, type TestUser } from '../support/test-server';
 
-const DECLARE = `mutation($input: DeclareIncidentInput!) { declareIncident(input: $input) { id } }`;
-const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
 const EDITORS = `query($id: ID!) { incident(id: $id) { activeEditors { id } } }`;
 
-describe('live incident document across instances (Redis relay)', () => {
+describeWithRedis('live incident document across instances (Redis relay)', (redisUrl) => {
   let t: TestServer;
   let other: RunningServer;
   let alice: TestUser;
@@ -19,16 +19,13 @@ describe('live incident document across instances (Redis relay)', () => {
     editors.push(e);
     return e;
   };
-  const declare = async () =>
-    (await t.ok(DECLARE, { input: { title: 'Two regions', severity: 'SEV2', trigger: 'USER_REPORT' } }, alice.token)).declareIncident.id as string;
+  const declare = () => declareIncident(t, alice, { title: 'Two regions' });
 
   beforeAll(async () => {
     // Edits stay in memory for a minute: what a late instance sees can only have come over the relay.
     const collab: Config['collab'] = { ...loadConfig({}).collab, flushIntervalMs: 60_000 };
-    t = await startTestServer({ redisUrl: REDIS_URL, collab });
+    ({ t, alice, bob } = await startWithTeam({ redisUrl, redisPrefix: uniqueRedisPrefix(), collab }));
     other = await startServer({ ...t.server.services.config, port: 0 }, createLogger('silent'));
-    alice = await t.createUser('RESPONDER', 'Alice');
-    bob = await t.createUser('RESPONDER', 'Bob');
   });
   afterEach(() => {
     editors.splice(0).forEach((e) => e.destroy());

@@ -1,8 +1,8 @@
 import { loadConfig } from '../../src/config/config';
 import { connectEditor, waitFor, type Editor } from '../support/collab-clients';
-import { startTestServer, type TestServer, type TestUser } from '../support/test-server';
+import { declareIncident } from '../support/factories';
+import { startWithTeam, type TestServer, type TestUser } from '../support/test-server';
 
-const DECLARE = `mutation($input: DeclareIncidentInput!) { declareIncident(input: $input) { id } }`;
 
 describe('live incident document limits', () => {
   let t: TestServer;
@@ -14,15 +14,11 @@ describe('live incident document limits', () => {
     editors.push(e);
     return e;
   };
-  const declare = async () =>
-    (await t.ok(DECLARE, { input: { title: 'Quota exhausted', severity: 'SEV4', trigger: 'USER_REPORT' } }, alice.token)).declareIncident.id as string;
 
   beforeAll(async () => {
-    t = await startTestServer({
+    ({ t, alice, bob } = await startWithTeam({
       collab: { ...loadConfig({}).collab, maxDocumentBytes: 24_000, maxAwarenessBytes: 1024, awarenessPerSecond: 5 },
-    });
-    alice = await t.createUser('RESPONDER', 'Alice');
-    bob = await t.createUser('RESPONDER', 'Bob');
+    }));
   });
   afterEach(() => {
     editors.splice(0).forEach((e) => e.destroy());
@@ -30,7 +26,7 @@ describe('live incident document limits', () => {
   afterAll(() => t.close());
 
   it('closes an editor whose edit would outgrow the document with 4413; the others carry on', async () => {
-    const id = await declare();
+    const id = await declareIncident(t, alice);
     const a = editor(id, alice);
     const b = editor(id, bob);
     await Promise.all([a.synced(), b.synced()]);
@@ -44,7 +40,7 @@ describe('live incident document limits', () => {
   });
 
   it('takes back a reconnecting editor whose resync repeats a large document it already has', async () => {
-    const id = await declare();
+    const id = await declareIncident(t, alice);
     const a = editor(id, alice);
     const b = editor(id, bob);
     await Promise.all([a.synced(), b.synced()]);
@@ -58,7 +54,7 @@ describe('live incident document limits', () => {
   });
 
   it("echoes an editor's awareness back to it, so that a lone editor's y-websocket does not time out", async () => {
-    const id = await declare();
+    const id = await declareIncident(t, alice);
     const lone = editor(id, alice);
     await lone.synced();
     await new Promise((resolve) => setTimeout(resolve, 50));
@@ -68,7 +64,7 @@ describe('live incident document limits', () => {
   });
 
   it('relays awareness between editors, and drops oversized and too frequent updates', async () => {
-    const id = await declare();
+    const id = await declareIncident(t, alice);
     const a = editor(id, alice);
     const b = editor(id, bob);
     await Promise.all([a.synced(), b.synced()]);

@@ -1,19 +1,17 @@
-import { Client } from 'pg';
 import * as Y from 'yjs';
 import { loadConfig, type Config } from '../../src/config/config';
 import { createLogger } from '../../src/observability/logger';
 import { startServer, type RunningServer } from '../../src/server/app';
 import { connectEditor, waitFor, type Editor } from '../support/collab-clients';
-import { startTestServer, type TestServer, type TestUser } from '../support/test-server';
+import { declareIncident } from '../support/factories';
+import { startWithTeam, type TestServer, type TestUser } from '../support/test-server';
 
-const DECLARE = `mutation($input: DeclareIncidentInput!) { declareIncident(input: $input) { id } }`;
 const DOCUMENT = `query($id: ID!) { incident(id: $id) { document { markdown } } }`;
 const collab = (overrides: Partial<Config['collab']>) => ({ ...loadConfig({}).collab, unloadDelayMs: 100, ...overrides });
 
 describe('live incident document persistence in PostgreSQL', () => {
   let t: TestServer;
   let alice: TestUser;
-  let db: Client;
   const editors: Editor[] = [];
   const servers: RunningServer[] = [];
   const editor = (url: string, incidentId: string) => {
@@ -21,8 +19,7 @@ describe('live incident document persistence in PostgreSQL', () => {
     editors.push(e);
     return e;
   };
-  const declare = async () =>
-    (await t.ok(DECLARE, { input: { title: 'Disk full on db-3', severity: 'SEV3', trigger: 'STAFF_IDENTIFIED' } }, alice.token)).declareIncident.id as string;
+  const declare = () => declareIncident(t, alice, { title: 'Disk full on db-3' });
   /** Another Sitrep on the same database, as after a restart or next to this one. */
   const sibling = async (overrides: Partial<Config['collab']> = {}) => {
     const server = await startServer(
@@ -33,21 +30,15 @@ describe('live incident document persistence in PostgreSQL', () => {
     return server;
   };
   const logRows = async (id: string) =>
-    Number((await db.query(`SELECT count(*) FROM incident_document_updates WHERE incident_id = $1`, [id])).rows[0].count);
+    Number((await t.sql(`SELECT count(*) FROM incident_document_updates WHERE incident_id = $1`, [id]))[0].count);
   const unloaded = (server: RunningServer, id: string) =>
     waitFor(() => !server.services.collab.registry.get(id), 5000, 'document never unloaded');
 
-  beforeAll(async () => {
-    t = await startTestServer({ collab: collab({ compactAfterUpdates: 1_000_000 }) });
-    alice = await t.createUser('RESPONDER', 'Alice');
-    db = new Client({ connectionString: t.databaseUrl });
-    await db.connect();
-  });
+  beforeAll(async () => ({ t, alice } = await startWithTeam({ collab: collab({ compactAfterUpdates: 1_000_000 }) })));
   afterEach(() => {
     editors.splice(0).forEach((e) => e.destroy());
   });
   afterAll(async () => {
-    await db.end();
     for (const server of servers) await server.close();
     await t.close();
   });
@@ -89,7 +80,7 @@ describe('live incident document persistence in PostgreSQL', () => {
       else e.text.insert(Math.floor(Math.random() * e.text.length), String.fromCharCode(97 + (i % 26)));
     }
     const expected = e.text.toString();
-    await waitFor(async () => (await logRows(id)) >= 1000, 5000, 'updates never flushed');
+    await waitFor(async () => (await logRows(id)) >= 1000, 15_000, 'updates never flushed');
     e.destroy();
     await unloaded(t.server, id);
     expect((await t.ok(DOCUMENT, { id }, alice.token)).incident.document.markdown).toBe(expected);
@@ -97,12 +88,12 @@ describe('live incident document persistence in PostgreSQL', () => {
     const extra = new Y.Doc();
     extra.getText('content').insert(0, 'x');
     const folded = await t.server.services.documents.compact(id);
-    await db.query(`INSERT INTO incident_document_updates (incident_id, update) VALUES ($1, $2)`, [id, Buffer.from(Y.encodeStateAsUpdate(extra))]);
+    await t.sql(`INSERT INTO incident_document_updates (incident_id, update) VALUES ($1, $2)`, [id, Buffer.from(Y.encodeStateAsUpdate(extra))]);
     expect(folded).toBeGreaterThanOrEqual(1000);
     expect(await logRows(id)).toBe(1);
     const stored = await t.server.services.documents.load(id);
     expect(stored.doc.getText('content').toString().length).toBe(expected.length + 1);
-    await db.query(`DELETE FROM incident_document_updates WHERE incident_id = $1`, [id]);
+    await t.sql(`DELETE FROM incident_document_updates WHERE incident_id = $1`, [id]);
     const reloaded = editor(t.url, id);
     await reloaded.synced();
     expect(reloaded.text.toString()).toBe(expected);

@@ -1,10 +1,9 @@
-import { Client } from 'pg';
 import { TokenService } from '../../src/auth/token.service';
 import { loadConfig } from '../../src/config/config';
 import { connectEditor, converged, waitFor, type Editor } from '../support/collab-clients';
-import { startTestServer, type TestServer, type TestUser } from '../support/test-server';
+import { declareIncident } from '../support/factories';
+import { startWithTeam, type TestServer, type TestUser } from '../support/test-server';
 
-const DECLARE = `mutation($input: DeclareIncidentInput!) { declareIncident(input: $input) { id } }`;
 const EDITORS = `query($id: ID!) { incident(id: $id) { activeEditors { id } document { markdown } } }`;
 const RECHECK_MS = 200;
 
@@ -12,35 +11,25 @@ describe('collaboration sockets re-check their caller', () => {
   let t: TestServer;
   let alice: TestUser;
   let bob: TestUser;
-  let db: Client;
   const editors: Editor[] = [];
   const editor = (incidentId: string, token: string) => {
     const e = connectEditor(t.url, incidentId, token);
     editors.push(e);
     return e;
   };
-  const declare = async () =>
-    (await t.ok(DECLARE, { input: { title: 'Token lifetimes', severity: 'SEV3', trigger: 'USER_REPORT' } }, t.admin.token)).declareIncident.id as string;
 
-  beforeAll(async () => {
-    t = await startTestServer({ collab: { ...loadConfig({}).collab, recheckIntervalMs: RECHECK_MS } });
-    alice = await t.createUser('RESPONDER', 'Alice');
-    bob = await t.createUser('RESPONDER', 'Bob');
-    db = new Client({ connectionString: t.databaseUrl });
-    await db.connect();
-  });
+  beforeAll(async () => ({ t, alice, bob } = await startWithTeam({ collab: { ...loadConfig({}).collab, recheckIntervalMs: RECHECK_MS } })));
   afterEach(() => {
     editors.splice(0).forEach((e) => e.destroy());
   });
   afterAll(async () => {
-    await db.end();
     await t.close();
   });
 
   it('closes a socket whose login token expires with 4401, while others with valid tokens stay', async () => {
-    const id = await declare();
-    // A real login token of Alice's, signed with the server's secret, that lives two to three seconds
-    // (exp is in whole seconds), long enough to sync first: the socket closes at its exp.
+    const id = await declareIncident(t, t.admin);
+    // A real login token of Alice's, signed with the server's secret, that lives 2 to 3 seconds (JWT times are
+    // whole seconds): long enough to sync on a busy machine, short enough to expire while the test watches.
     const shortLived = await new TokenService(t.server.services.config.jwtSecret!, 3).sign(alice.id, 0);
     const expiring = editor(id, shortLived);
     const lasting = editor(id, bob.token);
@@ -54,7 +43,7 @@ describe('collaboration sockets re-check their caller', () => {
   });
 
   it('turns a socket read-only when its user is demoted to VIEWER: no longer an editor, edits dropped, updates still received', async () => {
-    const id = await declare();
+    const id = await declareIncident(t, t.admin);
     const carol = await t.createUser('RESPONDER', 'Carol');
     const demoted = editor(id, carol.token);
     const other = editor(id, bob.token);
@@ -63,7 +52,7 @@ describe('collaboration sockets re-check their caller', () => {
     await converged([demoted, other]);
     expect((await t.ok(EDITORS, { id }, t.admin.token)).incident.activeEditors.map((u: { id: string }) => u.id).sort()).toEqual([bob.id, carol.id].sort());
 
-    await db.query(`UPDATE users SET role = 'VIEWER' WHERE id = $1`, [carol.id]);
+    await t.sql(`UPDATE users SET role = 'VIEWER' WHERE id = $1`, [carol.id]);
     await waitFor(async () => (await t.ok(EDITORS, { id }, t.admin.token)).incident.activeEditors.length === 1, 5_000);
     expect((await t.ok(EDITORS, { id }, t.admin.token)).incident.activeEditors).toEqual([{ id: bob.id }]);
 
@@ -77,7 +66,7 @@ describe('collaboration sockets re-check their caller', () => {
   });
 
   it('closes a socket opened with an API token with 4401 once the token is revoked', async () => {
-    const id = await declare();
+    const id = await declareIncident(t, t.admin);
     const created = (
       await t.ok(
         `mutation { createApiToken(name: "Runbook bot", role: RESPONDER) { token apiToken { id } } }`,

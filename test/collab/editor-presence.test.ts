@@ -2,22 +2,21 @@ import crypto from 'node:crypto';
 import Redis from 'ioredis';
 import { RedisEditorPresence } from '../../src/collab/editor-presence';
 import { createLogger } from '../../src/observability/logger';
+import { describeWithRedis, uniqueRedisPrefix } from '../support/redis';
 
-const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
-
-describe('editor presence shared through Redis', () => {
-  const prefix = `sitrep-test-${crypto.randomUUID()}:`;
+describeWithRedis('editor presence shared through Redis', (redisUrl) => {
+  const prefix = uniqueRedisPrefix();
   const log = createLogger('silent');
   let redis: Redis;
   const presences: RedisEditorPresence[] = [];
   const presence = (ttlMs: number) => {
-    const p = new RedisEditorPresence(REDIS_URL, prefix, ttlMs, log);
+    const p = new RedisEditorPresence(redisUrl, prefix, ttlMs, log);
     presences.push(p);
     return p;
   };
 
   beforeAll(() => {
-    redis = new Redis(REDIS_URL);
+    redis = new Redis(redisUrl);
   });
   afterAll(async () => {
     await Promise.all(presences.map((p) => p.close()));
@@ -28,23 +27,30 @@ describe('editor presence shared through Redis', () => {
 
   it("keeps an instance's editors while it refreshes them, and drops those of an instance that stopped (crashed) after the TTL", async () => {
     const incidentId = crypto.randomUUID();
-    const live = presence(600);
-    const reader = presence(600);
+    // Wide enough that a busy machine (parallel test workers) does not expire the live entries between refreshes.
+    const ttlMs = 1_500;
+    const live = presence(ttlMs);
+    const reader = presence(ttlMs);
     live.set(incidentId, ['alice']);
     // What a crashed instance leaves behind: an entry nobody refreshes any more.
-    await redis.zadd(`${prefix}collab:editors:${incidentId}`, Date.now() + 600, 'deadbeefdeadbeef:bob');
+    await redis.zadd(`${prefix}collab:editors:${incidentId}`, Date.now() + ttlMs, 'deadbeefdeadbeef:bob');
     await new Promise((resolve) => setTimeout(resolve, 100));
     expect((await reader.editors(incidentId, [])).sort()).toEqual(['alice', 'bob']);
-    await new Promise((resolve) => setTimeout(resolve, 1_000));
+    await new Promise((resolve) => setTimeout(resolve, ttlMs + 400));
     expect(await reader.editors(incidentId, ['carol'])).toEqual(['carol', 'alice']);
     live.set(incidentId, []);
     await new Promise((resolve) => setTimeout(resolve, 100));
     expect(await reader.editors(incidentId, [])).toEqual([]);
   });
+});
 
+describe('editor presence without Redis', () => {
   it('answers with the local editors when Redis cannot be reached', async () => {
-    const unreachable = new RedisEditorPresence('redis://127.0.0.1:1', prefix, 1_000, log);
-    presences.push(unreachable);
-    expect(await unreachable.editors(crypto.randomUUID(), ['alice'])).toEqual(['alice']);
+    const unreachable = new RedisEditorPresence('redis://127.0.0.1:1', uniqueRedisPrefix(), 1_000, createLogger('silent'));
+    try {
+      expect(await unreachable.editors(crypto.randomUUID(), ['alice'])).toEqual(['alice']);
+    } finally {
+      await unreachable.close();
+    }
   });
 });

@@ -6,9 +6,9 @@ import zlib from 'node:zlib';
 import { buildSchema, parse, validate, type GraphQLSchema } from 'graphql';
 import * as graphqlWs from 'graphql-ws';
 import WebSocket from 'ws';
-import * as Y from 'yjs';
 import { buildSitrepSchema } from '../../src/server/schema';
 import { browserExports, staticImports, VENDOR_PACKAGES } from '../../src/server/vendor';
+import { KEPT_HEADINGS } from '../../src/collab/kept-sections';
 import { startTestServer, TEST_PASSWORD, type TestServer } from '../support/test-server';
 
 /*
@@ -117,9 +117,12 @@ describe('web console', () => {
   });
 
   it('serves every file under src/web that exists, so nothing the page needs is missing from the crawl', () => {
-    // Type declarations (the generated GraphQL types) are for tsc, never loaded by the page.
+    // Type declarations (the generated GraphQL types) are for tsc, never loaded by the page; the editor's
+    // bundle is built from src/web/editor/ and served as /vendor/live-editor.js.
     const onDisk = fs.readdirSync(WEB, { recursive: true, encoding: 'utf8' }).filter((f) => fs.statSync(path.join(WEB, f)).isFile() && !f.endsWith('.d.ts'));
-    expect([...served.keys()].sort()).toEqual(onDisk.map((f) => f.split(path.sep).join('/')).sort());
+    const fromDisk = onDisk.map((f) => f.split(path.sep).join('/')).filter((f) => !f.startsWith('editor/'));
+    expect([...served.keys()].filter((f) => !f.startsWith('vendor/')).sort()).toEqual(fromDisk.sort());
+    expect(served.has('vendor/live-editor.js')).toBe(true);
   });
 
   it('contains no URL outside the server: no CDN, no web fonts, no protocol-relative links', () => {
@@ -141,7 +144,8 @@ describe('web console', () => {
 
   it('type-checks every script (`npm run typecheck` runs tsconfig.web.json): `// @ts-check` first, no `any` in its JSDoc', () => {
     for (const [file, { text }] of served) {
-      if (!file.endsWith('.js')) continue;
+      // vendor/live-editor.js is the editor bundle (CodeMirror, minified); its source src/web/editor/ is checked by tsc.
+      if (!file.endsWith('.js') || file.startsWith('vendor/')) continue;
       expect({ file, checked: text.startsWith('// @ts-check\n') }).toEqual({ file, checked: true });
       const jsdocTypes = [...text.matchAll(/@(?:type|param|returns|typedef|template)\s*\{([^}]*(?:\{[^}]*\}[^}]*)*)\}/g)].map((m) => m[1]);
       expect({ file, any: jsdocTypes.filter((type) => /\bany\b/.test(type)) }).toEqual({ file, any: [] });
@@ -226,7 +230,7 @@ describe('web console', () => {
       const paths = [...graph.keys()];
       expect(paths).toEqual(
         expect.arrayContaining([
-          '/views/incident-document.js', '/textarea-binding.js', '/vendor/yjs/dist/yjs.mjs', '/vendor/y-websocket/src/y-websocket.js',
+          '/views/incident-document.js', '/vendor/live-editor.js', '/vendor/yjs/dist/yjs.mjs', '/vendor/y-websocket/src/y-websocket.js',
           '/vendor/y-protocols/awareness', '/vendor/y-protocols/sync', '/vendor/lib0/encoding.js', '/vendor/lib0/logging.common.js',
           '/vendor/graphql-ws/dist/client.js',
         ]),
@@ -337,122 +341,22 @@ describe('web console', () => {
     });
   });
 
-  describe('the textarea binding of the live document', () => {
-    const { textChange, bindTextarea } = loadBrowserModule('textarea-binding.js', {}, { yjs: Y });
-
-    /** The parts of a <textarea> the binding uses; setting `value` puts the caret at the end, as browsers do. */
-    class Textarea extends EventTarget {
-      private text = '';
-      selectionStart = 0;
-      selectionEnd = 0;
-      selectionDirection = 'none';
-      readOnly = false;
-      scrollTop = 0;
-      get value() {
-        return this.text;
-      }
-      set value(text: string) {
-        this.text = text;
-        this.selectionStart = this.selectionEnd = text.length;
-      }
-      setSelectionRange(start: number, end: number, direction = 'none') {
-        [this.selectionStart, this.selectionEnd, this.selectionDirection] = [start, end, direction];
-      }
-      /** What typing does: the selection becomes `text`, the caret follows it, then `input`. */
-      type(text: string) {
-        const at = this.selectionStart + text.length;
-        this.text = this.text.slice(0, this.selectionStart) + text + this.text.slice(this.selectionEnd);
-        this.setSelectionRange(at, at);
-        this.dispatchEvent(new Event('input'));
-      }
-      key(key: string, modifiers: { shiftKey?: boolean } = {}) {
-        const event = Object.assign(new Event('keydown', { cancelable: true }), { key, ctrlKey: true, metaKey: false, altKey: false, shiftKey: false, ...modifiers });
-        this.dispatchEvent(event);
-        return event.defaultPrevented;
-      }
-    }
-
-    /** Two replicas wired to each other, as two browsers are through the server. */
-    function pair(initial: string) {
-      const [a, b] = [new Y.Doc(), new Y.Doc()];
-      a.on('update', (update: Uint8Array, origin: unknown) => origin !== 'peer' && Y.applyUpdate(b, update, 'peer'));
-      b.on('update', (update: Uint8Array, origin: unknown) => origin !== 'peer' && Y.applyUpdate(a, update, 'peer'));
-      a.getText('content').insert(0, initial);
-      const textarea = new Textarea();
-      const binding = bindTextarea(a.getText('content'), textarea);
-      return { local: a.getText('content'), remote: b.getText('content'), textarea, binding };
-    }
-
-    it('finds the single change between two texts from their common prefix and suffix', () => {
-      expect(textChange('hello world', 'hello brave world')).toEqual({ index: 6, remove: 0, insert: 'brave ' });
-      expect(textChange('hello brave world', 'hello world')).toEqual({ index: 6, remove: 6, insert: '' });
-      expect(textChange('aaa', 'aaaa')).toEqual({ index: 3, remove: 0, insert: 'a' });
-      expect(textChange('status: red', 'status: green')).toEqual({ index: 8, remove: 3, insert: 'green' });
-      expect(textChange('same', 'same')).toEqual({ index: 4, remove: 0, insert: '' });
+  describe('the live document editor bundle (CodeMirror 6 + y-codemirror.next)', () => {
+    it('is one ES module whose only import is yjs (the page\'s Yjs, through the import map)', async () => {
+      const response = await fetch(`${t.url}/vendor/live-editor.js`);
+      expect(response.status).toBe(200);
+      expect(response.headers.get('content-type')).toMatch(/^text\/javascript/);
+      expect(response.headers.get('cache-control')).toBe('public, max-age=86400');
+      const code = await response.text();
+      expect(new Set(staticImports(code))).toEqual(new Set(['yjs']));
+      expect(code).toMatch(/export\s*\{[^}]*\bcreateLiveEditor\b/);
+      expect(code).toMatch(/export\s*\{[^}]*\bdiffLines\b/);
     });
 
-    it('never splits an emoji: a change that differs in the low half replaces the whole pair', () => {
-      // 😀 and 😃 share their high surrogate.
-      expect(textChange('a\u{1F600}b', 'a\u{1F603}b')).toEqual({ index: 1, remove: 2, insert: '\u{1F603}' });
-      expect(textChange('\u{1F600}\u{1F600}', '\u{1F600}x\u{1F600}')).toEqual({ index: 2, remove: 0, insert: 'x' });
-    });
-
-    it('turns typing into the minimal insert, in one transaction, seen by the other replica as such', () => {
-      const { textarea, remote, binding } = pair('## Status\n\nInvestigating.\n');
-      const deltas: unknown[] = [];
-      remote.observe((event: any) => deltas.push(event.delta));
-      textarea.setSelectionRange(11, 11);
-      textarea.type('Still ');
-      expect(remote.toString()).toBe('## Status\n\nStill Investigating.\n');
-      expect(deltas).toEqual([[{ retain: 11 }, { insert: 'Still ' }]]);
-      textarea.setSelectionRange(11, 17);
-      textarea.type('');
-      expect(deltas[1]).toEqual([{ retain: 11 }, { delete: 6 }]);
-      binding.destroy();
-    });
-
-    it('shows a remote edit and keeps the local caret and selection on the same text', () => {
-      const { textarea, remote, binding } = pair('Summary: gateway down\nStatus: investigating\n');
-      // "investigating" selected, backwards, while someone types above it.
-      const start = textarea.value.indexOf('investigating');
-      textarea.setSelectionRange(start, start + 'investigating'.length, 'backward');
-      remote.insert(0, 'SEV1. ');
-      remote.insert(remote.toString().indexOf('down'), 'partly ');
-      expect(textarea.value).toBe('SEV1. Summary: gateway partly down\nStatus: investigating\n');
-      expect(textarea.value.slice(textarea.selectionStart, textarea.selectionEnd)).toBe('investigating');
-      expect(textarea.selectionDirection).toBe('backward');
-      // An edit after the caret leaves it where it is.
-      textarea.setSelectionRange(4, 4);
-      remote.insert(remote.length, 'Exit criteria: none\n');
-      expect([textarea.selectionStart, textarea.selectionEnd]).toEqual([4, 4]);
-      binding.destroy();
-    });
-
-    it('undoes and redoes only this person\'s typing, never someone else\'s', () => {
-      const { textarea, remote, local, binding } = pair('Timeline:\n');
-      textarea.setSelectionRange(10, 10);
-      textarea.type('- 14:02 rollback\n');
-      remote.insert(0, '# Incident\n');
-      expect(textarea.key('z')).toBe(true);
-      expect(local.toString()).toBe('# Incident\nTimeline:\n');
-      expect(remote.toString()).toBe('# Incident\nTimeline:\n');
-      expect(textarea.value).toBe(local.toString());
-      textarea.key('z', { shiftKey: true });
-      expect(remote.toString()).toBe('# Incident\nTimeline:\n- 14:02 rollback\n');
-      binding.destroy();
-    });
-
-    it('sends nothing from a read-only textarea and stops syncing once destroyed', () => {
-      const { textarea, remote, binding } = pair('read me');
-      textarea.readOnly = true;
-      textarea.type(' and change me');
-      expect(remote.toString()).toBe('read me');
-      textarea.readOnly = false;
-      binding.destroy();
-      textarea.type('!');
-      remote.insert(0, '> ');
-      expect(remote.toString()).toBe('> read me');
-      expect(textarea.value).toBe('read me and change me!');
+    it('marks the same sections the server keeps', () => {
+      const source = fs.readFileSync(path.join(__dirname, '../../src/web/editor/live-editor.js'), 'utf8');
+      const headings = JSON.parse(/KEPT_HEADINGS = (\[[^\]]*\])/.exec(source)![1].replace(/'/g, '"'));
+      expect(headings).toEqual(Object.values(KEPT_HEADINGS));
     });
   });
 
@@ -473,7 +377,7 @@ describe('web console', () => {
      * that the console works against any server that implements it.
      */
     const BEYOND_CONTRACT = [
-      'ADMIN_USERS', 'API_TOKENS', 'CHANGE_PASSWORD', 'DEACTIVATED_USERS', 'INCIDENT_CHANGES', 'INCIDENT_CONTEXT', 'INCIDENT_METRICS', 'POSTMORTEM', 'POSTMORTEMS_OWED',
+      'ADMIN_USERS', 'API_TOKENS', 'CHANGE_PASSWORD', 'DEACTIVATED_USERS', 'DOCUMENT_VERSIONS', 'INCIDENT_CHANGES', 'INCIDENT_CONTEXT', 'INCIDENT_METRICS', 'POSTMORTEM', 'POSTMORTEMS_OWED',
       'POSTMORTEM_UPDATED', 'REVOKE_API_TOKEN', 'SET_ON_STATUS_PAGE', 'SET_POSTMORTEM_STATUS', 'UPDATE_CADENCE', 'UPDATE_POSTMORTEM', 'UPDATE_USER',
       'WEBHOOK_ENDPOINTS', 'CREATE_WEBHOOK_ENDPOINT', 'DELETE_WEBHOOK_ENDPOINT', 'WEBHOOK_DELIVERIES',
     ];

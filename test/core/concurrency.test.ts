@@ -1,4 +1,4 @@
-import { startTestServer, type TestServer, type TestUser } from '../support/test-server';
+import { startWithTeam, type TestServer, type TestUser } from '../support/test-server';
 import { ADD_EVENT, ASSIGN, SET_STATUS, codes, declare, getIncident, sql } from './core-ops';
 
 describe('concurrent responders', () => {
@@ -7,8 +7,7 @@ describe('concurrent responders', () => {
   let team: TestUser[];
 
   beforeAll(async () => {
-    t = await startTestServer();
-    alice = await t.createUser('RESPONDER', 'Alice');
+    ({ t, alice } = await startWithTeam());
     team = [];
     for (const name of ['Bob', 'Carol', 'Dave', 'Erin', 'Frank']) team.push(await t.createUser('RESPONDER', name));
   });

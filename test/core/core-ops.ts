@@ -1,5 +1,7 @@
-import { Client } from 'pg';
-import type { GqlResult, TestServer, TestUser } from '../support/test-server';
+import type { TestServer, TestUser } from '../support/test-server';
+
+/** Kept for the test files that import it from here. */
+export { codes } from '../support/test-server';
 
 /** GraphQL documents and small helpers shared by the core test files. */
 
@@ -46,20 +48,9 @@ export async function getIncident(t: TestServer, id: string): Promise<any> {
   return (await t.ok(GET, { id }, t.admin.token)).incident;
 }
 
-/** The contract codes of a result's errors (empty when it succeeded). */
-export function codes(result: GqlResult): string[] {
-  return (result.errors ?? []).map((e) => String(e.extensions?.code));
-}
-
 /** Runs SQL against the test file's own database (for backdating and checking invariants). */
-export async function sql<T = any>(t: TestServer, text: string, params: unknown[] = []): Promise<T[]> {
-  const client = new Client({ connectionString: t.databaseUrl });
-  await client.connect();
-  try {
-    return (await client.query(text, params)).rows as T[];
-  } finally {
-    await client.end();
-  }
+export function sql<T = any>(t: TestServer, text: string, params: unknown[] = []): Promise<T[]> {
+  return t.sql<T>(text, params);
 }
 
 /** Waits `ms` milliseconds (to show that nothing arrives). */

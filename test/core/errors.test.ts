@@ -1,4 +1,4 @@
-import { collect, startTestServer, type GqlResult, type TestServer, type TestUser } from '../support/test-server';
+import { collect, type GqlResult, startTestServer, startWithTeam, type TestServer, type TestUser } from '../support/test-server';
 import { ADD_EVENT, ASSIGN, DECLARE, GET, POST_UPDATE, SET_STATUS, UPDATE, codes, declare } from './core-ops';
 
 const CONTRACT_CODES = ['UNAUTHENTICATED', 'FORBIDDEN', 'NOT_FOUND', 'BAD_USER_INPUT', 'CONFLICT'];
@@ -19,8 +19,7 @@ describe('error codes', () => {
   let incidentId: string;
 
   beforeAll(async () => {
-    t = await startTestServer();
-    alice = await t.createUser('RESPONDER', 'Alice');
+    ({ t, alice } = await startWithTeam());
     incidentId = (await declare(t, alice)).id;
   });
   afterAll(() => t.close());

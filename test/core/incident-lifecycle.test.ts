@@ -1,4 +1,4 @@
-import { collect, startTestServer, type TestServer, type TestUser } from '../support/test-server';
+import { collect, startWithTeam, type TestServer, type TestUser } from '../support/test-server';
 
 const DECLARE = `mutation($input: DeclareIncidentInput!) {
   declareIncident(input: $input) { id status commander { id } roles { role holder { id } delegated } timeline { kind body actor { id } } }
@@ -9,11 +9,7 @@ describe('incident lifecycle over HTTP and graphql-ws', () => {
   let alice: TestUser;
   let bob: TestUser;
 
-  beforeAll(async () => {
-    t = await startTestServer();
-    alice = await t.createUser('RESPONDER', 'Alice');
-    bob = await t.createUser('RESPONDER', 'Bob');
-  });
+  beforeAll(async () => ({ t, alice, bob } = await startWithTeam()));
   afterAll(() => t.close());
 
   it('makes the declarer the commander holding every role, and records DECLARED', async () => {

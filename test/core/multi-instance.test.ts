@@ -1,19 +1,17 @@
-import crypto from 'node:crypto';
 import { createLogger } from '../../src/observability/logger';
 import { startServer, type RunningServer } from '../../src/server/app';
+import { describeWithRedis, uniqueRedisPrefix } from '../support/redis';
 import { collect, startTestServer, type TestServer } from '../support/test-server';
 
-const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
-
-describe('two Sitrep instances behind one Redis', () => {
+describeWithRedis('two Sitrep instances behind one Redis', (redisUrl) => {
   let a: TestServer;
   let b: RunningServer;
 
   beforeAll(async () => {
     // A private channel prefix keeps this file's events away from anything else on the Redis.
-    const redisPrefix = `sitrep-test-${crypto.randomBytes(4).toString('hex')}:`;
-    a = await startTestServer({ redisUrl: REDIS_URL, redisPrefix });
-    const config = { ...a.server.services.config, redisUrl: REDIS_URL, redisPrefix, port: 0 };
+    const redisPrefix = uniqueRedisPrefix();
+    a = await startTestServer({ redisUrl, redisPrefix });
+    const config = { ...a.server.services.config, redisUrl, redisPrefix, port: 0 };
     b = await startServer(config, createLogger('silent'));
   });
   afterAll(async () => {

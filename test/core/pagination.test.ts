@@ -1,4 +1,4 @@
-import { startTestServer, type TestServer, type TestUser } from '../support/test-server';
+import { startWithTeam, type TestServer, type TestUser } from '../support/test-server';
 import { SET_STATUS, codes, declare, sql } from './core-ops';
 
 const PAGE = `query($first: Int, $after: String, $filter: IncidentFilter) {
@@ -19,8 +19,7 @@ describe('incidents connection', () => {
   const all: Array<{ id: string; severity: string; status: string }> = [];
 
   beforeAll(async () => {
-    t = await startTestServer();
-    alice = await t.createUser('RESPONDER', 'Alice');
+    ({ t, alice } = await startWithTeam());
     for (let batch = 0; batch < TOTAL / 10; batch++) {
       const declared = await Promise.all(
         Array.from({ length: 10 }, (_, i) => declare(t, alice, { title: `Paged ${batch * 10 + i}`, severity: SEVERITIES[(batch * 10 + i) % 4] })),

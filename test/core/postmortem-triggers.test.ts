@@ -1,4 +1,4 @@
-import { startTestServer, type TestServer, type TestUser } from '../support/test-server';
+import { startTestServer, startWithTeam, type TestServer, type TestUser } from '../support/test-server';
 import { ADD_EVENT, SET_STATUS, UPDATE, declare, getIncident, sql } from './core-ops';
 
 const TRIGGERS = `query($id: ID!) { incident(id: $id) { postmortemTriggers postmortemRequired } }`;
@@ -7,10 +7,7 @@ describe('postmortem triggers', () => {
   let t: TestServer;
   let alice: TestUser;
 
-  beforeAll(async () => {
-    t = await startTestServer();
-    alice = await t.createUser('RESPONDER', 'Alice');
-  });
+  beforeAll(async () => ({ t, alice } = await startWithTeam()));
   afterAll(() => t.close());
 
   const triggersOf = async (id: string) => (await t.ok(TRIGGERS, { id }, alice.token)).incident;

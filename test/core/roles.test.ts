@@ -1,4 +1,4 @@
-import { startTestServer, type TestServer, type TestUser } from '../support/test-server';
+import { startWithTeam, type TestServer, type TestUser } from '../support/test-server';
 import { ASSIGN, codes, declare, getIncident, sql } from './core-ops';
 
 const ALL_ROLES = ['INCIDENT_COMMANDER', 'COMMUNICATIONS_LEAD', 'OPERATIONS_LEAD', 'PLANNING_LEAD'];
@@ -12,9 +12,7 @@ describe('incident command roles', () => {
   let viewer: TestUser;
 
   beforeAll(async () => {
-    t = await startTestServer();
-    alice = await t.createUser('RESPONDER', 'Alice');
-    bob = await t.createUser('RESPONDER', 'Bob');
+    ({ t, alice, bob } = await startWithTeam());
     carol = await t.createUser('RESPONDER', 'Carol');
     dave = await t.createUser('RESPONDER', 'Dave');
     viewer = await t.createUser('VIEWER', 'Vera Viewer');

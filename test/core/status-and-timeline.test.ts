@@ -1,4 +1,4 @@
-import { startTestServer, type TestServer, type TestUser } from '../support/test-server';
+import { startWithTeam, type TestServer, type TestUser } from '../support/test-server';
 import { ADD_EVENT, ASSIGN, POST_UPDATE, SET_STATUS, UPDATE, codes, declare, getIncident } from './core-ops';
 
 describe('status machine, severity, timeline and status updates', () => {
@@ -6,11 +6,7 @@ describe('status machine, severity, timeline and status updates', () => {
   let alice: TestUser;
   let bob: TestUser;
 
-  beforeAll(async () => {
-    t = await startTestServer();
-    alice = await t.createUser('RESPONDER', 'Alice');
-    bob = await t.createUser('RESPONDER', 'Bob');
-  });
+  beforeAll(async () => ({ t, alice, bob } = await startWithTeam()));
   afterAll(() => t.close());
 
   const setStatus = (id: string, status: string, note?: string, as: TestUser = alice) => t.gql(SET_STATUS, { id, status, note }, as.token);

@@ -3,8 +3,9 @@ import { createClient, type Client as WsClient } from 'graphql-ws';
 import WebSocket from 'ws';
 import { startChildServer, type ChildServer } from '../support/child-server';
 import { connectEditor, converged, waitFor, type Editor } from '../support/collab-clients';
+import { describeWithRedis } from '../support/redis';
 import { createTestDatabase } from '../support/test-db';
-import { collect } from '../support/test-server';
+import { collect, okAt } from '../support/test-server';
 import { collabSockets, haproxyInstalled, startHaproxy, startRedis, type Helper } from './topology';
 
 const JWT_SECRET = 'balancer-test-secret-long-enough-for-hs256-0123456789';
@@ -15,7 +16,7 @@ const ADMIN = { email: 'admin@balancer.test', password: 'balancer-password-123' 
  * PostgreSQL database and a private Redis, behind a real HAProxy running
  * deploy/haproxy.cfg (the file compose mounts; only addresses differ).
  */
-describe('two instances behind HAProxy (the compose topology)', () => {
+describeWithRedis('two instances behind HAProxy (the compose topology)', () => {
   let db: Awaited<ReturnType<typeof createTestDatabase>>;
   let redis: Helper;
   let haproxy: Helper;
@@ -25,16 +26,7 @@ describe('two instances behind HAProxy (the compose topology)', () => {
   let lb: string;
   let token: string;
 
-  const gql = async (url: string, query: string, variables?: Record<string, unknown>) => {
-    const response = await fetch(`${url}/graphql`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
-      body: JSON.stringify({ query, variables }),
-    });
-    const body = (await response.json()) as { data?: any; errors?: unknown[] };
-    if (body.errors) throw new Error(JSON.stringify(body.errors));
-    return body.data;
-  };
+  const gql = (url: string, query: string, variables?: Record<string, unknown>) => okAt(url, query, variables, token);
   const declare = async (title: string): Promise<string> =>
     (await gql(lb, `mutation($t: String!) { declareIncident(input: { title: $t, severity: SEV2, trigger: USER_REPORT }) { id } }`, { t: title }))
       .declareIncident.id;
@@ -56,7 +48,7 @@ describe('two instances behind HAProxy (the compose topology)', () => {
 
   beforeAll(async () => {
     if (!haproxyInstalled()) throw new Error('HAProxy is not installed: apt-get install -y haproxy (.ci/run installs it)');
-    [db, redis] = await Promise.all([createTestDatabase(), startRedis()]);
+    [db, redis] = await Promise.all([createTestDatabase({ empty: true }), startRedis()]);
     const env = {
       DATABASE_URL: db.url,
       REDIS_URL: `redis://127.0.0.1:${redis.port}`,

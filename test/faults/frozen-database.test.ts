@@ -3,6 +3,9 @@ import { startPrivatePostgres, type PrivatePostgres } from '../support/private-p
 import { startTestServer, TEST_PASSWORD, type TestServer, type TestUser } from '../support/test-server';
 
 const STATEMENT_MS = 1_500;
+const CONNECT_MS = 1_000;
+/** Scheduling slack on a loaded two-core machine. */
+const SLACK_MS = 1_000;
 const LOGIN = `mutation($e: String!, $p: String!) { login(email: $e, password: $p) { token } }`;
 
 /** Runs `work` and says how long it took. */
@@ -27,7 +30,7 @@ describe('a frozen database (SIGSTOP) on a PostgreSQL of the test\'s own', () =>
     pg = await startPrivatePostgres();
     t = await startTestServer({
       databaseUrl: pg.url,
-      timeouts: { ...loadConfig({}).timeouts, statementMs: STATEMENT_MS, connectMs: 1_000, readinessMs: 900 },
+      timeouts: { ...loadConfig({}).timeouts, statementMs: STATEMENT_MS, connectMs: CONNECT_MS, readinessMs: 900 },
       loginLimits: { maxFailuresPerEmail: 3, maxFailuresPerIp: 1000, windowSeconds: 600, keyPrefix: 'frozen:' },
     });
     bob = await t.createUser('RESPONDER', 'Bob');
@@ -46,7 +49,8 @@ describe('a frozen database (SIGSTOP) on a PostgreSQL of the test\'s own', () =>
       expect(query.value.headers.get('retry-after')).toBe('1');
       const body = (await query.value.json()) as { errors: Array<{ message: string; extensions: { code: string } }> };
       expect(body.errors[0]).toMatchObject({ message: 'the database is not answering; try again shortly', extensions: { code: 'SERVICE_UNAVAILABLE' } });
-      expect(query.ms).toBeLessThan(STATEMENT_MS + 1_000);
+      // Within the timeouts: the statement's, plus the connection's when the pool had to open one.
+      expect(query.ms).toBeLessThan(STATEMENT_MS + CONNECT_MS + SLACK_MS);
 
       const ready = await timed(() => fetch(`${t.url}/readyz`));
       expect(ready.value.status).toBe(503);
@@ -57,7 +61,7 @@ describe('a frozen database (SIGSTOP) on a PostgreSQL of the test\'s own', () =>
         const login = await timed(() => post({ query: LOGIN, variables: { e: bob.email, p: TEST_PASSWORD } }));
         const result = (await login.value.json()) as { errors: Array<{ extensions: { code: string } }> };
         expect(result.errors[0].extensions.code).toBe('SERVICE_UNAVAILABLE');
-        expect(login.ms).toBeLessThan(STATEMENT_MS + 2_000);
+        expect(login.ms).toBeLessThan(STATEMENT_MS + CONNECT_MS + SLACK_MS);
       }
     } finally {
       pg.thaw();

@@ -5,14 +5,16 @@ import { loadConfig, type Config } from '../../src/config/config';
 import { createLogger } from '../../src/observability/logger';
 import { startServer, type RunningServer } from '../../src/server/app';
 import { connectEditor, waitFor, type Editor } from '../support/collab-clients';
+import { declareIncident } from '../support/factories';
 import { startPrivateRedis, type PrivateRedis } from '../support/private-redis';
+import { describeWithRedis } from '../support/redis';
 import { collect, startTestServer, type TestServer, type TestUser } from '../support/test-server';
 
-const DECLARE = `mutation($input: DeclareIncidentInput!) { declareIncident(input: $input) { id } }`;
 const ADD_EVENT = `mutation($i: ID!, $b: String!) { addTimelineEvent(incidentId: $i, kind: NOTE, body: $b) { id } }`;
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
-describe('a Redis gap between two instances (a Redis of the test\'s own, killed and restarted empty)', () => {
+// A multi-instance suite: it needs redis-server (it starts its own), so it runs where the run has Redis.
+describeWithRedis('a Redis gap between two instances (a Redis of the test\'s own, killed and restarted empty)', () => {
   let redis: PrivateRedis;
   let t: TestServer;
   let other: RunningServer;
@@ -51,7 +53,7 @@ describe('a Redis gap between two instances (a Redis of the test\'s own, killed 
   }
 
   it('converges the live document within 5 s of Redis returning, with every character typed on either side, and no client reconnects', async () => {
-    const id = (await t.ok(DECLARE, { input: { title: 'Split brain', severity: 'SEV2', trigger: 'USER_REPORT' } }, alice.token)).declareIncident.id;
+    const id = await declareIncident(t, alice, { title: 'Split brain', severity: 'SEV2' });
     const a = connectEditor(t.url, id, alice.token);
     const b = connectEditor(other.url, id, bob.token);
     editors.push(a, b);
@@ -81,7 +83,7 @@ describe('a Redis gap between two instances (a Redis of the test\'s own, killed 
   }, 40_000);
 
   it('delivers to subscribers on B every event of the changes made on A during the outage, in order, each once', async () => {
-    const id = (await t.ok(DECLARE, { input: { title: 'Events', severity: 'SEV3', trigger: 'USER_REPORT' } }, alice.token)).declareIncident.id;
+    const id = await declareIncident(t, alice, { title: 'Events', severity: 'SEV3' });
     const client = createClient({ url: other.url.replace(/^http/, 'ws') + '/graphql', webSocketImpl: WebSocket, retryAttempts: 0, connectionParams: { authorization: `Bearer ${bob.token}` } });
     const sub = collect(client, `subscription($i: ID!) { timelineEventAdded(incidentId: $i) { body } }`, { i: id });
     await sub.settle(300);
@@ -114,4 +116,24 @@ describe('a Redis gap between two instances (a Redis of the test\'s own, killed 
     expect(closeCode).toBe(4401);
     await client.dispose();
   }, 30_000);
+});
+
+describeWithRedis('the event log is bounded', () => {
+  let redis: PrivateRedis;
+  let t: TestServer;
+  beforeAll(async () => {
+    redis = await startPrivateRedis();
+    t = await startTestServer({ redisUrl: redis.url, redisPrefix: `faults-${crypto.randomUUID()}:`, eventLog: { pollIntervalMs: 1_000, retentionSeconds: 1 } });
+  }, 60_000);
+  afterAll(async () => {
+    await t?.close();
+    await redis?.stop();
+  });
+
+  it('writes each change\'s events with it and prunes them past EVENT_LOG_RETENTION', async () => {
+    const count = async () => Number((await t.server.services.dataSource.query(`SELECT count(*) AS n FROM event_log`))[0].n);
+    await declareIncident(t, t.admin, { title: 'Logged', severity: 'SEV4' });
+    expect(await count()).toBeGreaterThan(0);
+    await waitFor(async () => (await count()) === 0, 5_000, 'old events were never pruned');
+  }, 20_000);
 });

@@ -3,10 +3,10 @@ import { SignJWT } from 'jose';
 import * as encoding from 'lib0/encoding';
 import WebSocket from 'ws';
 import { connectEditor, rawSocket, waitFor, type Editor } from '../support/collab-clients';
+import { declareIncident } from '../support/factories';
 import { collect, startTestServer, type TestServer, type TestUser } from '../support/test-server';
 
 const JWT_SECRET = 'test-secret-that-is-long-enough-for-hs256-0123456789';
-const DECLARE = `mutation($input: DeclareIncidentInput!) { declareIncident(input: $input) { id } }`;
 
 /** A login token for `user` that expires `seconds` from now (the server's own TTL is hours). */
 async function shortToken(user: TestUser, seconds: number): Promise<{ token: string; expiresAt: number }> {
@@ -46,7 +46,7 @@ describe('sessions end on every socket when the token does', () => {
   afterAll(() => t.close());
 
   it('closes the graphql-ws subscription and the collaboration socket with 4401 within a second of expiry, and stores no later edit', async () => {
-    const id = (await t.ok(DECLARE, { input: { title: 'Expiring', severity: 'SEV3', trigger: 'USER_REPORT' } }, t.admin.token)).declareIncident.id;
+    const id = await declareIncident(t, t.admin, { title: 'Expiring', severity: 'SEV3' });
     const { token, expiresAt } = await shortToken(alice, 3);
 
     let graphqlClosedAt = 0;
@@ -107,7 +107,7 @@ describe('awareness belongs to its socket', () => {
   afterAll(() => t.close());
 
   it('drops awareness sent under someone else\'s clientID and keeps the owner\'s presence intact', async () => {
-    const id = (await t.ok(DECLARE, { input: { title: 'Spoofed', severity: 'SEV3', trigger: 'USER_REPORT' } }, t.admin.token)).declareIncident.id;
+    const id = await declareIncident(t, t.admin, { title: 'Spoofed', severity: 'SEV3' });
     const admin = connectEditor(t.url, id, t.admin.token);
     editors.push(admin);
     await admin.synced();

@@ -1,5 +1,6 @@
 import { Client } from 'pg';
 import { CREATE_TOKEN } from '../alerts/alertmanager-fixtures';
+import { declareIncident } from '../support/factories';
 import { startTestServer, type TestServer } from '../support/test-server';
 
 /** A change event as pdjs's `change()` sends it (PagerDuty's documented example). */
@@ -66,21 +67,17 @@ describe('POST /webhooks/pagerduty/v2/change/enqueue (PagerDuty Change Events v2
     const hours = (h: number) => new Date(Date.now() - h * 3600_000).toISOString();
     await post(changeEvent(token, { summary: 'Config push: 3h ago', timestamp: hours(3) }));
     await post(changeEvent(token, { summary: 'Feature flag: 1h ago', timestamp: hours(1) }));
-    const { declareIncident } = await t.ok(
-      `mutation { declareIncident(input: { title: "Checkout errors", severity: SEV2, trigger: USER_REPORT }) { id } }`,
-      {},
-      t.admin.token,
-    );
+    const incidentId = await declareIncident(t, t.admin, { title: 'Checkout errors' });
     await post(changeEvent(token, { summary: 'Rollback during the incident' }));
     const recent = async () =>
-      (await t.ok(`query($id: ID!) { incident(id: $id) { recentChanges { summary } } }`, { id: declareIncident.id }, t.admin.token)).incident.recentChanges.map(
+      (await t.ok(`query($id: ID!) { incident(id: $id) { recentChanges { summary } } }`, { id: incidentId }, t.admin.token)).incident.recentChanges.map(
         (c: any) => c.summary,
       );
     const during = await recent();
     expect(during.slice(0, 2)).toEqual(['Rollback during the incident', 'Deploy api v42']);
     expect(during).toContain('Feature flag: 1h ago');
     expect(during).not.toContain('Config push: 3h ago');
-    await t.ok(`mutation($id: ID!) { setIncidentStatus(id: $id, status: RESOLVED) { id } }`, { id: declareIncident.id }, t.admin.token);
+    await t.ok(`mutation($id: ID!) { setIncidentStatus(id: $id, status: RESOLVED) { id } }`, { id: incidentId }, t.admin.token);
     await post(changeEvent(token, { summary: 'After resolution' }));
     expect(await recent()).not.toContain('After resolution');
   });

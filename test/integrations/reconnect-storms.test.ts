@@ -1,8 +1,8 @@
 import WebSocket from 'ws';
+import { declareIncident } from '../support/factories';
 import { countReconnects, type YWebsocketVersion } from '../support/reconnect-attempts';
 import { startTestServer, type TestServer } from '../support/test-server';
 
-const DECLARE = `mutation($input: DeclareIncidentInput!) { declareIncident(input: $input) { id } }`;
 /** Long enough for 1.x/2.x to reach their 2.5 s backoff ceiling. */
 const WINDOW_MS = 10_000;
 
@@ -12,7 +12,7 @@ describe('y-websocket clients with a bad token back off (no reconnect storm)', (
 
   beforeAll(async () => {
     t = await startTestServer();
-    incidentId = (await t.ok(DECLARE, { input: { title: 'Storm', severity: 'SEV3', trigger: 'USER_REPORT' } }, t.admin.token)).declareIncident.id;
+    incidentId = await declareIncident(t, t.admin, { title: 'Storm', severity: 'SEV3' });
   });
   afterAll(() => t.close());
 

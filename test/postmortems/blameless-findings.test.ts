@@ -1,5 +1,6 @@
+import { createUser, declareWithPostmortem } from '../support/factories';
 import { startTestServer, type TestServer, type TestUser } from '../support/test-server';
-import { ADD_ITEM, createNamedUser, declareWithPostmortem, SET_STATUS, UPDATE } from './postmortem-helpers';
+import { ADD_ITEM, SET_POSTMORTEM_STATUS, UPDATE_POSTMORTEM } from './postmortem-helpers';
 
 /** Sentences that name a known person together with blame language. */
 const BLAMING = [
@@ -47,30 +48,29 @@ describe('blameless findings', () => {
   beforeAll(async () => {
     t = await startTestServer();
     writer = await t.createUser('RESPONDER', 'Wren');
-    await createNamedUser(t, 'Alice Chen', 'alice.chen@example.test');
-    await createNamedUser(t, 'Bob Martin', 'bmartin@example.test');
-    await createNamedUser(t, 'Carol Diaz', 'carol@example.test');
-    await createNamedUser(t, 'Dave Okafor', 'dave@example.test');
-    await createNamedUser(t, 'Ann Lee', 'ann@example.test', 'VIEWER');
-    await createNamedUser(t, 'Will Grant', 'wgrant@example.test');
+    await createUser(t, 'RESPONDER', { name: 'Alice Chen', email: 'alice.chen@example.test' });
+    await createUser(t, 'RESPONDER', { name: 'Bob Martin', email: 'bmartin@example.test' });
+    await createUser(t, 'RESPONDER', { name: 'Carol Diaz', email: 'carol@example.test' });
+    await createUser(t, 'RESPONDER', { name: 'Dave Okafor', email: 'dave@example.test' });
+    await createUser(t, 'VIEWER', { name: 'Ann Lee', email: 'ann@example.test' });
+    await createUser(t, 'RESPONDER', { name: 'Will Grant', email: 'wgrant@example.test' });
   });
   afterAll(() => t.close());
 
-  it('flags every sentence that names a known person with blame language, in the section it is in', async () => {
+  /** A new incident's postmortem, with `input` written through updatePostmortem as the writer; returns its id. */
+  const writePostmortem = async (input: Record<string, unknown>): Promise<string> => {
     const { postmortemId } = await declareWithPostmortem(t, writer);
-    await t.ok(
-      UPDATE,
-      {
-        id: postmortemId,
-        input: {
-          summary: BLAMING.slice(0, 3).join(' '),
-          rootCauses: BLAMING.slice(3, 6).join('\n'),
-          resolution: BLAMING[6],
-          lessonsLearned: { wentWrong: [BLAMING[7], BLAMING[8]], wentWell: ['Paging worked.'], gotLucky: [BLAMING[9]] },
-        },
-      },
-      writer.token,
-    );
+    await t.ok(UPDATE_POSTMORTEM, { id: postmortemId, input }, writer.token);
+    return postmortemId;
+  };
+
+  it('flags every sentence that names a known person with blame language, in the section it is in', async () => {
+    const postmortemId = await writePostmortem({
+      summary: BLAMING.slice(0, 3).join(' '),
+      rootCauses: BLAMING.slice(3, 6).join('\n'),
+      resolution: BLAMING[6],
+      lessonsLearned: { wentWrong: [BLAMING[7], BLAMING[8]], wentWell: ['Paging worked.'], gotLucky: [BLAMING[9]] },
+    });
     const { postmortem } = await t.ok(FINDINGS, { id: postmortemId }, writer.token);
     expect(postmortem.findings.map((f: { section: string; excerpt: string }) => [f.section, f.excerpt])).toEqual([
       ['SUMMARY', BLAMING[0]],
@@ -93,20 +93,12 @@ describe('blameless findings', () => {
   });
 
   it('finds nothing in blameless prose, even where it names people or uses words like "caused"', async () => {
-    const { postmortemId } = await declareWithPostmortem(t, writer);
-    await t.ok(
-      UPDATE,
-      {
-        id: postmortemId,
-        input: {
-          summary: BLAMELESS.slice(0, 6).join(' '),
-          rootCauses: BLAMELESS.slice(6, 12).join('\n'),
-          trigger: BLAMELESS[12],
-          lessonsLearned: { wentWell: [BLAMELESS[13]], wentWrong: [BLAMELESS[14], BLAMELESS[15]], gotLucky: [BLAMELESS[16]] },
-        },
-      },
-      writer.token,
-    );
+    const postmortemId = await writePostmortem({
+      summary: BLAMELESS.slice(0, 6).join(' '),
+      rootCauses: BLAMELESS.slice(6, 12).join('\n'),
+      trigger: BLAMELESS[12],
+      lessonsLearned: { wentWell: [BLAMELESS[13]], wentWrong: [BLAMELESS[14], BLAMELESS[15]], gotLucky: [BLAMELESS[16]] },
+    });
     await t.ok(ADD_ITEM, { id: postmortemId, input: { title: 'Alice Chen to add a canary stage', kind: 'PREVENT', priority: 'P1' } }, writer.token);
     const { postmortem } = await t.ok(FINDINGS, { id: postmortemId }, writer.token);
     expect(postmortem.findings).toEqual([]);
@@ -115,7 +107,7 @@ describe('blameless findings', () => {
   it('reads action item titles too, and guides without blocking publication', async () => {
     const { incidentId, postmortemId } = await declareWithPostmortem(t, writer);
     await t.ok(
-      UPDATE,
+      UPDATE_POSTMORTEM,
       {
         id: postmortemId,
         input: { summary: 'Checkout failed.', impact: 'Checkout down', rootCauses: 'Carol was careless with the rollout.', lessonsLearned: { wentWell: ['a'], wentWrong: ['b'], gotLucky: ['c'] } },
@@ -131,8 +123,8 @@ describe('blameless findings', () => {
     const { postmortem } = await t.ok(FINDINGS, { id: postmortemId }, writer.token);
     expect(postmortem.findings.map((f: { section: string }) => f.section)).toEqual(['ROOT_CAUSES', 'ACTION_ITEMS']);
 
-    await t.ok(SET_STATUS, { id: postmortemId, status: 'IN_REVIEW' }, writer.token);
-    const { setPostmortemStatus } = await t.ok(SET_STATUS, { id: postmortemId, status: 'PUBLISHED' }, writer.token);
+    await t.ok(SET_POSTMORTEM_STATUS, { id: postmortemId, status: 'IN_REVIEW' }, writer.token);
+    const { setPostmortemStatus } = await t.ok(SET_POSTMORTEM_STATUS, { id: postmortemId, status: 'PUBLISHED' }, writer.token);
     expect(setPostmortemStatus.status).toBe('PUBLISHED');
   });
 });

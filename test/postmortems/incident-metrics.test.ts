@@ -1,5 +1,4 @@
-import { startTestServer, type TestServer, type TestUser } from '../support/test-server';
-import { codeOf } from './postmortem-helpers';
+import { codeOf, startTestServer, type TestServer, type TestUser } from '../support/test-server';
 
 const METRICS = `query($from: DateTime, $to: DateTime, $severity: [Severity!]) {
   incidentMetrics(from: $from, to: $to, severity: $severity) {

@@ -1,5 +1,6 @@
-import { startTestServer, type TestServer, type TestUser } from '../support/test-server';
-import { ADD_ITEM, codeOf, declare, declareWithPostmortem, GET, SET_STATUS, START, UPDATE, UPDATE_ITEM } from './postmortem-helpers';
+import { declareIncident, declareWithPostmortem } from '../support/factories';
+import { codeOf, startTestServer, type TestServer, type TestUser } from '../support/test-server';
+import { ADD_ITEM, GET_POSTMORTEM, SET_POSTMORTEM_STATUS, START_POSTMORTEM, UPDATE_ITEM, UPDATE_POSTMORTEM } from './postmortem-helpers';
 
 describe('postmortem authorization: responders and admins write, viewers read, anonymous callers do neither', () => {
   let t: TestServer;
@@ -22,8 +23,8 @@ describe('postmortem authorization: responders and admins write, viewers read, a
 
   /** Each new mutation, with variables that would succeed for a permitted caller. */
   const mutations: Array<[string, string, () => Promise<Record<string, unknown>>]> = [
-    ['startPostmortem', START, async () => ({ id: await declare(t, responder) })],
-    ['updatePostmortem', UPDATE, async () => ({ id: postmortemId, input: { summary: `summary ${Math.random()}` } })],
+    ['startPostmortem', START_POSTMORTEM, async () => ({ id: await declareIncident(t, responder) })],
+    ['updatePostmortem', UPDATE_POSTMORTEM, async () => ({ id: postmortemId, input: { summary: `summary ${Math.random()}` } })],
     ['addActionItem', ADD_ITEM, async () => ({ id: postmortemId, input: { title: 'Another', kind: 'DETECT', priority: 'P3' } })],
     ['updateActionItem', UPDATE_ITEM, async () => ({ id: actionItemId, input: { title: `title ${Math.random()}` } })],
   ];
@@ -40,15 +41,15 @@ describe('postmortem authorization: responders and admins write, viewers read, a
   }
 
   it('setPostmortemStatus: UNAUTHENTICATED when anonymous, FORBIDDEN for a viewer, allowed to responders and admins', async () => {
-    expect(codeOf(await t.gql(SET_STATUS, { id: postmortemId, status: 'IN_REVIEW' }))).toBe('UNAUTHENTICATED');
-    expect(codeOf(await t.gql(SET_STATUS, { id: postmortemId, status: 'IN_REVIEW' }, viewer.token))).toBe('FORBIDDEN');
-    expect((await t.ok(SET_STATUS, { id: postmortemId, status: 'IN_REVIEW' }, responder.token)).setPostmortemStatus.status).toBe('IN_REVIEW');
-    expect((await t.ok(SET_STATUS, { id: postmortemId, status: 'DRAFT' }, admin.token)).setPostmortemStatus.status).toBe('DRAFT');
+    expect(codeOf(await t.gql(SET_POSTMORTEM_STATUS, { id: postmortemId, status: 'IN_REVIEW' }))).toBe('UNAUTHENTICATED');
+    expect(codeOf(await t.gql(SET_POSTMORTEM_STATUS, { id: postmortemId, status: 'IN_REVIEW' }, viewer.token))).toBe('FORBIDDEN');
+    expect((await t.ok(SET_POSTMORTEM_STATUS, { id: postmortemId, status: 'IN_REVIEW' }, responder.token)).setPostmortemStatus.status).toBe('IN_REVIEW');
+    expect((await t.ok(SET_POSTMORTEM_STATUS, { id: postmortemId, status: 'DRAFT' }, admin.token)).setPostmortemStatus.status).toBe('DRAFT');
   });
 
   it('lets a viewer read postmortems, postmortems owed and metrics, and refuses anonymous readers', async () => {
     const reads: Array<[string, Record<string, unknown>]> = [
-      [GET, { id: postmortemId }],
+      [GET_POSTMORTEM, { id: postmortemId }],
       [`{ postmortemsOwed { id } }`, {}],
       [`{ incidentMetrics { incidentCount } }`, {}],
     ];
@@ -57,14 +58,14 @@ describe('postmortem authorization: responders and admins write, viewers read, a
       const result = await t.gql(query, variables, viewer.token);
       expect(result.errors).toBeUndefined();
     }
-    expect((await t.ok(GET, { id: postmortemId }, viewer.token)).postmortem.id).toBe(postmortemId);
+    expect((await t.ok(GET_POSTMORTEM, { id: postmortemId }, viewer.token)).postmortem.id).toBe(postmortemId);
   });
 
   it('leaves nothing written when a viewer is refused', async () => {
-    const { postmortem: before } = await t.ok(GET, { id: postmortemId }, admin.token);
-    await t.gql(UPDATE, { id: postmortemId, input: { summary: 'viewer was here' } }, viewer.token);
+    const { postmortem: before } = await t.ok(GET_POSTMORTEM, { id: postmortemId }, admin.token);
+    await t.gql(UPDATE_POSTMORTEM, { id: postmortemId, input: { summary: 'viewer was here' } }, viewer.token);
     await t.gql(ADD_ITEM, { id: postmortemId, input: { title: 'viewer item', kind: 'PROCESS', priority: 'P3' } }, viewer.token);
-    const { postmortem: after } = await t.ok(GET, { id: postmortemId }, admin.token);
+    const { postmortem: after } = await t.ok(GET_POSTMORTEM, { id: postmortemId }, admin.token);
     expect(after.summary).toBe(before.summary);
     expect(after.actionItems).toEqual(before.actionItems);
   });

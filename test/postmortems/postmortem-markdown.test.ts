@@ -1,5 +1,6 @@
-import { startTestServer, type TestServer, type TestUser } from '../support/test-server';
-import { ADD_ITEM, declare, START, UPDATE } from './postmortem-helpers';
+import { declareIncident } from '../support/factories';
+import { startWithTeam, type TestServer, type TestUser } from '../support/test-server';
+import { ADD_ITEM, START_POSTMORTEM, UPDATE_POSTMORTEM } from './postmortem-helpers';
 
 const MARKDOWN = `query($id: ID!) { postmortem(id: $id) { markdown timeline { kind } incident { id declaredAt } } }`;
 
@@ -16,20 +17,18 @@ describe('postmortem Markdown', () => {
   let incidentId: string;
 
   beforeAll(async () => {
-    t = await startTestServer();
-    alice = await t.createUser('RESPONDER', 'Alice');
-    bob = await t.createUser('RESPONDER', 'Bob');
-    incidentId = await declare(t, alice, { title: 'Checkout | payments 500s', severity: 'SEV1', summary: 'Payments failed.' });
+    ({ t, alice, bob } = await startWithTeam());
+    incidentId = await declareIncident(t, alice, { title: 'Checkout | payments 500s', severity: 'SEV1', summary: 'Payments failed.' });
     await t.ok(
       `mutation($id: ID!, $at: DateTime) { addTimelineEvent(incidentId: $id, kind: ROLLBACK, body: "Rolled back to v41", occurredAt: $at) { id } }`,
       { id: incidentId, at: new Date(Date.now() + 1000).toISOString() },
       bob.token,
     );
     await t.ok(`mutation($id: ID!) { setIncidentStatus(id: $id, status: RESOLVED, note: "Error rate normal") { id } }`, { id: incidentId }, alice.token);
-    const { startPostmortem } = await t.ok(START, { id: incidentId }, alice.token);
+    const { startPostmortem } = await t.ok(START_POSTMORTEM, { id: incidentId }, alice.token);
     postmortemId = startPostmortem.id;
     await t.ok(
-      UPDATE,
+      UPDATE_POSTMORTEM,
       {
         id: postmortemId,
         input: {
@@ -82,8 +81,9 @@ describe('postmortem Markdown', () => {
       '### Where we got lucky',
       '## Timeline (UTC)',
       '## Supporting information',
-      // Every incident has a live document, seeded at declaration.
-      '### Live incident document',
+      // Every incident has a live document, seeded at declaration; quoted as the resolution left it, with its versions linked.
+      '### Live incident document (as at resolution)',
+      '### Document history',
     ]);
     const after = (heading: string) => lines[lines.indexOf(heading) + 2];
     expect(after('## Summary')).toBe('Payments failed.');
@@ -128,9 +128,9 @@ describe('postmortem Markdown', () => {
       return postmortem.markdown.slice(postmortem.markdown.indexOf('## Supporting information')) as string;
     };
     try {
-      t.server.services.documentText = { markdown: async (id) => (id === incidentId ? '# Live state\n\nPool at 10/10' : null) };
-      expect(await supporting()).toContain('### Live incident document\n\n> # Live state\n>\n> Pool at 10/10\n');
-      t.server.services.documentText = { markdown: async () => null };
+      t.server.services.documentText = { markdown: async (id) => (id === incidentId ? '# Live state\n\nPool at 10/10' : null), versions: async () => [] };
+      expect(await supporting()).toContain('### Live incident document (as at resolution)\n\n> # Live state\n>\n> Pool at 10/10\n');
+      t.server.services.documentText = { markdown: async () => null, versions: async () => [] };
       expect(await supporting()).not.toContain('Live incident document');
     } finally {
       t.server.services.documentText = original;
@@ -138,7 +138,7 @@ describe('postmortem Markdown', () => {
   });
 
   it('says which sections are not written yet', async () => {
-    const id = await declare(t, alice, { title: 'Empty one' });
+    const id = await declareIncident(t, alice, { title: 'Empty one' });
     const { startPostmortem } = await t.ok(`mutation($id: ID!) { startPostmortem(incidentId: $id) { markdown } }`, { id }, alice.token);
     expect(startPostmortem.markdown).toContain('## Root Causes\n\n_Not written yet._\n');
     expect(startPostmortem.markdown).toContain('## Action Items\n\n_None recorded._\n');

@@ -1,5 +1,6 @@
-import { collect, startTestServer, type TestServer, type TestUser } from '../support/test-server';
-import { ADD_ITEM, codeOf, declare, declareWithPostmortem, GET, SET_STATUS, START, UPDATE, UPDATE_ITEM } from './postmortem-helpers';
+import { declareIncident, declareWithPostmortem } from '../support/factories';
+import { codeOf, collect, startWithTeam, type TestServer, type TestUser } from '../support/test-server';
+import { ADD_ITEM, GET_POSTMORTEM, SET_POSTMORTEM_STATUS, START_POSTMORTEM, UPDATE_ITEM, UPDATE_POSTMORTEM } from './postmortem-helpers';
 
 describe('postmortems: start, sections, action items, workflow', () => {
   let t: TestServer;
@@ -7,22 +8,17 @@ describe('postmortems: start, sections, action items, workflow', () => {
   let bob: TestUser;
   let viewer: TestUser;
 
-  beforeAll(async () => {
-    t = await startTestServer();
-    alice = await t.createUser('RESPONDER', 'Alice');
-    bob = await t.createUser('RESPONDER', 'Bob');
-    viewer = await t.createUser('VIEWER', 'Vera');
-  });
+  beforeAll(async () => ({ t, alice, bob, viewer } = await startWithTeam()));
   afterAll(() => t.close());
 
   it('starts a postmortem pre-filled from the incident and records POSTMORTEM_STARTED on its timeline', async () => {
-    const incidentId = await declare(t, alice, { title: 'Login outage', summary: 'Logins failed for EU users.', trigger: 'USER_REPORT' });
+    const incidentId = await declareIncident(t, alice, { title: 'Login outage', summary: 'Logins failed for EU users.', trigger: 'USER_REPORT' });
     await t.ok(
       `mutation($id: ID!) { updateIncident(id: $id, input: { userVisibleDowntime: true, sloBreached: true }) { id } }`,
       { id: incidentId },
       alice.token,
     );
-    const { startPostmortem: pm } = await t.ok(START, { id: incidentId }, alice.token);
+    const { startPostmortem: pm } = await t.ok(START_POSTMORTEM, { id: incidentId }, alice.token);
     expect(pm.status).toBe('DRAFT');
     expect(pm.incident).toEqual({ id: incidentId, title: 'Login outage' });
     expect(pm.summary).toBe('Logins failed for EU users.');
@@ -44,8 +40,8 @@ describe('postmortems: start, sections, action items, workflow', () => {
   });
 
   it('leaves impact empty when the incident has no impact flag, and detection says an alert found it', async () => {
-    const incidentId = await declare(t, alice, { trigger: 'AUTOMATED_ALERT' });
-    const { startPostmortem: pm } = await t.ok(START, { id: incidentId }, alice.token);
+    const incidentId = await declareIncident(t, alice, { trigger: 'AUTOMATED_ALERT' });
+    const { startPostmortem: pm } = await t.ok(START_POSTMORTEM, { id: incidentId }, alice.token);
     expect(pm.impact).toBeNull();
     expect(pm.summary).toBeNull();
     expect(pm.detection).toMatch(/^An automated alert detected the problem/);
@@ -53,28 +49,28 @@ describe('postmortems: start, sections, action items, workflow', () => {
 
   it('answers CONFLICT to a second start, and lets exactly one of two racing starts win', async () => {
     const { incidentId } = await declareWithPostmortem(t, alice);
-    const again = await t.gql(START, { id: incidentId }, bob.token);
+    const again = await t.gql(START_POSTMORTEM, { id: incidentId }, bob.token);
     expect(codeOf(again)).toBe('CONFLICT');
 
-    const racing = await declare(t, alice);
-    const results = await Promise.all([t.gql(START, { id: racing }, alice.token), t.gql(START, { id: racing }, bob.token)]);
+    const racing = await declareIncident(t, alice);
+    const results = await Promise.all([t.gql(START_POSTMORTEM, { id: racing }, alice.token), t.gql(START_POSTMORTEM, { id: racing }, bob.token)]);
     expect(results.map((r) => (r.errors ? codeOf(r) : 'OK')).sort()).toEqual(['CONFLICT', 'OK']);
     const { incident } = await t.ok(`query($id: ID!) { incident(id: $id) { timeline { kind } } }`, { id: racing }, alice.token);
     expect(incident.timeline.filter((e: { kind: string }) => e.kind === 'POSTMORTEM_STARTED')).toHaveLength(1);
   });
 
   it('answers NOT_FOUND for an unknown incident or postmortem and BAD_USER_INPUT for a malformed id', async () => {
-    expect(codeOf(await t.gql(START, { id: '00000000-0000-4000-8000-000000000000' }, alice.token))).toBe('NOT_FOUND');
-    expect(codeOf(await t.gql(START, { id: 'nope' }, alice.token))).toBe('BAD_USER_INPUT');
-    expect(codeOf(await t.gql(UPDATE, { id: '00000000-0000-4000-8000-000000000000', input: { summary: 'x' } }, alice.token))).toBe('NOT_FOUND');
-    expect((await t.ok(GET, { id: '00000000-0000-4000-8000-000000000000' }, viewer.token)).postmortem).toBeNull();
+    expect(codeOf(await t.gql(START_POSTMORTEM, { id: '00000000-0000-4000-8000-000000000000' }, alice.token))).toBe('NOT_FOUND');
+    expect(codeOf(await t.gql(START_POSTMORTEM, { id: 'nope' }, alice.token))).toBe('BAD_USER_INPUT');
+    expect(codeOf(await t.gql(UPDATE_POSTMORTEM, { id: '00000000-0000-4000-8000-000000000000', input: { summary: 'x' } }, alice.token))).toBe('NOT_FOUND');
+    expect((await t.ok(GET_POSTMORTEM, { id: '00000000-0000-4000-8000-000000000000' }, viewer.token)).postmortem).toBeNull();
   });
 
   it('changes only the fields given (patch semantics), and null or blank clears a section', async () => {
     const { postmortemId } = await declareWithPostmortem(t, alice, { summary: 'Original summary' });
-    await t.ok(UPDATE, { id: postmortemId, input: { rootCauses: 'A race in the scheduler', lessonsLearned: { wentWell: ['Fast rollback'] } } }, alice.token);
+    await t.ok(UPDATE_POSTMORTEM, { id: postmortemId, input: { rootCauses: 'A race in the scheduler', lessonsLearned: { wentWell: ['Fast rollback'] } } }, alice.token);
     const { updatePostmortem: pm } = await t.ok(
-      UPDATE,
+      UPDATE_POSTMORTEM,
       { id: postmortemId, input: { resolution: '  Rolled back v42  ', lessonsLearned: { gotLucky: ['Low traffic'] } } },
       bob.token,
     );
@@ -85,7 +81,7 @@ describe('postmortems: start, sections, action items, workflow', () => {
     expect(pm.authors.map((a: { name: string }) => a.name)).toEqual(['Alice', 'Bob']);
 
     const { updatePostmortem: cleared } = await t.ok(
-      UPDATE,
+      UPDATE_POSTMORTEM,
       { id: postmortemId, input: { summary: null, rootCauses: '   ', lessonsLearned: { wentWell: null } } },
       alice.token,
     );
@@ -94,7 +90,7 @@ describe('postmortems: start, sections, action items, workflow', () => {
     expect(cleared.resolution).toBe('Rolled back v42');
     expect(cleared.lessonsLearned).toEqual({ wentWell: [], wentWrong: [], gotLucky: ['Low traffic'] });
 
-    const { updatePostmortem: emptied } = await t.ok(UPDATE, { id: postmortemId, input: { lessonsLearned: null } }, alice.token);
+    const { updatePostmortem: emptied } = await t.ok(UPDATE_POSTMORTEM, { id: postmortemId, input: { lessonsLearned: null } }, alice.token);
     expect(emptied.lessonsLearned).toEqual({ wentWell: [], wentWrong: [], gotLucky: [] });
     expect(emptied.resolution).toBe('Rolled back v42');
   });
@@ -109,11 +105,11 @@ describe('postmortems: start, sections, action items, workflow', () => {
       [{ lessonsLearned: { wentWrong: ['fine', '  '] } }, /wentWrong entries must not be blank/],
     ];
     for (const [input, message] of cases) {
-      const result = await t.gql(UPDATE, { id: postmortemId, input: { resolution: 'should not be saved', ...input } }, alice.token);
+      const result = await t.gql(UPDATE_POSTMORTEM, { id: postmortemId, input: { resolution: 'should not be saved', ...input } }, alice.token);
       expect(codeOf(result)).toBe('BAD_USER_INPUT');
       expect(result.errors![0].message).toMatch(message);
     }
-    expect((await t.ok(GET, { id: postmortemId }, alice.token)).postmortem.resolution).toBeNull();
+    expect((await t.ok(GET_POSTMORTEM, { id: postmortemId }, alice.token)).postmortem.resolution).toBeNull();
   });
 
   it('adds action items with owner, due date and tracking URL, and validates them', async () => {
@@ -144,7 +140,7 @@ describe('postmortems: start, sections, action items, workflow', () => {
       const result = await t.gql(ADD_ITEM, { id: postmortemId, input: { ...base, ...input } }, alice.token);
       expect({ code: codeOf(result), message: result.errors?.[0].message }).toEqual({ code, message: expect.stringMatching(message) });
     }
-    const { postmortem } = await t.ok(GET, { id: postmortemId }, viewer.token);
+    const { postmortem } = await t.ok(GET_POSTMORTEM, { id: postmortemId }, viewer.token);
     expect(postmortem.actionItems.map((a: { id: string }) => a.id)).toEqual([item.id]);
   });
 
@@ -169,20 +165,20 @@ describe('postmortems: start, sections, action items, workflow', () => {
 
   it('moves DRAFT → IN_REVIEW → DRAFT and refuses to skip review or to stand still', async () => {
     const { postmortemId } = await declareWithPostmortem(t, alice);
-    const skip = await t.gql(SET_STATUS, { id: postmortemId, status: 'PUBLISHED' }, alice.token);
+    const skip = await t.gql(SET_POSTMORTEM_STATUS, { id: postmortemId, status: 'PUBLISHED' }, alice.token);
     expect(codeOf(skip)).toBe('BAD_USER_INPUT');
     expect(skip.errors![0].message).toBe('a DRAFT postmortem can move to IN_REVIEW, not PUBLISHED');
-    expect(codeOf(await t.gql(SET_STATUS, { id: postmortemId, status: 'DRAFT' }, alice.token))).toBe('BAD_USER_INPUT');
-    expect((await t.ok(SET_STATUS, { id: postmortemId, status: 'IN_REVIEW' }, alice.token)).setPostmortemStatus.status).toBe('IN_REVIEW');
-    expect((await t.ok(SET_STATUS, { id: postmortemId, status: 'DRAFT' }, bob.token)).setPostmortemStatus.status).toBe('DRAFT');
+    expect(codeOf(await t.gql(SET_POSTMORTEM_STATUS, { id: postmortemId, status: 'DRAFT' }, alice.token))).toBe('BAD_USER_INPUT');
+    expect((await t.ok(SET_POSTMORTEM_STATUS, { id: postmortemId, status: 'IN_REVIEW' }, alice.token)).setPostmortemStatus.status).toBe('IN_REVIEW');
+    expect((await t.ok(SET_POSTMORTEM_STATUS, { id: postmortemId, status: 'DRAFT' }, bob.token)).setPostmortemStatus.status).toBe('DRAFT');
   });
 
   it('gates publishing on the checklist, listing the open items, then publishes and freezes the sections', async () => {
     const { incidentId, postmortemId } = await declareWithPostmortem(t, alice);
-    await t.ok(UPDATE, { id: postmortemId, input: { summary: 'Checkout failed for 20 minutes.' } }, alice.token);
-    await t.ok(SET_STATUS, { id: postmortemId, status: 'IN_REVIEW' }, alice.token);
+    await t.ok(UPDATE_POSTMORTEM, { id: postmortemId, input: { summary: 'Checkout failed for 20 minutes.' } }, alice.token);
+    await t.ok(SET_POSTMORTEM_STATUS, { id: postmortemId, status: 'IN_REVIEW' }, alice.token);
 
-    const refused = await t.gql(SET_STATUS, { id: postmortemId, status: 'PUBLISHED' }, alice.token);
+    const refused = await t.gql(SET_POSTMORTEM_STATUS, { id: postmortemId, status: 'PUBLISHED' }, alice.token);
     expect(codeOf(refused)).toBe('BAD_USER_INPUT');
     const openKeys = ['impact', 'root-causes', 'prevent-action-item', 'lessons-learned', 'timeline'];
     expect((refused.errors![0].extensions!.openChecklistItems as Array<{ key: string }>).map((i) => i.key)).toEqual(openKeys);
@@ -191,12 +187,12 @@ describe('postmortems: start, sections, action items, workflow', () => {
         'At least one PREVENT action item; Every lessons-learned list filled (what went well, what went wrong, where we got lucky); ' +
         'The timeline holds more than the declaration',
     );
-    const { postmortem: before } = await t.ok(GET, { id: postmortemId }, viewer.token);
+    const { postmortem: before } = await t.ok(GET_POSTMORTEM, { id: postmortemId }, viewer.token);
     expect(before.status).toBe('IN_REVIEW');
     expect(before.checklist.filter((i: { done: boolean }) => !i.done).map((i: { key: string }) => i.key)).toEqual(openKeys);
 
     await t.ok(
-      UPDATE,
+      UPDATE_POSTMORTEM,
       { id: postmortemId, input: { impact: 'Checkout down', rootCauses: 'Pool exhaustion', lessonsLearned: { wentWell: ['a'], wentWrong: ['b'], gotLucky: ['c'] } } },
       alice.token,
     );
@@ -206,25 +202,25 @@ describe('postmortems: start, sections, action items, workflow', () => {
       { id: incidentId },
       alice.token,
     );
-    const stillOpen = await t.gql(SET_STATUS, { id: postmortemId, status: 'PUBLISHED' }, alice.token);
+    const stillOpen = await t.gql(SET_POSTMORTEM_STATUS, { id: postmortemId, status: 'PUBLISHED' }, alice.token);
     expect((stillOpen.errors![0].extensions!.openChecklistItems as Array<{ key: string }>).map((i) => i.key)).toEqual(['action-item-owners']);
 
     await t.ok(UPDATE_ITEM, { id: unowned.id, input: { ownerId: bob.id } }, alice.token);
-    const { setPostmortemStatus: published } = await t.ok(SET_STATUS, { id: postmortemId, status: 'PUBLISHED' }, alice.token);
+    const { setPostmortemStatus: published } = await t.ok(SET_POSTMORTEM_STATUS, { id: postmortemId, status: 'PUBLISHED' }, alice.token);
     expect(published.status).toBe('PUBLISHED');
     expect(published.publishedAt).not.toBeNull();
     expect(published.checklist.every((i: { done: boolean }) => i.done)).toBe(true);
 
-    const frozen = await t.gql(UPDATE, { id: postmortemId, input: { summary: 'rewritten' } }, alice.token);
+    const frozen = await t.gql(UPDATE_POSTMORTEM, { id: postmortemId, input: { summary: 'rewritten' } }, alice.token);
     expect(codeOf(frozen)).toBe('CONFLICT');
     expect(frozen.errors![0].message).toMatch(/published: its sections are frozen/);
-    expect(codeOf(await t.gql(SET_STATUS, { id: postmortemId, status: 'DRAFT' }, alice.token))).toBe('CONFLICT');
-    expect((await t.ok(GET, { id: postmortemId }, viewer.token)).postmortem.summary).toBe('Checkout failed for 20 minutes.');
+    expect(codeOf(await t.gql(SET_POSTMORTEM_STATUS, { id: postmortemId, status: 'DRAFT' }, alice.token))).toBe('CONFLICT');
+    expect((await t.ok(GET_POSTMORTEM, { id: postmortemId }, viewer.token)).postmortem.summary).toBe('Checkout failed for 20 minutes.');
 
     // The work outlives the document: action items stay editable.
     await t.ok(UPDATE_ITEM, { id: unowned.id, input: { status: 'DONE' } }, bob.token);
     await t.ok(ADD_ITEM, { id: postmortemId, input: { title: 'Load test the pool', kind: 'DETECT', priority: 'P2', ownerId: bob.id } }, bob.token);
-    const { postmortem: after } = await t.ok(GET, { id: postmortemId }, viewer.token);
+    const { postmortem: after } = await t.ok(GET_POSTMORTEM, { id: postmortemId }, viewer.token);
     expect(after.actionItems.map((a: { title: string; status: string }) => [a.title, a.status])).toEqual([
       ['Cap the pool', 'DONE'],
       ['Load test the pool', 'OPEN'],
@@ -240,9 +236,9 @@ describe('postmortems: start, sections, action items, workflow', () => {
       { id: postmortemId },
     );
     await sub.settle();
-    await t.ok(UPDATE, { id: otherId, input: { summary: 'not this one' } }, alice.token);
-    await t.ok(UPDATE, { id: postmortemId, input: { summary: 'First draft' } }, alice.token);
-    await t.ok(SET_STATUS, { id: postmortemId, status: 'IN_REVIEW' }, alice.token);
+    await t.ok(UPDATE_POSTMORTEM, { id: otherId, input: { summary: 'not this one' } }, alice.token);
+    await t.ok(UPDATE_POSTMORTEM, { id: postmortemId, input: { summary: 'First draft' } }, alice.token);
+    await t.ok(SET_POSTMORTEM_STATUS, { id: postmortemId, status: 'IN_REVIEW' }, alice.token);
     await t.ok(ADD_ITEM, { id: postmortemId, input: { title: 'Add alert', kind: 'DETECT', priority: 'P2' } }, bob.token);
     const events = await sub.next(3);
     expect(events.map((e) => e.data!.postmortemUpdated)).toEqual([
@@ -256,7 +252,7 @@ describe('postmortems: start, sections, action items, workflow', () => {
 
   it('delivers postmortemUpdated once per change of its incident\'s timeline or fields, with the new timeline, triggers and markdown', async () => {
     const { incidentId, postmortemId } = await declareWithPostmortem(t, alice, { title: 'Queue stall' });
-    const other = await declare(t, alice);
+    const other = await declareIncident(t, alice);
     const sub = collect(
       t.wsClient(viewer.token),
       `subscription($id: ID!) { postmortemUpdated(id: $id) { id triggers markdown timeline { kind body } } }`,
@@ -275,7 +271,7 @@ describe('postmortems: start, sections, action items, workflow', () => {
     const [flagged] = (await sub.next(2)).slice(1);
     expect(flagged.data!.postmortemUpdated.triggers).toContain('DATA_LOSS');
     // The postmortem's own status change touches the incident too; it still arrives once.
-    await t.ok(SET_STATUS, { id: postmortemId, status: 'IN_REVIEW' }, alice.token);
+    await t.ok(SET_POSTMORTEM_STATUS, { id: postmortemId, status: 'IN_REVIEW' }, alice.token);
     await sub.next(3);
     await sub.settle(300);
     expect(sub.values).toHaveLength(3);

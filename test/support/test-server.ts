@@ -2,15 +2,18 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { createClient, type Client as WsClient } from 'graphql-ws';
+import { Pool } from 'pg';
 import WebSocket from 'ws';
 import { loadConfig, type Config } from '../../src/config/config';
 import { createLogger } from '../../src/observability/logger';
 import { startServer, type RunningServer } from '../../src/server/app';
+import { createUser, TEST_PASSWORD } from './factories';
+import { uniqueRedisPrefix } from './redis';
 import { createTestDatabase } from './test-db';
 
 export const ADMIN_EMAIL = 'admin@example.test';
 export const ADMIN_PASSWORD = 'admin-password-123';
-export const TEST_PASSWORD = 'responder-pass-123';
+export { TEST_PASSWORD };
 
 export interface GqlResult<T = any> {
   data?: T | null;
@@ -25,6 +28,33 @@ export interface TestUser {
   token: string;
 }
 
+/** The contract codes of a result's errors (empty when it succeeded). */
+export function codes(result: GqlResult): string[] {
+  return (result.errors ?? []).map((e) => String(e.extensions?.code));
+}
+
+/** The contract code of a result's first error (undefined when it succeeded). */
+export function codeOf(result: GqlResult): string | undefined {
+  return codes(result)[0];
+}
+
+/** POSTs a GraphQL operation over real HTTP to the server at `url` (any Sitrep, child processes included). */
+export async function gqlAt<T = any>(url: string, query: string, variables?: Record<string, unknown>, token?: string): Promise<GqlResult<T>> {
+  const response = await fetch(`${url}/graphql`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
+    body: JSON.stringify({ query, variables }),
+  });
+  return (await response.json()) as GqlResult<T>;
+}
+
+/** Like gqlAt, but fails on any error and returns data. */
+export async function okAt<T = any>(url: string, query: string, variables?: Record<string, unknown>, token?: string): Promise<T> {
+  const result = await gqlAt<T>(url, query, variables, token);
+  if (result.errors?.length) throw new Error(`GraphQL errors: ${JSON.stringify(result.errors)}`);
+  return result.data as T;
+}
+
 /** A Sitrep server on port 0 with a fresh database, and clients to talk to it. */
 export interface TestServer {
   server: RunningServer;
@@ -36,8 +66,10 @@ export interface TestServer {
   gql<T = any>(query: string, variables?: Record<string, unknown>, token?: string): Promise<GqlResult<T>>;
   /** Like gql, but fails the test on any error and returns data. */
   ok<T = any>(query: string, variables?: Record<string, unknown>, token?: string): Promise<T>;
-  /** Creates a user through the API (as the admin) and logs them in. */
+  /** A user with a login token, written straight to the database (see factories.ts `createUser`). */
   createUser(role: TestUser['role'], name?: string): Promise<TestUser>;
+  /** Runs SQL on this server's database over a connection of the test's own (not the server's pool, whose queries some tests count). */
+  sql<T = any>(text: string, params?: unknown[]): Promise<T[]>;
   /** A real graphql-ws client authenticated with `token` (closed by `close`). */
   wsClient(token?: string): WsClient;
   /** Sum of a counter on /metrics. */
@@ -45,17 +77,21 @@ export interface TestServer {
   close(): Promise<void>;
 }
 
-let counter = 0;
-
 /** Starts a server for one test file; call `close` in afterAll. */
 export async function startTestServer(overrides: Partial<Config> = {}): Promise<TestServer> {
-  const db = await createTestDatabase();
+  // A test that brings its own database (a private PostgreSQL it freezes, say) gets no clone.
+  const db = overrides.databaseUrl ? undefined : await createTestDatabase();
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'sitrep-test-'));
+  const defaults = loadConfig({});
+  // Parallel workers (and other runs) may share one Redis: channels and keys of this server's own.
+  const redisPrefix = overrides.redisPrefix ?? uniqueRedisPrefix();
   const config: Config = {
-    ...loadConfig({}),
+    ...defaults,
+    redisPrefix,
+    loginLimits: { ...defaults.loginLimits, keyPrefix: `${redisPrefix}login:` },
     port: 0,
     host: '127.0.0.1',
-    databaseUrl: db.url,
+    databaseUrl: db?.url,
     dataDir,
     jwtSecret: 'test-secret-that-is-long-enough-for-hs256-0123456789',
     bootstrapAdminEmail: ADMIN_EMAIL,
@@ -70,48 +106,30 @@ export async function startTestServer(overrides: Partial<Config> = {}): Promise<
   const wsUrl = url.replace(/^http/, 'ws') + '/graphql';
   const clients: WsClient[] = [];
 
-  const gql = async <T>(query: string, variables?: Record<string, unknown>, token?: string): Promise<GqlResult<T>> => {
-    const response = await fetch(`${url}/graphql`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
-      body: JSON.stringify({ query, variables }),
-    });
-    return (await response.json()) as GqlResult<T>;
+  const gql = <T>(query: string, variables?: Record<string, unknown>, token?: string) => gqlAt<T>(url, query, variables, token);
+  const ok = <T>(query: string, variables?: Record<string, unknown>, token?: string) => okAt<T>(url, query, variables, token);
+  let pool: Pool | undefined;
+  const sql = async <T>(text: string, params: unknown[] = []): Promise<T[]> => {
+    pool ??= new Pool({ connectionString: config.databaseUrl, max: 2 });
+    return (await pool.query(text, params)).rows as T[];
   };
-  const ok = async <T>(query: string, variables?: Record<string, unknown>, token?: string): Promise<T> => {
-    const result = await gql<T>(query, variables, token);
-    if (result.errors?.length) throw new Error(`GraphQL errors: ${JSON.stringify(result.errors)}`);
-    return result.data as T;
-  };
-  const login = async (email: string, password: string) =>
-    (await ok<{ login: { token: string; user: Omit<TestUser, 'token'> } }>(
-      `mutation($e: String!, $p: String!) { login(email: $e, password: $p) { token user { id email name role } } }`,
-      { e: email, p: password },
-    )).login;
 
-  const adminLogin = await login(ADMIN_EMAIL, ADMIN_PASSWORD);
-  const admin: TestUser = { ...adminLogin.user, token: adminLogin.token };
+  // The admin that startServer bootstrapped, with a token signed as `login` would (no scrypt, no HTTP).
+  const [adminRow] = await sql<{ id: string; email: string; name: string }>('SELECT id, email, name FROM users WHERE email = $1', [
+    config.bootstrapAdminEmail.toLowerCase(),
+  ]);
+  const admin: TestUser = { ...adminRow, role: 'ADMIN', token: await server.services.tokens.sign(adminRow.id, 0) };
 
-  return {
+  const t: TestServer = {
     server,
     url,
     wsUrl,
-    databaseUrl: db.url,
+    databaseUrl: config.databaseUrl!,
     admin,
     gql,
     ok,
-    async createUser(role, name) {
-      counter += 1;
-      const email = `${role.toLowerCase()}${counter}-${Date.now()}@example.test`;
-      const display = name ?? `${role[0]}${role.slice(1).toLowerCase()} ${counter}`;
-      await ok(
-        `mutation($input: CreateUserInput!) { createUser(input: $input) { id } }`,
-        { input: { email, name: display, password: TEST_PASSWORD, role } },
-        admin.token,
-      );
-      const session = await login(email, TEST_PASSWORD);
-      return { ...session.user, token: session.token };
-    },
+    createUser: (role, name) => createUser(t, role, { name }),
+    sql,
     wsClient(token) {
       const client = createClient({
         url: wsUrl,
@@ -132,11 +150,31 @@ export async function startTestServer(overrides: Partial<Config> = {}): Promise<
     },
     async close() {
       await Promise.all(clients.map((c) => c.dispose()));
+      await pool?.end();
       await server.close();
-      await db.drop();
+      await db?.drop();
       fs.rmSync(dataDir, { recursive: true, force: true });
     },
   };
+  return t;
+}
+
+/** The people most test files work with: responders Alice and Bob, and Vera, a viewer. */
+export interface Team {
+  alice: TestUser;
+  bob: TestUser;
+  viewer: TestUser;
+}
+
+/** `startTestServer` plus the usual team, written straight to its database (see factories.ts). */
+export async function startWithTeam(overrides: Partial<Config> = {}): Promise<Team & { t: TestServer }> {
+  const t = await startTestServer(overrides);
+  const [alice, bob, viewer] = await Promise.all([
+    createUser(t, 'RESPONDER', { name: 'Alice' }),
+    createUser(t, 'RESPONDER', { name: 'Bob' }),
+    createUser(t, 'VIEWER', { name: 'Vera' }),
+  ]);
+  return { t, alice, bob, viewer };
 }
 
 /**

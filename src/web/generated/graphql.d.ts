@@ -343,6 +343,13 @@ export type CreateUserMutationVariables = Exact<{
 
 export type CreateUserMutation = { createUser: { id: string, name: string, email: string, role: UserRole } };
 
+export type DocumentVersionsQueryVariables = Exact<{
+  id: string;
+}>;
+
+
+export type DocumentVersionsQuery = { incident: { id: string, documentVersions: Array<{ id: string, takenAt: string, reason: string, markdown: string, editors: Array<{ id: string, name: string }> }> } | null };
+
 export type AdminUsersQueryVariables = Exact<{ [key: string]: never; }>;
 
 

@@ -1,20 +1,20 @@
 // @ts-check
 /** @import { ViewContext } from '../types' */
 /**
- * The live incident document, co-edited: a textarea bound to the Y.Text
- * `content` over the collaboration socket (`/collab/<incidentId>`, the stock
- * y-websocket provider), who is in it, the connection state, and a rendered
- * preview. Viewers follow it read-only (the server drops their edits anyway).
+ * The live incident document, co-edited: a CodeMirror 6 editor bound to the
+ * Y.Text `content` with y-codemirror.next over the collaboration socket
+ * (`/collab/<incidentId>`, the stock y-websocket provider), with everyone's
+ * carets and names, who is in it, the connection state, a rendered preview,
+ * and the document's history with a diff between any two versions. Viewers
+ * follow it read-only (the server drops their edits anyway).
  */
 import * as Y from 'yjs';
 import { WebsocketProvider } from 'y-websocket';
+import { createLiveEditor, COLOURS } from '../vendor/live-editor.js';
 import { announce, h, newId, replace } from '../dom.js';
 import { getToken } from '../session.js';
-import { bindTextarea } from '../textarea-binding.js';
+import { documentHistory } from './incident-document-history.js';
 import { renderMarkdown } from './markdown.js';
-
-/** Presence colours, readable as dots on both themes; a user keeps theirs across tabs and sessions. */
-const COLOURS = ['#d14343', '#2f7d32', '#1d4ed8', '#b45309', '#7c3aed', '#0e7490', '#be185d', '#4d7c0f'];
 
 /**
  * What a final close code means for the person looking at the page (src/collab/close-codes.ts).
@@ -66,44 +66,39 @@ export function documentEditor(ctx, id) {
   const stateEl = h('span', { class: 'live doc-state', role: 'status' });
   const presence = h('ul', { class: 'presence editors', 'aria-label': 'In the document now' });
   const closedBox = h('div', { class: 'error-box doc-closed', role: 'alert', hidden: true });
-  const textareaId = newId('doc');
+  const editorId = newId('doc');
   const previewId = newId('preview');
-  const textarea = h('textarea', {
-    id: textareaId,
-    class: 'doc-editor',
-    rows: 24,
-    spellcheck: 'true',
-    readonly: true,
-    placeholder: 'Loading the document…',
-    'aria-describedby': `${textareaId}-hint`,
-  });
+  /** The editor's container; CodeMirror mounts inside on each connect. */
+  const editorBox = h('div', { class: 'doc-editor', id: editorId, 'aria-describedby': `${editorId}-hint` });
   const preview = h('div', { class: 'markdown doc-preview', id: previewId, hidden: true, tabindex: '0', 'aria-label': 'Document preview' });
   const toggle = h('button', { type: 'button', class: 'btn btn-small', 'aria-controls': previewId, 'aria-expanded': 'false' }, 'Show preview');
   const hint = h(
     'p',
-    { class: 'hint', id: `${textareaId}-hint` },
+    { class: 'hint', id: `${editorId}-hint` },
     readOnly
       ? 'You are a viewer: you follow the document as others write it, but cannot edit it.'
-      : 'Markdown. Everyone on this incident edits it together; changes are saved as you type.',
+      : 'Markdown. Everyone on this incident edits it together; changes are saved as you type. Shaded sections are kept by Sitrep from the incident itself.',
   );
+  const history = documentHistory(ctx, id, () => doc?.getText('content').toString() ?? '');
   const el = h(
     'section',
     { class: 'panel live-doc', 'aria-labelledby': 'doc-title' },
     h('div', { class: 'doc-head' }, h('h2', { id: 'doc-title' }, 'Live document'), stateEl),
     presence,
     closedBox,
-    h('div', { class: 'doc-bar' }, h('label', { for: textareaId }, readOnly ? 'Document (read-only)' : 'Document'), toggle),
+    h('div', { class: 'doc-bar' }, h('span', { class: 'doc-label' }, readOnly ? 'Document (read-only)' : 'Document'), h('span', { class: 'doc-actions' }, history.toggle, toggle)),
     hint,
-    textarea,
+    editorBox,
     preview,
+    history.el,
   );
 
   /** @type {Y.Doc | null} */
   let doc = null;
   /** @type {WebsocketProvider | null} */
   let provider = null;
-  /** @type {ReturnType<typeof bindTextarea> | null} */
-  let binding = null;
+  /** @type {import('../editor/live-editor.js').LiveEditor | null} */
+  let editor = null;
   let synced = false;
   let everLive = false;
   /** @type {ReadonlyArray<{ id: string, name: string }>} */
@@ -120,7 +115,7 @@ export function documentEditor(ctx, id) {
     stateEl.className = `live doc-state ${cls}`;
     stateEl.textContent = label;
     stateEl.title = title;
-    textarea.readOnly = readOnly || state === 'closed' || !synced;
+    editor?.setReadOnly(readOnly || state === 'closed' || !synced);
     el.dataset.state = state;
   }
 
@@ -188,11 +183,11 @@ export function documentEditor(ctx, id) {
   }
 
   function disconnect() {
-    binding?.destroy();
+    editor?.destroy();
     // destroy() tells the others that this person left, then closes the socket for good.
     provider?.destroy();
     doc?.destroy();
-    binding = provider = doc = null;
+    editor = provider = doc = null;
   }
 
   /** A fresh copy of the document from the server (also after a refusal such as 4413). */
@@ -211,7 +206,7 @@ export function documentEditor(ctx, id) {
     });
     provider = current;
     current.awareness.setLocalStateField('user', { id: user?.id, name: user?.name ?? 'Someone', color: colourOf(user?.id) });
-    binding = bindTextarea(text, textarea);
+    editor = createLiveEditor({ parent: editorBox, ytext: text, awareness: current.awareness, readOnly: true, label: readOnly ? 'Live document (read-only)' : 'Live document' });
     text.observe(renderPreview);
     current.on('status', ({ status }) => {
       if (status === 'connecting') setState(everLive ? 'reconnecting' : 'connecting');
@@ -220,7 +215,7 @@ export function documentEditor(ctx, id) {
       if (!isSynced) return;
       synced = true;
       everLive = true;
-      textarea.placeholder = readOnly ? 'The document is empty.' : 'Write the incident’s live state here (Markdown).';
+      editor?.setPlaceholder(readOnly ? 'The document is empty.' : 'Write the incident’s live state here (Markdown).');
       setState('live');
       renderPreview();
     });
@@ -239,7 +234,7 @@ export function documentEditor(ctx, id) {
   toggle.addEventListener('click', () => {
     const show = preview.hidden;
     preview.hidden = !show;
-    textarea.hidden = show;
+    editorBox.hidden = show;
     hint.hidden = show;
     toggle.textContent = show ? (readOnly ? 'Show text' : 'Edit text') : 'Show preview';
     toggle.setAttribute('aria-expanded', String(show));
@@ -261,6 +256,13 @@ export function documentEditor(ctx, id) {
     /** Leaves the document: the others see this person go, and the socket closes. */
     stop() {
       disconnect();
+    },
+    /**
+     * Opens the history panel at a version (from a postmortem's link).
+     * @param {string} versionId
+     */
+    showVersion(versionId) {
+      history.open(versionId);
     },
   };
 }

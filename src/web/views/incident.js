@@ -33,9 +33,9 @@ import { updatesPanel } from './incident-updates.js';
 /**
  * @param {HTMLElement} main
  * @param {ViewContext} ctx
- * @param {{ id: string }} args
+ * @param {{ id: string, params?: URLSearchParams }} args
  */
-export function mount(main, ctx, { id }) {
+export function mount(main, ctx, { id, params }) {
   /** @type {IncidentDetail | null} */
   let incident = null;
   const readOnly = ctx.user?.role === 'VIEWER';
@@ -60,6 +60,9 @@ export function mount(main, ctx, { id }) {
   const severity = severityPanel(ctx, id, apply);
   const postmortem = postmortemPanel(ctx, id, apply);
   const doc = documentEditor(ctx, id);
+  // A postmortem links each document version here: `#/incidents/<id>?version=<versionId>`.
+  const version = params?.get('version');
+  if (version) doc.showVersion(version);
   const edit = editForm(ctx, id, apply);
   const ack = acknowledgeBox(ctx, id, apply);
   const alerts = alertsPanel();

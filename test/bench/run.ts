@@ -1,0 +1,308 @@
+import 'reflect-metadata';
+import { spawn } from 'node:child_process';
+import fs from 'node:fs';
+import http from 'node:http';
+import os from 'node:os';
+import path from 'node:path';
+import { performance } from 'node:perf_hooks';
+import WebSocket from 'ws';
+import { startChildServer, type ChildServer } from '../support/child-server';
+import { createTestDatabase } from '../support/test-db';
+
+/**
+ * `npm run bench [-- --fanout=1000,5000,10000 --rounds=3 --seconds=3 --connections=32 --collab-seconds=10]`
+ *
+ * Sitrep's cost targets (issue 8), each as a ratio against a reference
+ * measured in the same run on the same machine, printed as one table:
+ *
+ * - Subscription fan-out: N graphql-ws subscribers to `incidentsChanged`, one
+ *   `updateIncident` per round; latency from the mutation's response to each
+ *   receipt, against a bare graphql-js + graphql-ws server with an in-memory
+ *   bus (fanout-reference-server.ts), same client. Also SQL statements per
+ *   round from /metrics and RSS per idle authenticated socket.
+ * - Board query and `{ __typename }` with a token, against `{ __typename }`
+ *   without one, on the same server: requests per second, `connections`
+ *   concurrent keep-alive connections.
+ * - Collaboration: bench:collab (50 editors × 4 edits/s) against
+ *   @y/websocket-server: server CPU per delivered update, p99.
+ *
+ * The machine may be shared: absolute figures move with its load, ratios
+ * measured minutes apart in the same run much less.
+ */
+const args = Object.fromEntries(process.argv.slice(2).map((a) => a.replace(/^--/, '').split('=') as [string, string]));
+const FANOUT = (args.fanout ?? '1000,5000,10000').split(',').map(Number);
+const ROUNDS = Number(args.rounds ?? 3);
+const SECONDS = Number(args.seconds ?? 3);
+const CONNECTIONS = Number(args.connections ?? 32);
+const COLLAB_SECONDS = Number(args['collab-seconds'] ?? 10);
+const JWT_SECRET = 'bench-secret-that-is-long-enough-for-hs256-0123456789';
+const ADMIN = { email: 'admin@bench.test', password: 'bench-password-123' };
+const CHANGES = 'subscription { incidentsChanged { kind incident { id status severity title } } }';
+const BOARD = `query { incidents(first: 50) { edges { node { id title status commander { name } roles { role holder { name } } timeline { kind body actor { name } } } } } }`;
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+const percentile = (sorted: number[], p: number) => (sorted.length ? sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] : NaN);
+
+function rssBytes(pid: number): number {
+  const line = fs.readFileSync(`/proc/${pid}/status`, 'utf8').split('\n').find((l) => l.startsWith('VmRSS:'))!;
+  return Number(line.split(/\s+/)[1]) * 1024;
+}
+
+async function gql(url: string, query: string, variables: Record<string, unknown> = {}, token?: string): Promise<any> {
+  const response = await fetch(`${url}/graphql`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
+    body: JSON.stringify({ query, variables }),
+  });
+  const body = (await response.json()) as { data?: any; errors?: unknown };
+  if (body.errors) throw new Error(JSON.stringify(body.errors));
+  return body.data;
+}
+
+async function metric(url: string, name: string): Promise<number> {
+  const text = await (await fetch(`${url}/metrics`)).text();
+  return text
+    .split('\n')
+    .filter((l) => l.startsWith(name))
+    .reduce((sum, l) => sum + Number(l.split(' ').at(-1)), 0);
+}
+
+/** A bare graphql-ws client: the same for both servers, light enough for 10,000 in this process. */
+interface Subscriber {
+  socket: WebSocket;
+  received: number;
+  lastAt: number;
+}
+
+async function connect(wsUrl: string, count: number, token?: string): Promise<Subscriber[]> {
+  const subscribers: Subscriber[] = [];
+  const init = JSON.stringify({ type: 'connection_init', payload: token ? { authorization: `Bearer ${token}` } : {} });
+  for (let start = 0; start < count; start += 250) {
+    const batch = Array.from({ length: Math.min(250, count - start) }, async () => {
+      const socket = new WebSocket(wsUrl, 'graphql-transport-ws');
+      const subscriber: Subscriber = { socket, received: 0, lastAt: 0 };
+      await new Promise<void>((resolve, reject) => {
+        socket.once('error', reject);
+        socket.once('open', () => socket.send(init));
+        socket.once('message', () => resolve()); // connection_ack
+      });
+      socket.on('message', () => {
+        subscriber.received += 1;
+        subscriber.lastAt = performance.now();
+      });
+      subscribers.push(subscriber);
+    });
+    await Promise.all(batch);
+  }
+  return subscribers;
+}
+
+interface FanoutResult {
+  p50: number;
+  p99: number;
+  delivered: number;
+  expected: number;
+  statementsPerRound?: number;
+  rssPerSocketKb?: number;
+}
+
+/** N subscribers on `server`; ROUNDS mutations; latency from each mutation's response to each receipt. */
+async function fanout(server: ChildServer, n: number, token: string | undefined, incidentId: string, sitrep: boolean): Promise<FanoutResult> {
+  const wsUrl = server.url.replace(/^http/, 'ws') + '/graphql';
+  const rssBefore = rssBytes(server.process.pid!);
+  const subscribers = await connect(wsUrl, n, token);
+  await sleep(500);
+  const rssPerSocketKb = (rssBytes(server.process.pid!) - rssBefore) / n / 1024;
+  const subscribe = JSON.stringify({ id: '1', type: 'subscribe', payload: { query: CHANGES } });
+  for (const s of subscribers) s.socket.send(subscribe);
+  if (sitrep) {
+    const deadline = Date.now() + 60_000;
+    while ((await metric(server.url, 'sitrep_graphql_subscriptions{kind="subscribers"}')) < n && Date.now() < deadline) await sleep(200);
+  } else {
+    await sleep(Math.max(1000, n / 5));
+  }
+  const latencies: number[] = [];
+  let delivered = 0;
+  let statements = 0;
+  for (let round = 0; round < ROUNDS; round++) {
+    for (const s of subscribers) s.received = 0;
+    const before = sitrep ? await metric(server.url, 'sitrep_db_queries_total') : 0;
+    const mutation = gql(server.url, `mutation($id: ID!, $t: String) { updateIncident(id: $id, input: { title: $t }) { id } }`, { id: incidentId, t: `round ${round}` }, token);
+    await mutation;
+    const responded = performance.now();
+    const deadline = Date.now() + 60_000;
+    while (subscribers.some((s) => s.received === 0) && Date.now() < deadline) await sleep(20);
+    for (const s of subscribers) {
+      if (s.received === 0) continue;
+      delivered += 1;
+      latencies.push(Math.max(0, s.lastAt - responded));
+    }
+    if (sitrep) {
+      await sleep(200);
+      statements += (await metric(server.url, 'sitrep_db_queries_total')) - before;
+    }
+    await sleep(300);
+  }
+  for (const s of subscribers) s.socket.terminate();
+  await sleep(1000);
+  latencies.sort((a, b) => a - b);
+  return {
+    p50: percentile(latencies, 50),
+    p99: percentile(latencies, 99),
+    delivered,
+    expected: n * ROUNDS,
+    statementsPerRound: sitrep ? statements / ROUNDS : undefined,
+    rssPerSocketKb,
+  };
+}
+
+/** Requests per second of `query`, `CONNECTIONS` keep-alive connections for SECONDS. */
+async function requestsPerSecond(url: string, query: string, token?: string): Promise<number> {
+  const agent = new http.Agent({ keepAlive: true, maxSockets: CONNECTIONS });
+  const body = JSON.stringify({ query });
+  const { hostname, port } = new URL(url);
+  const headers: http.OutgoingHttpHeaders = { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body), ...(token ? { authorization: `Bearer ${token}` } : {}) };
+  const once = () =>
+    new Promise<void>((resolve, reject) => {
+      const req = http.request({ hostname, port, path: '/graphql', method: 'POST', agent, headers }, (res) => {
+        if (res.statusCode !== 200) reject(new Error(`status ${res.statusCode}`));
+        res.resume();
+        res.on('end', () => resolve());
+      });
+      req.on('error', reject);
+      req.end(body);
+    });
+  // Warm-up: connections open, documents parsed and cached, principal cached.
+  await Promise.all(Array.from({ length: CONNECTIONS }, () => once()));
+  let count = 0;
+  const until = performance.now() + SECONDS * 1000;
+  const started = performance.now();
+  await Promise.all(
+    Array.from({ length: CONNECTIONS }, async () => {
+      while (performance.now() < until) {
+        await once();
+        count += 1;
+      }
+    }),
+  );
+  const elapsed = (performance.now() - started) / 1000;
+  agent.destroy();
+  return count / elapsed;
+}
+
+/** Runs bench:collab at 50 editors × 4 edits/s and reads its table. */
+async function collab(): Promise<{ cpuPerDelivered: number; p99: number } | { error: string }> {
+  const root = path.resolve(__dirname, '../..');
+  const child = spawn(process.execPath, ['-r', 'ts-node/register/transpile-only', 'test/bench/collab.ts', '--editors=50', '--rate=4', `--seconds=${COLLAB_SECONDS}`, '--stored=200'], {
+    cwd: root,
+    env: process.env,
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  let out = '';
+  child.stdout.on('data', (chunk: Buffer) => (out += chunk.toString()));
+  const code = await new Promise<number | null>((resolve) => child.once('exit', resolve));
+  const row = (name: string) => {
+    const line = out.split('\n').find((l) => l.startsWith(`| ${name}`));
+    if (!line) return undefined;
+    const cells = line.split('|').map((c) => c.trim());
+    return { p99: Number(cells[3]), delivered: Number(cells[4]), cpu: Number(cells[6]) };
+  };
+  const ours = row('Sitrep');
+  const theirs = row('@y/websocket-server');
+  if (code !== 0 || !ours || !theirs) return { error: `bench:collab exited ${code}` };
+  return { cpuPerDelivered: ours.cpu / ours.delivered / (theirs.cpu / theirs.delivered), p99: ours.p99 / theirs.p99 };
+}
+
+async function main(): Promise<void> {
+  const db = await createTestDatabase();
+  const children: ChildServer[] = [];
+  const rows: string[] = [];
+  const row = (measure: string, ours: string, reference: string, ratio: string, target: string) =>
+    rows.push(`| ${measure.padEnd(46)} | ${ours.padStart(10)} | ${reference.padStart(10)} | ${ratio.padStart(8)} | ${target.padEnd(12)} |`);
+  try {
+    const sitrep = await startChildServer({
+      DATABASE_URL: db.url,
+      PORT: '0',
+      JWT_SECRET,
+      BOOTSTRAP_ADMIN_EMAIL: ADMIN.email,
+      BOOTSTRAP_ADMIN_PASSWORD: ADMIN.password,
+      GRAPHQL_MAX_SUBSCRIPTIONS_PER_USER: String(Math.max(...FANOUT) + 100),
+    });
+    children.push(sitrep);
+    const reference = await startChildServer({}, 'test/bench/fanout-reference-server.ts');
+    children.push(reference);
+    const token: string = (await gql(sitrep.url, `mutation($e: String!, $p: String!) { login(email: $e, password: $p) { token } }`, { e: ADMIN.email, p: ADMIN.password })).login.token;
+    const declare = `mutation($t: String!) { declareIncident(input: { title: $t, severity: SEV2, trigger: STAFF_IDENTIFIED }) { id } }`;
+    const ourIncident: string = (await gql(sitrep.url, declare, { t: 'Fan-out' }, token)).declareIncident.id;
+    const theirIncident: string = (await gql(reference.url, `mutation { declareIncident(title: "Fan-out") { id } }`)).declareIncident.id;
+
+    for (const n of FANOUT) {
+      console.error(`fan-out ${n}…`);
+      const ours = await fanout(sitrep, n, token, ourIncident, true);
+      const theirs = await fanout(reference, n, undefined, theirIncident, false);
+      row(`fan-out ${n}: p99 response→receipt (ms)`, ours.p99.toFixed(0), theirs.p99.toFixed(0), `${(theirs.p99 / Math.max(ours.p99, 1)).toFixed(2)}×`, '≥ 3× lower');
+      row(`fan-out ${n}: p50 response→receipt (ms)`, ours.p50.toFixed(0), theirs.p50.toFixed(0), `${(theirs.p50 / Math.max(ours.p50, 1)).toFixed(2)}×`, '');
+      row(`fan-out ${n}: delivered / expected`, `${ours.delivered}/${ours.expected}`, `${theirs.delivered}/${theirs.expected}`, '', 'all');
+      row(`fan-out ${n}: SQL statements per round`, ours.statementsPerRound!.toFixed(1), '0 (memory)', '', 'constant in N');
+      row(`fan-out ${n}: RSS per idle authenticated socket (KB)`, ours.rssPerSocketKb!.toFixed(1), theirs.rssPerSocketKb!.toFixed(1), '', '≤ 40 KB');
+    }
+
+    console.error(`board query… (${rows.length} rows so far)`);
+    const commanders = await Promise.all(['Ada', 'Ben', 'Cy', 'Di'].map(async (name, i) => {
+      await gql(sitrep.url, `mutation($i: CreateUserInput!) { createUser(input: $i) { id } }`, { i: { email: `${name.toLowerCase()}@bench.test`, name, password: ADMIN.password, role: 'RESPONDER' } }, token);
+      const session = (await gql(sitrep.url, `mutation($e: String!, $p: String!) { login(email: $e, password: $p) { token user { id } } }`, { e: `${name.toLowerCase()}@bench.test`, p: ADMIN.password })).login;
+      return { token: session.token as string, id: session.user.id as string, i };
+    }));
+    // 50 incidents by four commanders, each with a delegated role and a note by someone else.
+    for (let batch = 0; batch < 5; batch++) {
+      await Promise.all(
+        Array.from({ length: 10 }, async (_, k) => {
+          const i = batch * 10 + k;
+          const c = commanders[i % 4];
+          const id: string = (await gql(sitrep.url, declare, { t: `Board ${i}` }, c.token)).declareIncident.id;
+          await gql(sitrep.url, `mutation($i: ID!, $u: ID!) { assignRole(incidentId: $i, role: COMMUNICATIONS_LEAD, userId: $u) { id } }`, { i: id, u: commanders[(i + 1) % 4].id }, c.token);
+          await gql(sitrep.url, `mutation($i: ID!) { addTimelineEvent(incidentId: $i, kind: NOTE, body: "checking the load balancer") { id } }`, { i: id }, commanders[(i + 2) % 4].token);
+        }),
+      );
+    }
+    const bare = await requestsPerSecond(sitrep.url, '{ __typename }');
+    const withToken = await requestsPerSecond(sitrep.url, '{ __typename }', token);
+    const board = await requestsPerSecond(sitrep.url, BOARD, token);
+    row(`board query req/s vs { __typename } (${CONNECTIONS} conn.)`, board.toFixed(0), bare.toFixed(0), `${(board / bare).toFixed(2)}×`, '≥ 0.5×');
+    row('{ __typename } with token vs without, req/s', withToken.toFixed(0), bare.toFixed(0), `${(withToken / bare).toFixed(2)}×`, '≥ 0.8×');
+
+    for (const child of children.splice(0)) {
+      child.process.kill('SIGTERM');
+      await child.exited;
+    }
+    console.error('collaboration…');
+    const c = await collab();
+    if ('error' in c) row('collab: server CPU per delivered update', c.error, '', '', '≤ 0.67×');
+    else {
+      row('collab: server CPU per delivered update (50×4/s)', '', '@y/ws-srv', `${c.cpuPerDelivered.toFixed(2)}×`, '≤ 0.67×');
+      row('collab: p99 edit→visible', '', '@y/ws-srv', `${c.p99.toFixed(2)}×`, '≤ 1×');
+    }
+
+    const cpus = os.cpus();
+    console.log(`\nSitrep cost bench: ${cpus.length} × ${cpus[0]?.model ?? 'CPU'}, Node ${process.version}, load average ${os.loadavg().map((l) => l.toFixed(1)).join(' ')} at the end`);
+    console.log(`Fan-out: ${ROUNDS} rounds per size; req/s: ${SECONDS} s per query. Ratios compare figures measured in this run.\n`);
+    console.log(`| ${'measure'.padEnd(46)} | ${'Sitrep'.padStart(10)} | ${'reference'.padStart(10)} | ${'ratio'.padStart(8)} | ${'target'.padEnd(12)} |`);
+    console.log(`|${'-'.repeat(48)}|${'-'.repeat(12)}|${'-'.repeat(12)}|${'-'.repeat(10)}|${'-'.repeat(14)}|`);
+    for (const line of rows) console.log(line);
+  } finally {
+    for (const child of children) {
+      if (child.process.exitCode !== null) continue;
+      child.process.kill('SIGTERM');
+      await child.exited;
+    }
+    await db.drop();
+  }
+}
+
+main().then(
+  () => process.exit(0),
+  (error) => {
+    console.error(error);
+    process.exit(1);
+  },
+);
