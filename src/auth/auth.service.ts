@@ -44,6 +44,7 @@ export class AuthService {
   /** Token → its principal, oldest first (Map order), so that eviction drops the oldest. */
   private readonly cache = new Map<string, { auth: Authenticated; expiresAt: number }>();
   private readonly tokensOf = new Map<string, Set<string>>();
+  private readonly inFlight = new Map<string, Promise<Authentication>>();
   /** Bumped by every `forget`: a lookup that started before one must not be cached (it may be stale). */
   private epoch = 0;
 
@@ -61,6 +62,8 @@ export class AuthService {
    */
   forget(userId: string): void {
     this.epoch += 1;
+    // A lookup under way may have read the row before the change: later callers start their own.
+    this.inFlight.clear();
     for (const token of this.tokensOf.get(userId) ?? []) this.cache.delete(token);
     this.tokensOf.delete(userId);
   }
@@ -123,6 +126,16 @@ export class AuthService {
     if (this.apiTokens && looksLikeApiToken(token)) return this.apiTokens.authenticate(token);
     const hit = this.cached(token);
     if (hit) return hit;
+    // One lookup per token at a time: 5,000 sockets of one dashboard opening at once would otherwise
+    // each read the user row before the first answer is cached, and exhaust the pool.
+    const pending = this.inFlight.get(token);
+    if (pending) return pending;
+    const lookup = this.lookUp(token).finally(() => this.inFlight.delete(token));
+    if (this.cacheOptions.ttlMs > 0) this.inFlight.set(token, lookup);
+    return lookup;
+  }
+
+  private async lookUp(token: string): Promise<Authentication> {
     const epoch = this.epoch;
     let claims: { userId: string; generation: number; expiresAt: number | undefined };
     try {

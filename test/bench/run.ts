@@ -217,8 +217,11 @@ async function main(): Promise<void> {
   const db = await createTestDatabase();
   const children: ChildServer[] = [];
   const rows: string[] = [];
-  const row = (measure: string, ours: string, reference: string, ratio: string, target: string) =>
+  const row = (measure: string, ours: string, reference: string, ratio: string, target: string) => {
     rows.push(`| ${measure.padEnd(46)} | ${ours.padStart(10)} | ${reference.padStart(10)} | ${ratio.padStart(8)} | ${target.padEnd(12)} |`);
+    // As it goes too (stderr), so that a run cut short still shows what it measured.
+    console.error(rows.at(-1));
+  };
   try {
     const sitrep = await startChildServer({
       DATABASE_URL: db.url,
