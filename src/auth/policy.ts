@@ -23,6 +23,8 @@ export enum Action {
   WritePostmortem = 'write-postmortem',
   ManageUsers = 'manage-users',
   ManageApiTokens = 'manage-api-tokens',
+  /** Outgoing webhook endpoints and their delivery log. */
+  ManageWebhooks = 'manage-webhooks',
   /** Send alerts to the webhooks: an API token of RESPONDER or above, never a person's login. */
   IngestAlerts = 'ingest-alerts',
   /** Take command of an incident an alert opened: a person (RESPONDER+), not an integration. */
@@ -52,6 +54,7 @@ const MINIMUM_ROLE: Record<Action, UserRole> = {
   [Action.WritePostmortem]: UserRole.RESPONDER,
   [Action.ManageUsers]: UserRole.ADMIN,
   [Action.ManageApiTokens]: UserRole.ADMIN,
+  [Action.ManageWebhooks]: UserRole.ADMIN,
   [Action.IngestAlerts]: UserRole.RESPONDER,
   [Action.AcknowledgeIncident]: UserRole.RESPONDER,
   [Action.ChangeOwnPassword]: UserRole.VIEWER,
@@ -68,6 +71,7 @@ const DESCRIPTION: Record<Action, string> = {
   [Action.WritePostmortem]: 'write postmortems',
   [Action.ManageUsers]: 'manage users',
   [Action.ManageApiTokens]: 'manage API tokens',
+  [Action.ManageWebhooks]: 'manage webhooks',
   [Action.IngestAlerts]: 'send alerts',
   [Action.AcknowledgeIncident]: 'acknowledge incidents',
   [Action.ChangeOwnPassword]: 'change their password',

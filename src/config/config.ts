@@ -134,7 +134,7 @@ export interface WebhooksConfig {
   firstRetryMs: number;
   /** How long a delivery is retried, and how long an endpoint may fail before it is disabled. @default 86_400 // 24 hours, in seconds */
   retryForSeconds: number;
-  /** How often each instance looks for due deliveries (new ones are also sent at once after commit). @default 1_000 // ms */
+  /** How soon an instance looks again at a due delivery that another instance is sending. @default 1_000 // ms */
   pollIntervalMs: number;
 }
 

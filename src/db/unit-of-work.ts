@@ -9,6 +9,9 @@ export interface Tx {
   publish<T extends Topic>(topic: T, payload: TopicPayloads[T]): void;
 }
 
+/** See UnitOfWork.beforeCommit. */
+export type BeforeCommitHook = (manager: EntityManager, events: ReadonlyArray<readonly [Topic, unknown]>) => Promise<(() => void) | void>;
+
 /** An event a committed transaction published. */
 export interface CommittedEvent {
   topic: Topic;
@@ -27,6 +30,8 @@ export type CommitHook = (events: readonly CommittedEvent[]) => Promise<void>;
  * never before: a subscriber must never see what a rollback undid.
  */
 export class UnitOfWork {
+  private readonly hooks: BeforeCommitHook[] = [];
+
   constructor(
     private readonly dataSource: DataSource,
     private readonly pubsub: PubSub,
@@ -42,6 +47,7 @@ export class UnitOfWork {
   async run<R>(work: (tx: Tx) => Promise<R>): Promise<R> {
     const queued: Array<[Topic, unknown]> = [];
     const persist = this.pubsub.persist?.bind(this.pubsub);
+    const afterCommit: Array<(() => void) | void> = [];
     const result = await this.dataSource.transaction(async (manager) => {
       const value = await work({
         manager,
@@ -51,6 +57,7 @@ export class UnitOfWork {
       });
       // A durable pub/sub stores the events with the change: both commit, or neither.
       if (persist && queued.length > 0) await persist(manager, queued);
+      for (const hook of this.hooks) afterCommit.push(await hook(manager, queued));
       return value;
     });
     if (persist) {
@@ -58,10 +65,20 @@ export class UnitOfWork {
     } else {
       for (const [topic, payload] of queued) this.pubsub.publish(topic, payload as never);
     }
+    for (const after of afterCommit) after?.();
     if (queued.length > 0) {
       const events = queued.map(([topic, payload]) => ({ topic, payload }) as CommittedEvent);
       for (const hook of this.commitHooks) await hook(events).catch(() => undefined);
     }
     return result;
+  }
+
+  /**
+   * Runs `hook` inside every transaction, after its work and before its commit,
+   * with the events it queued: what must commit or roll back with the change
+   * (the outbox of outgoing webhooks). What the hook returns runs after commit.
+   */
+  beforeCommit(hook: BeforeCommitHook): void {
+    this.hooks.push(hook);
   }
 }

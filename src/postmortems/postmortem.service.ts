@@ -177,7 +177,7 @@ export class PostmortemService {
       postmortem.status = status;
       postmortem.publishedAt = status === PostmortemStatus.PUBLISHED ? new Date() : null;
       const saved = await tx.manager.getRepository(Postmortem).save(postmortem);
-      tx.publish(PostmortemTopic.Changed, { postmortemId: postmortem.id, incidentId: postmortem.incidentId });
+      tx.publish(PostmortemTopic.Changed, { postmortemId: postmortem.id, incidentId: postmortem.incidentId, published: status === PostmortemStatus.PUBLISHED });
       // Whether a postmortem is still owed for the incident may have changed.
       tx.publish(IncidentTopic.Changed, { kind: IncidentChangeKind.UPDATED, incidentId: postmortem.incidentId, postmortemId: postmortem.id });
       return saved;

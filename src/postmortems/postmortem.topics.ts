@@ -5,6 +5,7 @@ export const PostmortemTopic = {
 
 declare module '../events/topics' {
   interface TopicPayloads {
-    'postmortem.changed': { postmortemId: string; incidentId: string };
+    /** `published`: this change published the postmortem (the `postmortem.published` webhook event). */
+    'postmortem.changed': { postmortemId: string; incidentId: string; published?: boolean };
   }
 }

@@ -51,6 +51,8 @@ export async function startServer(
   const port = (httpServer.address() as AddressInfo).port;
   log.info({ phase: 'listening', port }, `Sitrep listening on http://localhost:${port}`);
   services.overdueSweep.start();
+  // Outgoing webhooks: sends what the outbox holds, including what a previous run left.
+  services.webhookWorker.start();
 
   const close = shutdownInOrder(log, [
     ['websocket upgrades', () => sockets.stopAccepting()],
@@ -60,6 +62,7 @@ export async function startServer(
     ['collaboration', () => services.collab.close()],
     ['http drain', () => apollo.stop()],
     ['overdue sweep', () => services.overdueSweep.stop()],
+    ['outgoing webhooks', () => services.webhookWorker.close()],
     ['pubsub', () => pubsub.close()],
     ['login limits', () => services.loginThrottle.close()],
     ['database pool', () => dataSource.destroy()],

@@ -9,13 +9,14 @@ import type { ResolverLoaders } from '../graphql/context';
 import { createIncidentLoaders, incidentsModule } from '../incidents/incidents.module';
 import { createPostmortemLoaders, postmortemsModule } from '../postmortems/postmortems.module';
 import { createUserLoaders, usersModule } from '../users/users.module';
+import { webhooksModule } from '../webhooks/webhooks.module';
 
 /**
  * Every domain of Sitrep. The one place that lists them: the data source takes
  * their entities, the schema their resolvers, the pub/sub their topics, and
  * each request their loaders.
  */
-export const modules: readonly DomainModule[] = [usersModule, apiTokensModule, incidentsModule, postmortemsModule, collabModule, alertsModule, changesModule];
+export const modules: readonly DomainModule[] = [usersModule, apiTokensModule, incidentsModule, postmortemsModule, collabModule, alertsModule, changesModule, webhooksModule];
 
 /** Every TypeORM entity. */
 export const entities = modules.flatMap((m) => m.entities);

@@ -5,6 +5,7 @@ import { RepeatCheck } from '../alerts/repeat-check';
 import { ApiTokenService } from '../api-tokens/api-token.service';
 import { AuthService } from '../auth/auth.service';
 import { ChangeService } from '../changes/changes.module';
+import { WebhookOutbox, WebhookService, WebhookWorker } from '../webhooks/webhooks.module';
 import { LoginThrottle } from '../auth/login-throttle';
 import { TokenService } from '../auth/token.service';
 import { CollabServer } from '../collab/collab-server';
@@ -74,6 +75,9 @@ export interface Services extends ResolverServices {
   apiTokens: ApiTokenService;
   alerts: AlertIntakeService;
   changes: ChangeService;
+  webhooks: WebhookService;
+  /** Sends the outbox of outgoing webhooks; started and closed with the server. */
+  webhookWorker: WebhookWorker;
   acknowledgements: AcknowledgementService;
 }
 
@@ -138,6 +142,11 @@ export function createServices(deps: {
   });
   const alerts = new AlertIntakeService(new RepeatCheck(dataSource, () => metrics.dbQueries.inc()), uow, incidents, timeline);
   const changes = new ChangeService(dataSource);
+  const webhooks = new WebhookService(dataSource, config.webhooks.denyPrivateNetworks);
+  const webhookWorker = new WebhookWorker(dataSource, config.webhooks, log);
+  const outbox = new WebhookOutbox(config.publicUrl);
+  // Every change writes its webhook deliveries in its own transaction; the worker is woken after commit.
+  uow.beforeCommit(async (manager, events) => ((await outbox.write(manager, events)) ? () => webhookWorker.kick() : undefined));
   const acknowledgements = new AcknowledgementService(uow, roles, timeline);
   const services: Services = {
     config,
@@ -168,6 +177,8 @@ export function createServices(deps: {
     apiTokens,
     alerts,
     changes,
+    webhooks,
+    webhookWorker,
     acknowledgements,
   };
   return services;

@@ -315,3 +315,22 @@ export const INCIDENT_METRICS = `query IncidentMetrics($from: DateTime, $to: Dat
     bySeverity { severity ${METRICS} }
   }
 }`;
+
+/**
+ * Beyond the contract: outgoing webhook endpoints (Admin → Webhooks).
+ * @type {Operation<G.WebhookEndpointsQuery, G.WebhookEndpointsQueryVariables>}
+ */
+export const WEBHOOK_ENDPOINTS = `query WebhookEndpoints { webhookEndpoints { id url format events enabled createdAt } }`;
+
+/** @type {Operation<G.CreateWebhookEndpointMutation, G.CreateWebhookEndpointMutationVariables>} */
+export const CREATE_WEBHOOK_ENDPOINT = `mutation CreateWebhookEndpoint($url: String!, $format: WebhookFormat!, $events: [String!]) {
+  createWebhookEndpoint(url: $url, format: $format, events: $events) { secret endpoint { id url format events enabled createdAt } }
+}`;
+
+/** @type {Operation<G.DeleteWebhookEndpointMutation, G.DeleteWebhookEndpointMutationVariables>} */
+export const DELETE_WEBHOOK_ENDPOINT = `mutation DeleteWebhookEndpoint($id: ID!) { deleteWebhookEndpoint(id: $id) }`;
+
+/** @type {Operation<G.WebhookDeliveriesQuery, G.WebhookDeliveriesQueryVariables>} */
+export const WEBHOOK_DELIVERIES = `query WebhookDeliveries($endpointId: ID!) {
+  webhookDeliveries(endpointId: $endpointId, first: 50) { id eventType status attempts lastStatusCode lastError createdAt deliveredAt }
+}`;

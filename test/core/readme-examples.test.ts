@@ -30,6 +30,7 @@ const CAPTURES: Record<string, (data: any) => [string, string]> = {
   createApiToken: (d) => ['api token id', d.createApiToken.apiToken.id],
   startPostmortem: (d) => ['postmortem id', d.startPostmortem.id],
   addActionItem: (d) => ['action item id', d.addActionItem.id],
+  createWebhookEndpoint: (d) => ['webhook endpoint id', d.createWebhookEndpoint.endpoint.id],
 };
 
 /** The enums an argument or input field takes, i.e. the values people type. */

@@ -7,6 +7,7 @@ import { EventLog1764115705000 } from './1764115705000-event-log';
 import { GrafanaAlerts1764115710000 } from './1764115710000-grafana-alerts';
 import { DocumentVersions1764115712000 } from './1764115712000-document-versions';
 import { Changes1764115720000 } from './1764115720000-changes';
+import { OutgoingWebhooks1764115730000 } from './1764115730000-outgoing-webhooks';
 import { StatusPageAndCadence1764116200000 } from './1764116200000-status-page-and-cadence';
 
 /** Every migration, oldest first. Add new ones at the end. */
@@ -20,5 +21,6 @@ export const migrations = [
   GrafanaAlerts1764115710000,
   DocumentVersions1764115712000,
   Changes1764115720000,
+  OutgoingWebhooks1764115730000,
   StatusPageAndCadence1764116200000,
 ];

@@ -174,6 +174,15 @@ export type UserRole =
   | 'RESPONDER'
   | 'VIEWER';
 
+export type WebhookDeliveryStatus =
+  | 'DELIVERED'
+  | 'FAILED'
+  | 'PENDING';
+
+export type WebhookFormat =
+  | 'SLACK'
+  | 'STANDARD';
+
 export type LoginMutationVariables = Exact<{
   email: string;
   password: string;
@@ -462,3 +471,31 @@ export type IncidentMetricsQueryVariables = Exact<{
 
 
 export type IncidentMetricsQuery = { incidentMetrics: { from: string | null, to: string | null, incidentCount: number, openActionItems: number, postmortemsOwed: number, timeToMitigate: { meanSeconds: number | null, p90Seconds: number | null, samples: number }, timeToResolve: { meanSeconds: number | null, p90Seconds: number | null, samples: number }, bySeverity: Array<{ severity: Severity, incidentCount: number, openActionItems: number, postmortemsOwed: number, timeToMitigate: { meanSeconds: number | null, p90Seconds: number | null, samples: number }, timeToResolve: { meanSeconds: number | null, p90Seconds: number | null, samples: number } }> } };
+
+export type WebhookEndpointsQueryVariables = Exact<{ [key: string]: never; }>;
+
+
+export type WebhookEndpointsQuery = { webhookEndpoints: Array<{ id: string, url: string, format: WebhookFormat, events: Array<string>, enabled: boolean, createdAt: string }> };
+
+export type CreateWebhookEndpointMutationVariables = Exact<{
+  url: string;
+  format: WebhookFormat;
+  events?: Array<string> | string | null | undefined;
+}>;
+
+
+export type CreateWebhookEndpointMutation = { createWebhookEndpoint: { secret: string, endpoint: { id: string, url: string, format: WebhookFormat, events: Array<string>, enabled: boolean, createdAt: string } } };
+
+export type DeleteWebhookEndpointMutationVariables = Exact<{
+  id: string;
+}>;
+
+
+export type DeleteWebhookEndpointMutation = { deleteWebhookEndpoint: boolean };
+
+export type WebhookDeliveriesQueryVariables = Exact<{
+  endpointId: string;
+}>;
+
+
+export type WebhookDeliveriesQuery = { webhookDeliveries: Array<{ id: string, eventType: string, status: WebhookDeliveryStatus, attempts: number, lastStatusCode: number | null, lastError: string | null, createdAt: string, deliveredAt: string | null }> };

@@ -8,6 +8,7 @@
 import { h, replace } from '../dom.js';
 import { integrationsPanel, tokensPanel } from './admin-tokens.js';
 import { usersPanel } from './admin-users.js';
+import { webhooksPanel } from './admin-webhooks.js';
 
 /**
  * @param {HTMLElement} main
@@ -31,6 +32,7 @@ export function mount(main, ctx) {
       h('h1', { id: 'admin-title', tabindex: '-1' }, 'Admin'),
       h('div', { class: 'admin-layout' }, usersPanel(ctx), tokens.el),
       integrationsPanel(),
+      webhooksPanel(ctx),
     ),
   );
 }
