@@ -110,20 +110,22 @@ export class AuthService {
    * a login JWT, or an API token acting as its integration user with the
    * token's role.
    */
-  async authenticate(credential: Credential): Promise<Authentication | null> {
+  async authenticate(credential: Credential, options: { fresh?: boolean } = {}): Promise<Authentication | null> {
     if ('header' in credential) {
       const header = credential.header;
       if (header === undefined || header === null || header === '') return null;
       const match = /^Bearer\s+(\S+)\s*$/i.exec(header);
       if (!match) return { ok: false, reason: 'Authorization header must be "Bearer <token>"' };
-      return this.fromToken(match[1]);
+      return this.fromToken(match[1], options.fresh);
     }
     if (!credential.token) return null;
-    return this.fromToken(credential.token);
+    return this.fromToken(credential.token, options.fresh);
   }
 
-  private async fromToken(token: string): Promise<Authentication> {
+  /** `fresh`: read the user again whatever the cache holds (periodic re-checks exist to catch what no event said). */
+  private async fromToken(token: string, fresh = false): Promise<Authentication> {
     if (this.apiTokens && looksLikeApiToken(token)) return this.apiTokens.authenticate(token);
+    if (fresh) return this.lookUp(token);
     const hit = this.cached(token);
     if (hit) return hit;
     // One lookup per token at a time: 5,000 sockets of one dashboard opening at once would otherwise

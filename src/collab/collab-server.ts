@@ -184,7 +184,7 @@ export class CollabServer {
       for (const connection of [...this.connections]) {
         const identity = connection.identity;
         if (!identity || connection.isClosed) continue;
-        if (!outcomes.has(identity.token)) outcomes.set(identity.token, this.deps.authenticate({ token: identity.token }));
+        if (!outcomes.has(identity.token)) outcomes.set(identity.token, this.deps.authenticate({ token: identity.token }, { fresh: true }));
         let auth: Authentication | null;
         try {
           auth = await outcomes.get(identity.token)!;

@@ -59,8 +59,11 @@ export class OverdueSweep {
     return [Severity.SEV1, Severity.SEV2, Severity.SEV3, Severity.SEV4].map((s) => this.intervals[s]);
   }
 
-  /** Starts looking; the first look is at once (an overdue missed while no instance ran is announced now). */
-  start(): void {
+  /**
+   * Looks once now (an overdue that fell due while no instance ran is announced at start), then
+   * every `everyMs`. Resolves after the first look, so that start-up's statements are done with.
+   */
+  async start(): Promise<void> {
     if (this.timer) return;
     const tick = () => {
       this.running = this.sweep()
@@ -71,7 +74,8 @@ export class OverdueSweep {
           if (this.timer) this.timer = setTimeout(tick, this.everyMs).unref();
         });
     };
-    this.timer = setTimeout(tick, 0).unref();
+    this.timer = setTimeout(tick, this.everyMs).unref();
+    await this.sweep().catch((error) => this.log.warn({ err: error }, 'status update overdue sweep failed; retrying'));
   }
 
   /** Stops looking and waits for a sweep under way. */

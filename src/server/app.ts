@@ -50,7 +50,7 @@ export async function startServer(
   });
   const port = (httpServer.address() as AddressInfo).port;
   log.info({ phase: 'listening', port }, `Sitrep listening on http://localhost:${port}`);
-  services.overdueSweep.start();
+  await services.overdueSweep.start();
   // Outgoing webhooks: sends what the outbox holds, including what a previous run left.
   services.webhookWorker.start();
 

@@ -111,7 +111,7 @@ export function createServices(deps: {
   const presence = config.redisUrl ? new RedisEditorPresence(config.redisUrl, config.redisPrefix, config.collab.presenceTtlMs, log) : undefined;
   const collab = new CollabServer({
     config: config.collab,
-    authenticate: (credential) => auth.authenticate(credential),
+    authenticate: (credential, options) => auth.authenticate(credential, options),
     incidents,
     store: documents,
     metrics,
