@@ -9,6 +9,7 @@ import { connectEditor, type Editor } from '../support/collab-clients';
 import { createTestDatabase } from '../support/test-db';
 import { okAt } from '../support/test-server';
 import { benchArgs, cpuSeconds, percentile, sleep } from './bench-support';
+import { fanout, type FanoutResult } from './fanout-client';
 
 /**
  * `npm run bench:balancer [-- --documents=10 --editors=10 --rate=2 --seconds=15]`
@@ -26,6 +27,13 @@ import { benchArgs, cpuSeconds, percentile, sleep } from './bench-support';
  *    hashing avoids.
  *
  * Every scenario uses fresh documents. CPU is the sum over Sitrep processes.
+ *
+ * `npm run bench:balancer -- --fanout[=1000,5000] [--rounds=3] [--limit=360]` runs the
+ * subscription fan-out of `npm run bench` (fanout-client.ts) in the same topology instead:
+ * for each N, N graphql-ws subscribers connected to instance 1 directly and mutations
+ * sent to it (the reference), then N subscribers connected through HAProxy (leastconn
+ * spreads them over both instances) and mutations sent through HAProxy. Everything it
+ * started is stopped after `limit` seconds at the latest.
  */
 const args = benchArgs();
 const DOCUMENTS = Number(args.documents ?? 10);
@@ -33,6 +41,9 @@ const EDITORS = Number(args.editors ?? 10);
 const RATE = Number(args.rate ?? 2);
 const SECONDS = Number(args.seconds ?? 15);
 const WARMUP_SECONDS = 3;
+const FANOUT = 'fanout' in args ? (args.fanout ?? '1000,5000').split(',').map(Number) : undefined;
+const ROUNDS = Number(args.rounds ?? 3);
+const LIMIT_SECONDS = Number(args.limit ?? 360);
 const JWT_SECRET = 'bench-secret-that-is-long-enough-for-hs256-0123456789';
 const ADMIN = { email: 'admin@bench.test', password: 'bench-password-123' };
 
@@ -107,12 +118,28 @@ async function runLoad(groups: Editor[][], pids: number[]): Promise<Result> {
 }
 
 
-async function main(): Promise<void> {
+/** The docker-compose topology on loopback: database, private Redis, two Sitreps, HAProxy. */
+async function startTopology(extraEnv: Record<string, string> = {}) {
   const db = await createTestDatabase();
-  const redis = await startRedis();
   const children: ChildServer[] = [];
+  let redis: Helper | undefined;
   let haproxy: Helper | undefined;
+  let stopped: Promise<void> | undefined;
+  const stop = () =>
+    (stopped ??= (async () => {
+      await haproxy?.stop();
+      for (const child of children) {
+        if (child.process.exitCode !== null || child.process.signalCode !== null) continue;
+        const timer = setTimeout(() => child.process.kill('SIGKILL'), 10_000);
+        child.process.kill('SIGTERM');
+        await child.exited;
+        clearTimeout(timer);
+      }
+      await redis?.stop();
+      await db.drop();
+    })());
   try {
+    redis = await startRedis();
     const env = {
       DATABASE_URL: db.url,
       REDIS_URL: `redis://127.0.0.1:${redis.port}`,
@@ -122,14 +149,64 @@ async function main(): Promise<void> {
       BOOTSTRAP_ADMIN_EMAIL: ADMIN.email,
       BOOTSTRAP_ADMIN_PASSWORD: ADMIN.password,
       TRUST_PROXY: 'loopback',
+      ...extraEnv,
     };
     const [a, b] = await Promise.all([startChildServer(env), startChildServer(env)]);
     children.push(a, b);
     haproxy = await startHaproxy([`127.0.0.1:${a.port}`, `127.0.0.1:${b.port}`]);
     const lb = `http://127.0.0.1:${haproxy.port}`;
     const { login } = await okAt(a.url, `mutation($e: String!, $p: String!) { login(email: $e, password: $p) { token } }`, { e: ADMIN.email, p: ADMIN.password });
-    const token: string = login.token;
+    return { a, b, lb, token: login.token as string, stop };
+  } catch (error) {
+    await stop();
+    throw error;
+  }
+}
 
+/** `--fanout`: the subscription fan-out bench, one instance directly and two behind HAProxy. */
+async function fanoutMain(sizes: number[]): Promise<void> {
+  const topology = await startTopology({ GRAPHQL_MAX_SUBSCRIPTIONS_PER_USER: String(Math.max(...sizes) + 100) });
+  const limit = setTimeout(() => {
+    console.error(`time limit of ${LIMIT_SECONDS} s reached: stopping everything`);
+    void topology.stop().finally(() => process.exit(2));
+  }, LIMIT_SECONDS * 1000);
+  try {
+    const { a, b, lb, token } = topology;
+    const declare = async (t: string): Promise<string> =>
+      (await okAt(a.url, `mutation($t: String!) { declareIncident(input: { title: $t, severity: SEV2, trigger: STAFF_IDENTIFIED }) { id } }`, { t }, token)).declareIncident.id;
+    const rows: string[] = [];
+    const row = (label: string, r: FanoutResult) => {
+      rows.push(
+        `| ${label.padEnd(42)} | ${r.p50.toFixed(0).padStart(8)} | ${r.p99.toFixed(0).padStart(8)} | ${`${r.delivered}/${r.expected}`.padStart(19)} | ${(r.perInstance ?? []).join(' + ').padStart(17)} | ${r.statementsPerRound!.toFixed(1).padStart(11)} |`,
+      );
+      console.error(rows.at(-1));
+    };
+    const ratios: string[] = [];
+    for (const n of sizes) {
+      console.error(`fan-out ${n}…`);
+      const single = await fanout({ url: a.url, instances: [a.url, b.url], pids: [a.process.pid!] }, n, ROUNDS, token, await declare(`Fan-out single ${n}`));
+      row(`${n}: 1 instance, direct (reference)`, single);
+      const balanced = await fanout({ url: lb, instances: [a.url, b.url], pids: [a.process.pid!, b.process.pid!] }, n, ROUNDS, token, await declare(`Fan-out balanced ${n}`));
+      row(`${n}: 2 instances behind HAProxy`, balanced);
+      ratios.push(`${n}: p50 ${(balanced.p50 / Math.max(single.p50, 1)).toFixed(2)}x, p99 ${(balanced.p99 / Math.max(single.p99, 1)).toFixed(2)}x`);
+    }
+    console.log(`\nFan-out through the balancer: ${ROUNDS} rounds per size, one updateIncident per round; latency from the mutation's HTTP response to each receipt.`);
+    console.log(`Reference: subscribers and mutation on instance 1 directly (instance 2 idle, Redis relay on). Balanced: subscribers and mutation through HAProxy (deploy/haproxy.cfg, leastconn).`);
+    console.log(`Load average at the end: ${fs.readFileSync('/proc/loadavg', 'utf8').split(' ').slice(0, 3).join(' ')}\n`);
+    console.log(`| ${'N: topology'.padEnd(42)} | p50 (ms) | p99 (ms) | ${'delivered/expected'.padStart(19)} | subscribers 1 + 2 | SQL / round |`);
+    console.log(`|${'-'.repeat(44)}|----------|----------|${'-'.repeat(21)}|-------------------|-------------|`);
+    for (const line of rows) console.log(line);
+    console.log(`\nRatios balanced / single: ${ratios.join('; ')}`);
+  } finally {
+    clearTimeout(limit);
+    await topology.stop();
+  }
+}
+
+async function main(): Promise<void> {
+  if (FANOUT) return fanoutMain(FANOUT);
+  const { a, b, lb, token, stop } = await startTopology();
+  try {
     const scenario = async (name: string, urlFor: (doc: number, editor: number) => string, pids: number[]) => {
       const groups: Editor[][] = [];
       for (let d = 0; d < DOCUMENTS; d++) {
@@ -162,14 +239,7 @@ async function main(): Promise<void> {
         `split p99 ${(split.p99 / single.p99).toFixed(2)}x, CPU ${(split.cpuPercent / single.cpuPercent).toFixed(2)}x`,
     );
   } finally {
-    await haproxy?.stop();
-    for (const child of children) {
-      if (child.process.exitCode !== null) continue;
-      child.process.kill('SIGTERM');
-      await child.exited;
-    }
-    await redis.stop();
-    await db.drop();
+    await stop();
   }
 }
 

@@ -1,13 +1,12 @@
 import 'reflect-metadata';
 import { spawn } from 'node:child_process';
-import fs from 'node:fs';
 import http from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
-import WebSocket from 'ws';
 import { startChildServer, type ChildServer } from '../support/child-server';
 import { createTestDatabase } from '../support/test-db';
+import { fanout as fanoutOn, gql } from './fanout-client';
 
 /**
  * `npm run bench [-- --fanout=1000,5000,10000 --rounds=3 --seconds=3 --connections=32 --collab-seconds=10]`
@@ -37,124 +36,8 @@ const CONNECTIONS = Number(args.connections ?? 32);
 const COLLAB_SECONDS = Number(args['collab-seconds'] ?? 10);
 const JWT_SECRET = 'bench-secret-that-is-long-enough-for-hs256-0123456789';
 const ADMIN = { email: 'admin@bench.test', password: 'bench-password-123' };
-const CHANGES = 'subscription { incidentsChanged { kind incident { id status severity title } } }';
 const BOARD = `query { incidents(first: 50) { edges { node { id title status commander { name } roles { role holder { name } } timeline { kind body actor { name } } } } } }`;
 
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-const percentile = (sorted: number[], p: number) => (sorted.length ? sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] : NaN);
-
-function rssBytes(pid: number): number {
-  const line = fs.readFileSync(`/proc/${pid}/status`, 'utf8').split('\n').find((l) => l.startsWith('VmRSS:'))!;
-  return Number(line.split(/\s+/)[1]) * 1024;
-}
-
-async function gql(url: string, query: string, variables: Record<string, unknown> = {}, token?: string): Promise<any> {
-  const response = await fetch(`${url}/graphql`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
-    body: JSON.stringify({ query, variables }),
-  });
-  const body = (await response.json()) as { data?: any; errors?: unknown };
-  if (body.errors) throw new Error(JSON.stringify(body.errors));
-  return body.data;
-}
-
-async function metric(url: string, name: string): Promise<number> {
-  const text = await (await fetch(`${url}/metrics`)).text();
-  return text
-    .split('\n')
-    .filter((l) => l.startsWith(name))
-    .reduce((sum, l) => sum + Number(l.split(' ').at(-1)), 0);
-}
-
-/** A bare graphql-ws client: the same for both servers, light enough for 10,000 in this process. */
-interface Subscriber {
-  socket: WebSocket;
-  received: number;
-  lastAt: number;
-}
-
-async function connect(wsUrl: string, count: number, token?: string): Promise<Subscriber[]> {
-  const subscribers: Subscriber[] = [];
-  const init = JSON.stringify({ type: 'connection_init', payload: token ? { authorization: `Bearer ${token}` } : {} });
-  for (let start = 0; start < count; start += 250) {
-    const batch = Array.from({ length: Math.min(250, count - start) }, async () => {
-      const socket = new WebSocket(wsUrl, 'graphql-transport-ws');
-      const subscriber: Subscriber = { socket, received: 0, lastAt: 0 };
-      await new Promise<void>((resolve, reject) => {
-        socket.once('error', reject);
-        socket.once('open', () => socket.send(init));
-        socket.once('message', () => resolve()); // connection_ack
-      });
-      socket.on('message', () => {
-        subscriber.received += 1;
-        subscriber.lastAt = performance.now();
-      });
-      subscribers.push(subscriber);
-    });
-    await Promise.all(batch);
-  }
-  return subscribers;
-}
-
-interface FanoutResult {
-  p50: number;
-  p99: number;
-  delivered: number;
-  expected: number;
-  statementsPerRound?: number;
-  rssPerSocketKb?: number;
-}
-
-/** N subscribers on `server`; ROUNDS mutations; latency from each mutation's response to each receipt. */
-async function fanout(server: ChildServer, n: number, token: string | undefined, incidentId: string, sitrep: boolean): Promise<FanoutResult> {
-  const wsUrl = server.url.replace(/^http/, 'ws') + '/graphql';
-  const rssBefore = rssBytes(server.process.pid!);
-  const subscribers = await connect(wsUrl, n, token);
-  await sleep(500);
-  const rssPerSocketKb = (rssBytes(server.process.pid!) - rssBefore) / n / 1024;
-  const subscribe = JSON.stringify({ id: '1', type: 'subscribe', payload: { query: CHANGES } });
-  for (const s of subscribers) s.socket.send(subscribe);
-  if (sitrep) {
-    const deadline = Date.now() + 60_000;
-    while ((await metric(server.url, 'sitrep_graphql_subscriptions{kind="subscribers"}')) < n && Date.now() < deadline) await sleep(200);
-  } else {
-    await sleep(Math.max(1000, n / 5));
-  }
-  const latencies: number[] = [];
-  let delivered = 0;
-  let statements = 0;
-  for (let round = 0; round < ROUNDS; round++) {
-    for (const s of subscribers) s.received = 0;
-    const before = sitrep ? await metric(server.url, 'sitrep_db_queries_total') : 0;
-    const mutation = gql(server.url, `mutation($id: ID!, $t: String) { updateIncident(id: $id, input: { title: $t }) { id } }`, { id: incidentId, t: `round ${round}` }, token);
-    await mutation;
-    const responded = performance.now();
-    const deadline = Date.now() + 60_000;
-    while (subscribers.some((s) => s.received === 0) && Date.now() < deadline) await sleep(20);
-    for (const s of subscribers) {
-      if (s.received === 0) continue;
-      delivered += 1;
-      latencies.push(Math.max(0, s.lastAt - responded));
-    }
-    if (sitrep) {
-      await sleep(200);
-      statements += (await metric(server.url, 'sitrep_db_queries_total')) - before;
-    }
-    await sleep(300);
-  }
-  for (const s of subscribers) s.socket.terminate();
-  await sleep(1000);
-  latencies.sort((a, b) => a - b);
-  return {
-    p50: percentile(latencies, 50),
-    p99: percentile(latencies, 99),
-    delivered,
-    expected: n * ROUNDS,
-    statementsPerRound: sitrep ? statements / ROUNDS : undefined,
-    rssPerSocketKb,
-  };
-}
 
 /** Requests per second of `query`, `CONNECTIONS` keep-alive connections for SECONDS. */
 async function requestsPerSecond(url: string, query: string, token?: string): Promise<number> {
@@ -241,8 +124,8 @@ async function main(): Promise<void> {
 
     for (const n of FANOUT) {
       console.error(`fan-out ${n}…`);
-      const ours = await fanout(sitrep, n, token, ourIncident, true);
-      const theirs = await fanout(reference, n, undefined, theirIncident, false);
+      const ours = await fanoutOn({ url: sitrep.url, instances: [sitrep.url], pids: [sitrep.process.pid!] }, n, ROUNDS, token, ourIncident);
+      const theirs = await fanoutOn({ url: reference.url, instances: [], pids: [reference.process.pid!] }, n, ROUNDS, undefined, theirIncident);
       row(`fan-out ${n}: p99 response→receipt (ms)`, ours.p99.toFixed(0), theirs.p99.toFixed(0), `${(theirs.p99 / Math.max(ours.p99, 1)).toFixed(2)}×`, '≥ 3× lower');
       row(`fan-out ${n}: p50 response→receipt (ms)`, ours.p50.toFixed(0), theirs.p50.toFixed(0), `${(theirs.p50 / Math.max(ours.p50, 1)).toFixed(2)}×`, '');
       row(`fan-out ${n}: delivered / expected`, `${ours.delivered}/${ours.expected}`, `${theirs.delivered}/${theirs.expected}`, '', 'all');
