@@ -155,8 +155,11 @@ async function startTopology(extraEnv: Record<string, string> = {}) {
     children.push(a, b);
     haproxy = await startHaproxy([`127.0.0.1:${a.port}`, `127.0.0.1:${b.port}`]);
     const lb = `http://127.0.0.1:${haproxy.port}`;
+    // Server state changes, kept apart from the (long) request log.
+    const stateChanges: string[] = [];
+    haproxy.process.stdout?.on('data', (chunk: Buffer) => stateChanges.push(...chunk.toString().split('\n').filter((l) => /Server [\w/-]+ is |backend \w+ has no server/.test(l))));
     const { login } = await okAt(a.url, `mutation($e: String!, $p: String!) { login(email: $e, password: $p) { token } }`, { e: ADMIN.email, p: ADMIN.password });
-    return { a, b, lb, token: login.token as string, stop };
+    return { a, b, lb, haproxy, stateChanges, token: login.token as string, stop };
   } catch (error) {
     await stop();
     throw error;
@@ -168,6 +171,7 @@ async function fanoutMain(sizes: number[]): Promise<void> {
   const topology = await startTopology({ GRAPHQL_MAX_SUBSCRIPTIONS_PER_USER: String(Math.max(...sizes) + 100) });
   const limit = setTimeout(() => {
     console.error(`time limit of ${LIMIT_SECONDS} s reached: stopping everything`);
+    console.error(`haproxy, last lines:\n${topology.haproxy.output().split('\n').slice(-15).join('\n')}`);
     void topology.stop().finally(() => process.exit(2));
   }, LIMIT_SECONDS * 1000);
   try {
@@ -177,7 +181,7 @@ async function fanoutMain(sizes: number[]): Promise<void> {
     const rows: string[] = [];
     const row = (label: string, r: FanoutResult) => {
       rows.push(
-        `| ${label.padEnd(42)} | ${r.p50.toFixed(0).padStart(8)} | ${r.p99.toFixed(0).padStart(8)} | ${`${r.delivered}/${r.expected}`.padStart(19)} | ${(r.perInstance ?? []).join(' + ').padStart(17)} | ${r.statementsPerRound!.toFixed(1).padStart(11)} |`,
+        `| ${label.padEnd(42)} | ${r.p50.toFixed(0).padStart(8)} | ${r.p99.toFixed(0).padStart(8)} | ${`${r.delivered}/${r.expected}`.padStart(19)} | ${(r.perInstance ?? []).join(' + ').padStart(17)} | ${r.statementsPerRound!.toFixed(1).padStart(11)} | ${String(r.closed).padStart(14)} |`,
       );
       console.error(rows.at(-1));
     };
@@ -193,10 +197,17 @@ async function fanoutMain(sizes: number[]): Promise<void> {
     console.log(`\nFan-out through the balancer: ${ROUNDS} rounds per size, one updateIncident per round; latency from the mutation's HTTP response to each receipt.`);
     console.log(`Reference: subscribers and mutation on instance 1 directly (instance 2 idle, Redis relay on). Balanced: subscribers and mutation through HAProxy (deploy/haproxy.cfg, leastconn).`);
     console.log(`Load average at the end: ${fs.readFileSync('/proc/loadavg', 'utf8').split(' ').slice(0, 3).join(' ')}\n`);
-    console.log(`| ${'N: topology'.padEnd(42)} | p50 (ms) | p99 (ms) | ${'delivered/expected'.padStart(19)} | subscribers 1 + 2 | SQL / round |`);
-    console.log(`|${'-'.repeat(44)}|----------|----------|${'-'.repeat(21)}|-------------------|-------------|`);
+    console.log(`| ${'N: topology'.padEnd(42)} | p50 (ms) | p99 (ms) | ${'delivered/expected'.padStart(19)} | subscribers 1 + 2 | SQL / round | sockets closed |`);
+    console.log(`|${'-'.repeat(44)}|----------|----------|${'-'.repeat(21)}|-------------------|-------------|----------------|`);
     for (const line of rows) console.log(line);
     console.log(`\nRatios balanced / single: ${ratios.join('; ')}`);
+    const changes = topology.stateChanges;
+    console.log(changes.length ? `HAProxy state changes:\n${changes.join('\n')}` : 'HAProxy: no server state change');
+  } catch (error) {
+    // What the balancer saw (an instance marked down closes its sessions).
+    const lines = topology.haproxy.output().split('\n');
+    console.error(`haproxy, state changes:\n${lines.filter((l) => /Server |DOWN|backend /.test(l)).slice(-20).join('\n')}\nhaproxy, last lines:\n${lines.slice(-10).join('\n')}`);
+    throw error;
   } finally {
     clearTimeout(limit);
     await topology.stop();

@@ -40,6 +40,8 @@ export interface Subscriber {
   socket: WebSocket;
   received: number;
   lastAt: number;
+  /** Closed by the far end (server or balancer) after its connection_ack. */
+  closed: boolean;
 }
 
 export async function connect(wsUrl: string, count: number, token?: string): Promise<Subscriber[]> {
@@ -48,12 +50,15 @@ export async function connect(wsUrl: string, count: number, token?: string): Pro
   for (let start = 0; start < count; start += 250) {
     const batch = Array.from({ length: Math.min(250, count - start) }, async () => {
       const socket = new WebSocket(wsUrl, 'graphql-transport-ws');
-      const subscriber: Subscriber = { socket, received: 0, lastAt: 0 };
+      const subscriber: Subscriber = { socket, received: 0, lastAt: 0, closed: false };
       await new Promise<void>((resolve, reject) => {
         socket.once('error', reject);
+        // Closed before its connection_ack (a server or a balancer shutting the session): fail, not hang.
+        socket.once('close', (code, reason) => reject(new Error(`socket closed before connection_ack: ${code} ${reason.toString()}`)));
         socket.once('open', () => socket.send(init));
         socket.once('message', () => resolve()); // connection_ack
       });
+      socket.on('close', () => (subscriber.closed = true));
       socket.on('message', () => {
         subscriber.received += 1;
         subscriber.lastAt = performance.now();
@@ -86,6 +91,8 @@ export interface FanoutResult {
   rssPerSocketKb?: number;
   /** Subscribers each Sitrep instance reported once all had subscribed (Sitrep only). */
   perInstance?: number[];
+  /** Sockets the far end closed during the measurement. */
+  closed: number;
 }
 
 /** N subscribers on `target`; `rounds` mutations; latency from each mutation's response to each receipt. */
@@ -105,7 +112,7 @@ export async function fanout(target: FanoutTarget, n: number, rounds: number, to
   let perInstance: number[] | undefined;
   if (sitrep) {
     const deadline = Date.now() + 60_000;
-    while ((await sum(SUBSCRIBERS)) < n && Date.now() < deadline) await sleep(200);
+    while ((await sum(SUBSCRIBERS)) < n - subscribers.filter((s) => s.closed).length && Date.now() < deadline) await sleep(200);
     perInstance = await Promise.all(target.instances.map((u) => metric(u, SUBSCRIBERS)));
   } else {
     await sleep(Math.max(1000, n / 5));
@@ -119,7 +126,7 @@ export async function fanout(target: FanoutTarget, n: number, rounds: number, to
     await gql(mutationUrl, `mutation($id: ID!, $t: String) { updateIncident(id: $id, input: { title: $t }) { id } }`, { id: incidentId, t: `round ${round}` }, token);
     const responded = performance.now();
     const deadline = Date.now() + 60_000;
-    while (subscribers.some((s) => s.received === 0) && Date.now() < deadline) await sleep(20);
+    while (subscribers.some((s) => s.received === 0 && !s.closed) && Date.now() < deadline) await sleep(20);
     for (const s of subscribers) {
       if (s.received === 0) continue;
       delivered += 1;
@@ -131,6 +138,7 @@ export async function fanout(target: FanoutTarget, n: number, rounds: number, to
     }
     await sleep(300);
   }
+  const closed = subscribers.filter((s) => s.closed).length;
   for (const s of subscribers) s.socket.terminate();
   await sleep(1000);
   latencies.sort((a, b) => a - b);
@@ -142,5 +150,6 @@ export async function fanout(target: FanoutTarget, n: number, rounds: number, to
     statementsPerRound: sitrep ? statements / rounds : undefined,
     rssPerSocketKb,
     perInstance,
+    closed,
   };
 }
