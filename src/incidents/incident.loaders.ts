@@ -1,5 +1,6 @@
 import DataLoader from 'dataloader';
-import { In, IsNull, type DataSource } from 'typeorm';
+import { In, type DataSource } from 'typeorm';
+import { entityRows } from '../db/entity-rows';
 import { groupBy } from '../graphql/loaders';
 import { User } from '../users/user.entity';
 import { Incident } from './incident.entity';
@@ -19,14 +20,21 @@ export function createIncidentLoaders(dataSource: DataSource, prime: (user: User
     return ids.map((id) => byId.get(id) ?? null);
   });
 
+  const roleRows = entityRows(dataSource, RoleAssignmentRecord, 'r');
+  const roleHolders = entityRows(dataSource, User, 'u');
+  // Raw statements (db/entity-rows.ts): the board reads these for every incident on the page.
   const currentRoles = new DataLoader<string, RoleAssignmentRecord[]>(async (incidentIds) => {
-    const rows = await dataSource
-      .getRepository(RoleAssignmentRecord)
-      .createQueryBuilder('r')
-      .innerJoinAndMapOne('r.user', User, 'u', 'u.id = r.user_id')
-      .where({ incidentId: In([...incidentIds]), relievedAt: IsNull() })
-      .getMany();
-    rows.forEach((r) => prime((r as RoleAssignmentRecord & { user?: User }).user));
+    const raw: Array<Record<string, unknown>> = await dataSource.query(
+      `SELECT ${roleRows.select}, ${roleHolders.select} FROM ${roleRows.table} "r" INNER JOIN ${roleHolders.table} "u" ON "u"."id" = "r"."user_id"
+       WHERE "r"."incident_id" = ANY($1::uuid[]) AND "r"."relieved_at" IS NULL`,
+      [[...incidentIds]],
+    );
+    const rows = raw.map((row) => {
+      const record = roleRows.read(row)! as RoleAssignmentRecord & { user?: User };
+      record.user = roleHolders.read(row);
+      prime(record.user);
+      return record;
+    });
     return groupBy(rows, (r) => r.incidentId, incidentIds);
   });
 
@@ -44,17 +52,21 @@ export function createIncidentLoaders(dataSource: DataSource, prime: (user: User
     return groupBy(rows, (r) => r.incidentId, incidentIds);
   });
 
+  const timelineRows = entityRows(dataSource, TimelineEvent, 'e');
+  const actors = entityRows(dataSource, User, 'a');
   const timeline = new DataLoader<string, TimelineEvent[]>(async (incidentIds) => {
-    const rows = await dataSource
-      .getRepository(TimelineEvent)
-      .createQueryBuilder('e')
-      .leftJoinAndMapOne('e.actor', User, 'a', 'a.id = e.actor_id')
-      .where({ incidentId: In([...incidentIds]) })
-      .orderBy('e.occurred_at', 'ASC')
-      .addOrderBy('e.created_at', 'ASC')
-      .addOrderBy('e.id', 'ASC')
-      .getMany();
-    rows.forEach((e) => prime((e as TimelineEvent & { actor?: User }).actor));
+    const raw: Array<Record<string, unknown>> = await dataSource.query(
+      `SELECT ${timelineRows.select}, ${actors.select} FROM ${timelineRows.table} "e" LEFT JOIN ${actors.table} "a" ON "a"."id" = "e"."actor_id"
+       WHERE "e"."incident_id" = ANY($1::uuid[]) ORDER BY "e"."occurred_at" ASC, "e"."created_at" ASC, "e"."id" ASC`,
+      [[...incidentIds]],
+    );
+    const rows = raw.map((row) => {
+      const event = timelineRows.read(row)! as TimelineEvent & { actor?: User | null };
+      // As TypeORM's leftJoinAndMapOne: null when the event has no actor.
+      event.actor = actors.read(row) ?? null;
+      prime(event.actor ?? undefined);
+      return event;
+    });
     return groupBy(rows, (e) => e.incidentId, incidentIds);
   });
 

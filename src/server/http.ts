@@ -1,6 +1,7 @@
 import http from 'node:http';
 import path from 'node:path';
 import { ApolloServer } from '@apollo/server';
+import { ApolloServerPluginCacheControlDisabled } from '@apollo/server/plugin/disabled';
 import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
 import { expressMiddleware } from '@as-integrations/express5';
 import compression from 'compression';
@@ -76,6 +77,10 @@ export async function createHttpServer(deps: {
     includeStacktraceInErrorResponses: includeStack,
     formatError: (formatted, error) => formatError(formatted, error, { log, includeStack }),
     plugins: [
+      // Apollo's default cache-control plugin runs a hook and allocates a policy for every resolved field
+      // (a tenth of the board query's CPU) only to conclude `no-store`: Sitrep declares no cache hints, so
+      // every answer is uncacheable. willSendResponse below sets that header itself.
+      ApolloServerPluginCacheControlDisabled(),
       ApolloServerPluginDrainHttpServer({ httpServer, stopGracePeriodMillis: config.shutdownGraceMs }),
       graphqlOverHttpPlugin(),
       operationLimitsPlugin(config.operationLimits),
@@ -84,6 +89,7 @@ export async function createHttpServer(deps: {
           const started = process.hrtime.bigint();
           return {
             async willSendResponse({ operation, errors, response }) {
+              if (!response.http.headers.has('cache-control')) response.http.headers.set('cache-control', 'no-store');
               // A request the database could not serve is the server's 503, so that clients and proxies retry it.
               const body = response.body.kind === 'single' ? response.body.singleResult : undefined;
               if (body?.errors?.some((e) => e.extensions?.code === SERVICE_UNAVAILABLE)) {

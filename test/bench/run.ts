@@ -1,5 +1,6 @@
 import 'reflect-metadata';
 import { spawn } from 'node:child_process';
+import fs from 'node:fs';
 import http from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
@@ -10,6 +11,8 @@ import { fanout as fanoutOn, gql } from './fanout-client';
 
 /**
  * `npm run bench [-- --fanout=1000,5000,10000 --rounds=3 --seconds=3 --connections=32 --collab-seconds=10]`
+ * `npm run bench -- --only=board [--cpu-prof=<dir>]`: the board and `{ __typename }` rows alone (about 30 s),
+ * with `--cpu-prof` writing the Sitrep server's V8 CPU profile into `<dir>`.
  *
  * Sitrep's cost targets (issue 8), each as a ratio against a reference
  * measured in the same run on the same machine, printed as one table:
@@ -34,13 +37,23 @@ const ROUNDS = Number(args.rounds ?? 3);
 const SECONDS = Number(args.seconds ?? 3);
 const CONNECTIONS = Number(args.connections ?? 32);
 const COLLAB_SECONDS = Number(args['collab-seconds'] ?? 10);
+const ONLY_BOARD = args.only === 'board';
+const CPU_PROF = args['cpu-prof'];
 const JWT_SECRET = 'bench-secret-that-is-long-enough-for-hs256-0123456789';
 const ADMIN = { email: 'admin@bench.test', password: 'bench-password-123' };
 const BOARD = `query { incidents(first: 50) { edges { node { id title status commander { name } roles { role holder { name } } timeline { kind body actor { name } } } } } }`;
 
+/** User + system CPU seconds of process `pid` so far (Linux). */
+function cpuSeconds(pid: number): number {
+  const fields = fs.readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+  return (Number(fields[11]) + Number(fields[12])) / 100; // utime, stime in clock ticks (USER_HZ = 100)
+}
 
-/** Requests per second of `query`, `CONNECTIONS` keep-alive connections for SECONDS. */
-async function requestsPerSecond(url: string, query: string, token?: string): Promise<number> {
+/**
+ * Requests per second of `query`, `CONNECTIONS` keep-alive connections for SECONDS, and the server's CPU
+ * milliseconds per request (`pid`), which moves less than requests/s when other processes share the cores.
+ */
+async function requestsPerSecond(url: string, query: string, token?: string, pid?: number): Promise<number & { cpuMs?: number }> {
   const agent = new http.Agent({ keepAlive: true, maxSockets: CONNECTIONS });
   const body = JSON.stringify({ query });
   const { hostname, port } = new URL(url);
@@ -58,6 +71,7 @@ async function requestsPerSecond(url: string, query: string, token?: string): Pr
   // Warm-up: connections open, documents parsed and cached, principal cached.
   await Promise.all(Array.from({ length: CONNECTIONS }, () => once()));
   let count = 0;
+  const cpuBefore = pid ? cpuSeconds(pid) : 0;
   const until = performance.now() + SECONDS * 1000;
   const started = performance.now();
   await Promise.all(
@@ -70,7 +84,7 @@ async function requestsPerSecond(url: string, query: string, token?: string): Pr
   );
   const elapsed = (performance.now() - started) / 1000;
   agent.destroy();
-  return count / elapsed;
+  return Object.assign(count / elapsed, pid ? { cpuMs: ((cpuSeconds(pid) - cpuBefore) * 1000) / count } : {});
 }
 
 /** Runs bench:collab at 50 editors × 4 edits/s and reads its table. */
@@ -113,7 +127,7 @@ async function main(): Promise<void> {
       BOOTSTRAP_ADMIN_EMAIL: ADMIN.email,
       BOOTSTRAP_ADMIN_PASSWORD: ADMIN.password,
       GRAPHQL_MAX_SUBSCRIPTIONS_PER_USER: String(Math.max(...FANOUT) + 100),
-    });
+    }, undefined, CPU_PROF ? ['--cpu-prof', `--cpu-prof-dir=${path.resolve(CPU_PROF)}`] : []);
     children.push(sitrep);
     const reference = await startChildServer({}, 'test/bench/fanout-reference-server.ts');
     children.push(reference);
@@ -122,7 +136,7 @@ async function main(): Promise<void> {
     const ourIncident: string = (await gql(sitrep.url, declare, { t: 'Fan-out' }, token)).declareIncident.id;
     const theirIncident: string = (await gql(reference.url, `mutation { declareIncident(title: "Fan-out") { id } }`)).declareIncident.id;
 
-    for (const n of FANOUT) {
+    for (const n of ONLY_BOARD ? [] : FANOUT) {
       console.error(`fan-out ${n}…`);
       const ours = await fanoutOn({ url: sitrep.url, instances: [sitrep.url], pids: [sitrep.process.pid!] }, n, ROUNDS, token, ourIncident);
       const theirs = await fanoutOn({ url: reference.url, instances: [], pids: [reference.process.pid!] }, n, ROUNDS, undefined, theirIncident);
@@ -151,19 +165,22 @@ async function main(): Promise<void> {
         }),
       );
     }
-    const bare = await requestsPerSecond(sitrep.url, '{ __typename }');
+    const pid = sitrep.process.pid!;
+    const bare = await requestsPerSecond(sitrep.url, '{ __typename }', undefined, pid);
     const withToken = await requestsPerSecond(sitrep.url, '{ __typename }', token);
-    const board = await requestsPerSecond(sitrep.url, BOARD, token);
+    const board = await requestsPerSecond(sitrep.url, BOARD, token, pid);
     row(`board query req/s vs { __typename } (${CONNECTIONS} conn.)`, board.toFixed(0), bare.toFixed(0), `${(board / bare).toFixed(2)}×`, '≥ 0.5×');
+    row('board query: server CPU ms per request', board.cpuMs!.toFixed(2), bare.cpuMs!.toFixed(2), `${(bare.cpuMs! / board.cpuMs!).toFixed(2)}×`, '');
     row('{ __typename } with token vs without, req/s', withToken.toFixed(0), bare.toFixed(0), `${(withToken / bare).toFixed(2)}×`, '≥ 0.8×');
 
     for (const child of children.splice(0)) {
       child.process.kill('SIGTERM');
       await child.exited;
     }
-    console.error('collaboration…');
-    const c = await collab();
-    if ('error' in c) row('collab: server CPU per delivered update', c.error, '', '', '≤ 0.67×');
+    const c = ONLY_BOARD ? undefined : (console.error('collaboration…'), await collab());
+    if (!c) {
+      // --only=board
+    } else if ('error' in c) row('collab: server CPU per delivered update', c.error, '', '', '≤ 0.67×');
     else {
       row('collab: server CPU per delivered update (50×4/s)', '', '@y/ws-srv', `${c.cpuPerDelivered.toFixed(2)}×`, '≤ 0.67×');
       row('collab: p99 edit→visible', '', '@y/ws-srv', `${c.p99.toFixed(2)}×`, '≤ 1×');

@@ -12,11 +12,11 @@ export interface ChildServer {
 
 /**
  * Starts `script` (Sitrep's by default) with `env` on top of ours; resolves
- * once it prints `{"port":<port>}`.
+ * once it prints `{"port":<port>}`. `nodeArgs` go before the script (e.g. `--cpu-prof`).
  */
-export async function startChildServer(env: Record<string, string>, script = 'test/support/sitrep-process.ts'): Promise<ChildServer> {
+export async function startChildServer(env: Record<string, string>, script = 'test/support/sitrep-process.ts', nodeArgs: string[] = []): Promise<ChildServer> {
   const root = path.resolve(__dirname, '../..');
-  const child = spawn(process.execPath, ['-r', 'ts-node/register/transpile-only', script], {
+  const child = spawn(process.execPath, [...nodeArgs, '-r', 'ts-node/register/transpile-only', script], {
     cwd: root,
     env: { ...process.env, LOG_LEVEL: 'silent', ...env },
     stdio: ['ignore', 'pipe', 'inherit'],
