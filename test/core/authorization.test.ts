@@ -219,14 +219,15 @@ describe('authorization', () => {
   describe('token lifetime', () => {
     let short: TestServer;
     beforeAll(async () => {
-      short = await startTestServer({ jwtTtlSeconds: 1 });
+      // JWT times are whole seconds: a 1 s token can be dead on arrival; 3 s lives 2 to 3 s.
+      short = await startTestServer({ jwtTtlSeconds: 3 });
     });
     afterAll(() => short.close());
 
     it('refuses an expired token over HTTP and at graphql-ws connection init', async () => {
       const user = await short.createUser('RESPONDER', 'Ephemeral');
       expect((await short.gql(`{ me { id } }`, undefined, user.token)).errors).toBeUndefined();
-      await new Promise((resolve) => setTimeout(resolve, 2100));
+      await new Promise((resolve) => setTimeout(resolve, 3100));
       const result = await short.gql(`{ me { id } }`, undefined, user.token);
       expect(codes(result)).toEqual(['UNAUTHENTICATED']);
       expect(result.errors![0].message).toMatch(/expired/);
