@@ -66,7 +66,7 @@ grep -q '^\[sitrep build\] building dist/' "$log.1" || fail "npm start did not r
 grep -q '^\[sitrep build\] compiling TypeScript' "$log.1" || fail "no build progress on the console"
 check_phases
 echo "/readyz: $(curl -fsS "http://127.0.0.1:$port/readyz") after $((ready_ms / 1000)) s (build included)"
-password=$(grep -o 'password [A-Za-z0-9_-]*' "$log.1" | head -n1 | cut -d' ' -f2)
+password=$(grep -o 'password [A-Za-z0-9_-]*' "$log.1" | sed -n 1p | cut -d' ' -f2)
 [ -n "$password" ] || fail "no admin password was printed"
 response=$(curl -fsS "http://127.0.0.1:$port/graphql" -H 'content-type: application/json' \
   -d "{\"query\":\"mutation { login(email: \\\"admin@sitrep.local\\\", password: \\\"$password\\\") { token user { role } } }\"}")
