@@ -459,8 +459,11 @@ async function main(): Promise<void> {
     const publish = admin.getByRole('button', { name: 'Publish' });
     assert.equal(await publish.isDisabled(), true, 'publishing waits for the checklist');
     await admin.locator('.publish-why', { hasText: 'At least one PREVENT action item' }).waitFor();
-    await publish.evaluate((b: any) => (b.disabled = false));
-    await publish.click();
+    // Enable and click in one step: a live re-render between the two would put a fresh, disabled button in its place.
+    await publish.evaluate((b: any) => {
+      b.disabled = false;
+      b.click();
+    });
     const refusal = admin.locator('.panel', { has: admin.getByRole('heading', { name: 'Status' }) }).locator('.error-box');
     await refusal.waitFor();
     assert.match(await refusal.innerText(), /BAD_USER_INPUT[\s\S]*checklist items are open/);
