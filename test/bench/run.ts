@@ -11,7 +11,7 @@ import { createTestDatabase } from '../support/test-db';
 import { fanout as fanoutOn, gql } from './fanout-client';
 
 /**
- * `npm run bench [-- --fanout=1000,5000,10000 --rounds=3 --seconds=3 --connections=32 --collab-seconds=10]`
+ * `npm run bench [-- --fanout=1000,5000,10000 --rounds=3 --warmup=1 --seconds=3 --connections=32 --collab-seconds=10]`
  * `npm run bench -- --only=fanout [--fanout=…]`: the fan-out rows alone (about three minutes).
  * `npm run bench -- --only=board [--cpu-prof=<dir>]`: the board and `{ __typename }` rows alone (about 30 s),
  * with `--cpu-prof` writing the Sitrep server's V8 CPU profile into `<dir>`.
@@ -36,6 +36,8 @@ import { fanout as fanoutOn, gql } from './fanout-client';
 const args = Object.fromEntries(process.argv.slice(2).map((a) => a.replace(/^--/, '').split('=') as [string, string]));
 const FANOUT = (args.fanout ?? '1000,5000,10000').split(',').map(Number);
 const ROUNDS = Number(args.rounds ?? 3);
+const WARMUP = Number(args.warmup ?? 1);
+const LOAD_AT_START = os.loadavg();
 const SECONDS = Number(args.seconds ?? 3);
 const CONNECTIONS = Number(args.connections ?? 32);
 const COLLAB_SECONDS = Number(args['collab-seconds'] ?? 10);
@@ -116,8 +118,8 @@ async function collab(): Promise<{ cpuPerDelivered: number; p99: number } | { er
 /** The table of `rows`, with the machine and its load average, on stdout. */
 function printTable(rows: string[]): void {
   const cpus = os.cpus();
-  console.log(`\nSitrep cost bench: ${cpus.length} × ${cpus[0]?.model ?? 'CPU'}, Node ${process.version}, load average ${os.loadavg().map((l) => l.toFixed(1)).join(' ')} at the end`);
-  console.log(`Fan-out: ${ROUNDS} rounds per size; req/s: ${SECONDS} s per query. Ratios compare figures measured in this run.\n`);
+  console.log(`\nSitrep cost bench: ${cpus.length} × ${cpus[0]?.model ?? 'CPU'}, Node ${process.version}, load average ${LOAD_AT_START.map((l) => l.toFixed(1)).join(' ')} at the start, ${os.loadavg().map((l) => l.toFixed(1)).join(' ')} at the end`);
+  console.log(`Fan-out: ${ROUNDS} rounds per size after ${WARMUP} unmeasured; req/s: ${SECONDS} s per query. Ratios compare figures measured in this run.\n`);
   console.log(`| ${'measure'.padEnd(46)} | ${'Sitrep'.padStart(10)} | ${'reference'.padStart(10)} | ${'ratio'.padStart(8)} | ${'target'.padEnd(12)} |`);
   console.log(`|${'-'.repeat(48)}|${'-'.repeat(12)}|${'-'.repeat(12)}|${'-'.repeat(10)}|${'-'.repeat(14)}|`);
   for (const line of rows) console.log(line);
@@ -154,14 +156,14 @@ async function main(): Promise<void> {
 
     for (const n of ONLY_BOARD ? [] : FANOUT) {
       console.error(`fan-out ${n}…`);
-      const ours = await fanoutOn({ url: sitrep.url, instances: [sitrep.url], pids: [sitrep.process.pid!], heapBytes: () => heapAfterGc(sitrep) }, n, ROUNDS, token, ourIncident);
+      const ours = await fanoutOn({ url: sitrep.url, instances: [sitrep.url], pids: [sitrep.process.pid!], heapBytes: () => heapAfterGc(sitrep) }, n, ROUNDS, token, ourIncident, WARMUP);
       const theirs = await fanoutOn({
         url: reference.url,
         instances: [],
         pids: [reference.process.pid!],
         heapBytes: () => heapAfterGc(reference),
         subscribed: async () => Number(await (await fetch(`${reference.url}/subscribers`)).text()),
-      }, n, ROUNDS, undefined, theirIncident);
+      }, n, ROUNDS, undefined, theirIncident, WARMUP);
       row(`fan-out ${n}: p99 response→receipt (ms)`, ours.p99.toFixed(0), theirs.p99.toFixed(0), `${(theirs.p99 / Math.max(ours.p99, 1)).toFixed(2)}×`, '≥ 3× lower');
       row(`fan-out ${n}: p50 response→receipt (ms)`, ours.p50.toFixed(0), theirs.p50.toFixed(0), `${(theirs.p50 / Math.max(ours.p50, 1)).toFixed(2)}×`, '');
       row(`fan-out ${n}: delivered / expected`, `${ours.delivered}/${ours.expected}`, `${theirs.delivered}/${theirs.expected}`, '', 'all');
