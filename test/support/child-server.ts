@@ -1,5 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import path from 'node:path';
+import { childScriptArgs } from './child-scripts';
 
 /** A Sitrep server running in a child process (see sitrep-process.ts). */
 export interface ChildServer {
@@ -16,7 +17,7 @@ export interface ChildServer {
  */
 export async function startChildServer(env: Record<string, string>, script = 'test/support/sitrep-process.ts', nodeArgs: string[] = []): Promise<ChildServer> {
   const root = path.resolve(__dirname, '../..');
-  const child = spawn(process.execPath, [...nodeArgs, '-r', 'ts-node/register/transpile-only', script], {
+  const child = spawn(process.execPath, [...nodeArgs, ...childScriptArgs(script)], {
     cwd: root,
     env: { ...process.env, LOG_LEVEL: 'silent', ...env },
     stdio: ['ignore', 'pipe', 'inherit'],

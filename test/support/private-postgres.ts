@@ -2,6 +2,7 @@ import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { Client } from 'pg';
+import { childScriptArgs } from './child-scripts';
 
 /** A PostgreSQL server of this test's own, which it may freeze and thaw (never the shared one). */
 export interface PrivatePostgres {
@@ -17,7 +18,7 @@ export interface PrivatePostgres {
 /** Starts an embedded PostgreSQL in a child process (test/support/embedded-pg-process.ts). */
 export async function startPrivatePostgres(): Promise<PrivatePostgres> {
   const root = path.resolve(__dirname, '../..');
-  const child: ChildProcess = spawn(process.execPath, ['-r', 'ts-node/register/transpile-only', 'test/support/embedded-pg-process.ts'], {
+  const child: ChildProcess = spawn(process.execPath, childScriptArgs('test/support/embedded-pg-process.ts'), {
     cwd: root,
     stdio: ['ignore', 'pipe', 'inherit'],
   });
