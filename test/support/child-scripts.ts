@@ -1,3 +1,4 @@
+import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import ts from 'typescript';
@@ -71,4 +72,42 @@ export function childScriptArgs(script: string): string[] {
   const compiled = dir && path.join(dir, script.replace(/\.ts$/, '.js'));
   if (compiled && fs.existsSync(compiled)) return [compiled];
   return ['-r', 'ts-node/register/transpile-only', script];
+}
+
+/** A script started by `spawnScript`, once it has said what it was waited for. */
+export interface SpawnedScript {
+  child: ChildProcess;
+  /** The first line of its standard output that `accept` took. */
+  line: string;
+  /** Resolves once the process has exited. */
+  exited: Promise<void>;
+}
+
+/**
+ * Runs `script` (`childScriptArgs`) from the repository's root with `env` on
+ * top of ours and its standard error inherited; resolves with the first
+ * line of its standard output that `accept` takes (a child's way of saying
+ * it is ready and where), rejects if it exits first.
+ */
+export async function spawnScript(
+  script: string,
+  options: { env?: Record<string, string>; nodeArgs?: string[]; accept?: (line: string) => boolean } = {},
+): Promise<SpawnedScript> {
+  const child = spawn(process.execPath, [...(options.nodeArgs ?? []), ...childScriptArgs(script)], {
+    cwd: ROOT,
+    env: { ...process.env, ...options.env },
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  const accept = options.accept ?? (() => true);
+  const line = await new Promise<string>((resolve, reject) => {
+    let out = '';
+    child.stdout!.on('data', (chunk: Buffer) => {
+      out += chunk.toString();
+      const found = out.split('\n').slice(0, -1).find(accept);
+      if (found !== undefined) resolve(found.trim());
+    });
+    child.once('exit', (code) => reject(new Error(`${script} exited with ${code} before it was ready`)));
+  });
+  return { child, line, exited };
 }

