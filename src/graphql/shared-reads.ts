@@ -95,7 +95,8 @@ export class SharedReads {
         let led: Flight | undefined;
         return {
           async responseForOperation({ operation, document, operationName, request, queryHash, contextValue }) {
-            if (reads.deps.options.maxEntries === 0 || operation.operation !== 'query') return null;
+            // `operation` is missing when the operation name matches none: Apollo refuses it after this hook.
+            if (reads.deps.options.maxEntries === 0 || operation?.operation !== 'query') return null;
             const key = queryHash ? reads.keyOf(contextValue, document, operationName ?? null, request.variables, queryHash) : null;
             if (!key) return reads.answered('unshared', null);
             const kept = reads.kept?.get(key);
