@@ -99,6 +99,11 @@ describe('shared reads: identical queries share one execution', () => {
         const board = await t.ok(BOARD, { first: 50 }, bob.token);
         expect(board.incidents.edges.find((e: any) => e.node.id === incident.id).node.title).toBe(`Title ${i}`);
       }
+      // Identical mutations sent together each run.
+      const before = (await t.ok(`query($id: ID!) { incident(id: $id) { timeline { id } } }`, { id: incident.id }, viewer.token)).incident.timeline.length;
+      await Promise.all([1, 2, 3].map(() => t.ok(ADD_EVENT, { i: incident.id, k: 'NOTE', b: 'same' }, alice.token)));
+      const after = (await t.ok(`query($id: ID!) { incident(id: $id) { timeline { id } } }`, { id: incident.id }, viewer.token)).incident.timeline.length;
+      expect(after - before).toBe(3);
       // A rename publishes no event: the commit alone drops what was kept.
       await t.ok(UPDATE_USER, { id: alice.id, input: { name: 'Alice Renamed' } }, t.admin.token);
       expect((await t.ok(TITLE, { id: incident.id }, viewer.token)).incident.commander.name).toBe('Alice Renamed');
