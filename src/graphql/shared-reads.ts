@@ -54,6 +54,8 @@ export class SharedReads {
   private readonly kept: LRUCache<string, Kept> | undefined;
   private readonly flights = new Map<string, Flight>();
   private readonly verdicts = new WeakMap<DocumentNode, Map<string, ReadScope | null>>();
+  /** The response body of each shared result, by its `data` (never changed once executed). */
+  private readonly serialized = new WeakMap<object, string>();
 
   constructor(
     private readonly deps: {
@@ -133,14 +135,27 @@ export class SharedReads {
     return flight;
   }
 
+  /**
+   * Apollo's `stringifyResult`: a shared result is serialized once, for the
+   * leader and everyone it answers (the same `data` object); anything else as
+   * Apollo's own default does.
+   */
+  stringify(value: FormattedExecutionResult): string {
+    const once = !value.errors && value.data ? this.serialized.get(value.data) : undefined;
+    return once ?? serialize(value);
+  }
+
   private land(flight: Flight, result: FormattedExecutionResult | undefined): void {
     if (this.flights.get(flight.key) === flight) this.flights.delete(flight.key);
     flight.settle(result);
+    if (!result?.data) return;
+    const body = serialize({ errors: undefined, data: result.data, extensions: result.extensions });
+    this.serialized.set(result.data, body);
     // Kept only when nothing was committed or delivered since the execution began.
-    if (!result || !this.kept || flight.generation !== this.generation) return;
+    if (!this.kept || flight.generation !== this.generation) return;
     const left = this.deps.options.maxAgeMs - (this.now() - flight.startedAt);
     if (left < 1) return;
-    this.kept.set(flight.key, { result, bytes: Buffer.byteLength(JSON.stringify(result)) }, { ttl: left });
+    this.kept.set(flight.key, { result, bytes: Buffer.byteLength(body) }, { ttl: left });
   }
 
   private now(): number {
@@ -186,6 +201,11 @@ export class SharedReads {
     byName.set(name, scope);
     return scope;
   }
+}
+
+/** Apollo's default serialization of a result whose fields it has put in order (errors, data, extensions). */
+function serialize(value: FormattedExecutionResult): string {
+  return JSON.stringify(value) + '\n';
 }
 
 function response(result: FormattedExecutionResult): GraphQLResponse {
