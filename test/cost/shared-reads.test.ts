@@ -82,6 +82,16 @@ describe('shared reads: identical queries share one execution', () => {
     expect(counted.hit).toBe(5);
     // Only /metrics' own reads: authentication is cached, and the result is kept.
     expect(counted.statements).toBe(0);
+    // Byte for byte and header for header what an execution of its own answers (the body is serialized once).
+    const raw = async (url: string) => {
+      const response = await fetch(`${url}/graphql`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', accept: 'application/graphql-response+json', authorization: `Bearer ${viewer.token}` },
+        body: JSON.stringify({ query: BOARD, variables: { first: 50 } }),
+      });
+      return { status: response.status, type: response.headers.get('content-type'), cache: response.headers.get('cache-control'), body: await response.text() };
+    };
+    expect(await raw(t.url)).toEqual(await raw(own.url));
   });
 
   it('never shares a mutation, and always shows a write to the next read on this instance', async () => {
