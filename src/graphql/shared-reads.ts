@@ -141,7 +141,7 @@ export class SharedReads {
    * Apollo's own default does.
    */
   stringify(value: FormattedExecutionResult): string {
-    const once = !value.errors && value.data ? this.serialized.get(value.data) : undefined;
+    const once = !value.errors && !value.extensions && value.data ? this.serialized.get(value.data) : undefined;
     return once ?? serialize(value);
   }
 
@@ -150,7 +150,8 @@ export class SharedReads {
     flight.settle(result);
     if (!result?.data) return;
     const body = serialize({ errors: undefined, data: result.data, extensions: result.extensions });
-    this.serialized.set(result.data, body);
+    // Extensions are a plugin's to change until the body is written: only a result without them has one body.
+    if (!result.extensions) this.serialized.set(result.data, body);
     // Kept only when nothing was committed or delivered since the execution began.
     if (!this.kept || flight.generation !== this.generation) return;
     const left = this.deps.options.maxAgeMs - (this.now() - flight.startedAt);
