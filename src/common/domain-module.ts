@@ -23,8 +23,9 @@ export interface DomainModule {
    * the unit of work (which invalidates shared reads on commit). A query made
    * only of declared fields shares one execution with identical queries of
    * the same scope (src/graphql/shared-reads.ts). Leave out anything that
-   * changes with the clock, with live state (documents, presence) or by a
-   * write outside the unit of work.
+   * changes with live state (documents, presence) or by a write outside the
+   * unit of work, and anything on the clock that does not tell
+   * `GraphQLContext.changesAt` when it next changes.
    */
   sharedReads?: Readonly<Record<string, 'role' | 'user'>>;
 }

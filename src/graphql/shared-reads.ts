@@ -22,6 +22,8 @@ interface Flight {
   key: string;
   generation: number;
   startedAt: number;
+  /** The first instant (epoch ms) a clock-driven field of the result changes by itself. */
+  until: number;
   done: Promise<FormattedExecutionResult | undefined>;
   settle(result: FormattedExecutionResult | undefined): void;
 }
@@ -36,8 +38,10 @@ interface Flight {
  *
  * Only documents made wholly of fields the domains declared (`fields`:
  * `Type.field` or `Type.*` → ReadScope) are shared; any other field (the live
- * document, presence, a clock-dependent flag, introspection) makes the query
- * run on its own as before. The scope is the caller's role (as for shared
+ * document, presence, introspection) makes the query run on its own as
+ * before. A declared field computed against the clock reports through
+ * `GraphQLContext.changesAt` when its value next changes by itself, and the
+ * result is reused no longer than that. The scope is the caller's role (as for shared
  * subscriptions), and the user too when a `user` field is selected. Results
  * with errors are never kept, and whoever waited on one executes on their own.
  *
@@ -108,7 +112,10 @@ export class SharedReads {
               const result = await flight.done;
               if (result) return reads.answered('joined', response(result));
             }
-            led = reads.lead(key);
+            const leading = (led = reads.lead(key));
+            contextValue.changesAt = (at) => {
+              leading.until = Math.min(leading.until, at.getTime());
+            };
             return reads.answered('executed', null);
           },
           async willSendResponse({ response: sent, errors }) {
@@ -130,7 +137,7 @@ export class SharedReads {
   private lead(key: string): Flight {
     let settle!: Flight['settle'];
     const done = new Promise<FormattedExecutionResult | undefined>((resolve) => (settle = resolve));
-    const flight: Flight = { key, generation: this.generation, startedAt: this.now(), done, settle };
+    const flight: Flight = { key, generation: this.generation, startedAt: this.now(), until: Infinity, done, settle };
     this.flights.set(key, flight);
     return flight;
   }
@@ -147,14 +154,16 @@ export class SharedReads {
 
   private land(flight: Flight, result: FormattedExecutionResult | undefined): void {
     if (this.flights.get(flight.key) === flight) this.flights.delete(flight.key);
-    flight.settle(result);
-    if (!result?.data) return;
+    // A field that turned by the clock while this ran: whoever joined late would not get it from their own execution.
+    const turned = flight.until <= Date.now();
+    flight.settle(turned ? undefined : result);
+    if (!result?.data || turned) return;
     const body = serialize({ errors: undefined, data: result.data, extensions: result.extensions });
     // Extensions are a plugin's to change until the body is written: only a result without them has one body.
     if (!result.extensions) this.serialized.set(result.data, body);
     // Kept only when nothing was committed or delivered since the execution began.
     if (!this.kept || flight.generation !== this.generation) return;
-    const left = this.deps.options.maxAgeMs - (this.now() - flight.startedAt);
+    const left = Math.min(this.deps.options.maxAgeMs - (this.now() - flight.startedAt), flight.until - Date.now() - 1);
     if (left < 1) return;
     this.kept.set(flight.key, { result, bytes: Buffer.byteLength(body) }, { ttl: left });
   }

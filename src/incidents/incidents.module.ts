@@ -41,14 +41,14 @@ export const incidentsModule: DomainModule = {
     'RoleStint.*': 'role',
     'TimelineEvent.*': 'role',
     'StatusUpdate.*': 'role',
-    // Incident's stored fields and those computed from them alone: not statusUpdateOverdue and the postmortem
-    // triggers (they run on the clock while the incident is open), nor the live document, its versions and its
-    // editors, nor other domains' alerts, changes and postmortem.
+    // Incident's stored fields and those computed from them; the two on the clock (statusUpdateOverdue, the
+    // postmortem triggers of an open incident) tell GraphQLContext.changesAt when they turn. Not the live
+    // document, its versions and its editors, nor other domains' alerts, changes and postmortem.
     ...Object.fromEntries(
       [
         'id', 'title', 'summary', 'severity', 'status', 'trigger', 'declaredAt', 'acknowledgedAt', 'mitigatedAt', 'resolvedAt', 'updatedAt',
         'dataLoss', 'userVisibleDowntime', 'sloBreached', 'monitoringFailure', 'onStatusPage', 'commander', 'roles', 'roleHistory',
-        'timeline', 'statusUpdates', 'nextStatusUpdateDue',
+        'timeline', 'statusUpdates', 'nextStatusUpdateDue', 'statusUpdateOverdue', 'postmortemTriggers', 'postmortemRequired',
       ].map((field) => [`Incident.${field}`, 'role' as const]),
     ),
   },

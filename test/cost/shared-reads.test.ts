@@ -1,3 +1,4 @@
+import { loadConfig } from '../../src/config/config';
 import { createLogger } from '../../src/observability/logger';
 import { startServer, type RunningServer } from '../../src/server/app';
 import { ADD_EVENT, ASSIGN, declare, quiet, UPDATE } from '../core/core-ops';
@@ -140,8 +141,8 @@ describe('shared reads: identical queries share one execution', () => {
   it('does not share an anonymous query or a field declared by no domain', async () => {
     const before = await figures(t);
     expect(codeOf(await t.gql(BOARD, { first: 5 }))).toBe('UNAUTHENTICATED');
-    await t.ok(`{ incidents(first: 5) { edges { node { statusUpdateOverdue } } } }`, {}, viewer.token);
-    await t.ok(`{ incidents(first: 5) { edges { node { statusUpdateOverdue } } } }`, {}, viewer.token);
+    await t.ok(`{ incidents(first: 5) { edges { node { alerts { id } } } } }`, {}, viewer.token);
+    await t.ok(`{ incidents(first: 5) { edges { node { alerts { id } } } } }`, {}, viewer.token);
     const counted = delta(await figures(t), before);
     // The anonymous query reaches execution (and its UNAUTHENTICATED) on its own.
     expect(counted.unshared).toBe(3);
@@ -218,5 +219,50 @@ describeWithRedis('shared reads across instances', (redisUrl) => {
       if (title !== 'Changed on A') await quiet(10);
     }
     expect(title).toBe('Changed on A');
+  });
+});
+
+describe('shared reads: fields on the clock', () => {
+  let t: TestServer;
+
+  beforeAll(async () => {
+    const defaults = loadConfig({});
+    t = await startTestServer({
+      statusUpdateIntervals: { ...defaults.statusUpdateIntervals, SEV1: 2 },
+      resolutionLimits: { ...defaults.resolutionLimits, SEV1: 3 },
+      sharedReads: { maxEntries: 500, maxBytes: 32 * 1024 * 1024, maxAgeMs: 60_000 },
+    });
+  }, 120_000);
+  afterAll(() => t.close());
+
+  it('turns the overdue flag and then the postmortem triggers when the clock does, though the result is kept', async () => {
+    const incident = await declare(t, t.admin, { severity: 'SEV1' });
+    const declared = new Date(incident.declaredAt).getTime();
+    const [overdueAt, exceededAt] = [declared + 2000, declared + 3000];
+    const CLOCK = `query($id: ID!) { incident(id: $id) { postmortemRequired postmortemTriggers statusUpdateOverdue }
+      incidents(first: 5) { edges { node { id postmortemRequired statusUpdateOverdue } } } }`;
+    const before = await figures(t);
+    const reads: Array<{ started: number; ended: number; incident: any }> = [];
+    while (Date.now() < exceededAt + 500) {
+      const started = Date.now();
+      const data = await t.ok(CLOCK, { id: incident.id }, t.admin.token);
+      reads.push({ started, ended: Date.now(), incident: data.incident });
+      expect(data.incidents.edges.find((e: any) => e.node.id === incident.id).node).toEqual({ id: incident.id, ...data.incident, postmortemTriggers: undefined });
+      await quiet(20);
+    }
+    const phases = [
+      { from: -Infinity, to: overdueAt, expected: { postmortemRequired: false, postmortemTriggers: [], statusUpdateOverdue: false } },
+      { from: overdueAt, to: exceededAt, expected: { postmortemRequired: false, postmortemTriggers: [], statusUpdateOverdue: true } },
+      { from: exceededAt, to: Infinity, expected: { postmortemRequired: true, postmortemTriggers: ['RESOLUTION_TIME_EXCEEDED'], statusUpdateOverdue: true } },
+    ];
+    for (const phase of phases) {
+      const within = reads.filter((r) => r.started > phase.from + 2 && r.ended < phase.to);
+      expect(within.length).toBeGreaterThan(0);
+      for (const read of within) expect(read.incident).toEqual(phase.expected);
+    }
+    // One execution per phase (and one more for a read that straddled a turn); the rest were kept answers.
+    const counted = delta(await figures(t), before);
+    expect(counted.executed).toBeLessThanOrEqual(5);
+    expect(counted.hit).toBeGreaterThanOrEqual(reads.length - 5);
   });
 });
