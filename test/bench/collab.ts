@@ -1,4 +1,6 @@
 import 'reflect-metadata';
+import os from 'node:os';
+import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import * as Y from 'yjs';
 import { DocumentStore } from '../../src/collab/document-store';
@@ -10,16 +12,19 @@ import { okAt } from '../support/test-server';
 import { benchArgs, cpuSeconds, percentile, sleep } from './bench-support';
 
 /**
- * `npm run bench:collab [-- --editors=100 --rate=2 --seconds=15 --stored=10000]`
+ * `npm run bench:collab [-- --editors=100 --rate=2 --seconds=15 --stored=10000 --repeat=3 --cpu-prof=<dir>]`
  *
  * N editors on one document, each inserting a few characters `rate` times a
  * second at a random place and moving its cursor (awareness) once a second.
  * Run against Sitrep (auth and PostgreSQL persistence on, child process) and
- * then against a bare @y/websocket-server 0.1.1 (child process), same load.
- * Reports propagation latency (edit made -> visible in another editor),
- * delivered edits per second (edit x receiving editor) and server CPU. Then
- * the cold load of a document with `stored` updates in the log, before and
- * after compaction.
+ * against a bare @y/websocket-server 0.1.1 (child process), same load, a fresh
+ * document each time, `repeat` pairs in alternating order. Reports
+ * propagation latency (edit made -> visible in another editor), delivered
+ * edits per second (edit x receiving editor), server CPU and server CPU per
+ * delivered edit, whether the offered edit rate was reached, and the median
+ * and spread of the ratios. Then the cold load of a document with `stored`
+ * updates in the log, before and after compaction. `--cpu-prof` writes the
+ * Sitrep server's V8 CPU profile into `<dir>`.
  */
 const args = benchArgs();
 const EDITORS = Number(args.editors ?? 100);
@@ -27,6 +32,10 @@ const RATE = Number(args.rate ?? 1);
 const SECONDS = Number(args.seconds ?? 15);
 const WARMUP_SECONDS = 3;
 const STORED = Number(args.stored ?? 10_000);
+const REPEAT = Number(args.repeat ?? 1);
+const CPU_PROF = args['cpu-prof'];
+/** A run whose editors made fewer edits than this share of the offered rate is flagged: its clients set the pace. */
+const REACHED = 0.95;
 const JWT_SECRET = 'bench-secret-that-is-long-enough-for-hs256-0123456789';
 const ADMIN = { email: 'admin@bench.test', password: 'bench-password-123' };
 
@@ -38,6 +47,8 @@ interface LoadResult {
   deliveredPerSecond: number;
   editsPerSecond: number;
   cpuPercent: number;
+  /** Server CPU microseconds per delivered edit. */
+  cpuPerDelivered: number;
   /** CPU of this process, where all the editors run: near 100% means the clients, not the server, set the pace. */
   clientCpuPercent: number;
 }
@@ -70,10 +81,16 @@ async function runLoad(editors: Editor[], pid: number): Promise<LoadResult> {
     return () => e.doc.off('afterTransaction', onTransaction);
   });
   let running = true;
+  const period = 1000 / RATE;
+  // Each edit is due at a fixed time (not `period` after the last one), so that late timers on a busy
+  // machine are caught up and the offered rate holds as long as this process keeps up.
   const typists = editors.map(async (e, i) => {
-    await sleep(Math.random() * (1000 / RATE));
+    let due = performance.now() + Math.random() * period;
     let lastCursor = 0;
     while (running) {
+      await sleep(Math.max(0, due - performance.now()));
+      due += period;
+      if (!running) break;
       const clock = Y.getState(e.doc.store, e.doc.clientID);
       sent[i].push([clock, performance.now()]);
       e.text.insert(Math.floor(Math.random() * (e.text.length + 1)), `e${i % 10}x${clock % 10} `);
@@ -83,7 +100,6 @@ async function runLoad(editors: Editor[], pid: number): Promise<LoadResult> {
         lastCursor = now;
         e.provider.awareness.setLocalStateField('cursor', { anchor: Math.floor(Math.random() * e.text.length), user: `editor ${i}` });
       }
-      await sleep(1000 / RATE);
     }
   });
   await sleep(WARMUP_SECONDS * 1000);
@@ -106,6 +122,7 @@ async function runLoad(editors: Editor[], pid: number): Promise<LoadResult> {
     deliveredPerSecond: latencies.length / elapsed,
     editsPerSecond: edits / elapsed,
     cpuPercent: (cpu / elapsed) * 100,
+    cpuPerDelivered: (cpu * 1e6) / latencies.length,
     clientCpuPercent: ((clientCpu.user + clientCpu.system) / 1e6 / elapsed) * 100,
   };
 }
@@ -143,28 +160,52 @@ async function main(): Promise<void> {
       BOOTSTRAP_ADMIN_EMAIL: ADMIN.email,
       BOOTSTRAP_ADMIN_PASSWORD: ADMIN.password,
       COLLAB_UNLOAD_DELAY_MS: '300',
-    });
+    }, undefined, CPU_PROF ? ['--cpu-prof', `--cpu-prof-dir=${path.resolve(CPU_PROF)}`] : []);
     children.push(sitrep);
     const { login } = await okAt(sitrep.url, `mutation($e: String!, $p: String!) { login(email: $e, password: $p) { token } }`, { e: ADMIN.email, p: ADMIN.password });
     const token: string = login.token;
-
-    const id = await declare(sitrep.url, token, 'Benchmark incident');
-    let editors = await connectAll(() => connectEditor(sitrep.url, id, token));
-    const ours = await runLoad(editors, sitrep.process.pid!);
-    editors.forEach((e) => e.destroy());
-
     const reference = await startChildServer({}, 'test/bench/reference-server.ts');
     children.push(reference);
-    editors = await connectAll(() => {
-      const e = connectEditor(reference.url, id);
-      // The reference serves ws://host:port/<room>, not /collab/<room>.
-      e.provider.disconnect();
-      e.provider.serverUrl = reference.url.replace(/^http/, 'ws');
-      e.provider.connect();
-      return e;
-    });
-    const theirs = await runLoad(editors, reference.process.pid!);
-    editors.forEach((e) => e.destroy());
+
+    const runSitrep = async (): Promise<LoadResult> => {
+      const id = await declare(sitrep.url, token, 'Benchmark incident');
+      const editors = await connectAll(() => connectEditor(sitrep.url, id, token));
+      const result = await runLoad(editors, sitrep.process.pid!);
+      editors.forEach((e) => e.destroy());
+      return result;
+    };
+    const runReference = async (): Promise<LoadResult> => {
+      const room = `bench-${Math.random().toString(36).slice(2)}`;
+      const editors = await connectAll(() => {
+        const e = connectEditor(reference.url, room);
+        // The reference serves ws://host:port/<room>, not /collab/<room>.
+        e.provider.disconnect();
+        e.provider.serverUrl = reference.url.replace(/^http/, 'ws');
+        e.provider.connect();
+        return e;
+      });
+      const result = await runLoad(editors, reference.process.pid!);
+      editors.forEach((e) => e.destroy());
+      return result;
+    };
+    // Alternating order, so that a drift in the machine's load does not favour one side.
+    const runs: Array<{ ours: LoadResult; theirs: LoadResult; load: number }> = [];
+    for (let r = 0; r < REPEAT; r++) {
+      let ours: LoadResult;
+      let theirs: LoadResult;
+      if (r % 2 === 0) {
+        ours = await runSitrep();
+        await sleep(1000);
+        theirs = await runReference();
+      } else {
+        theirs = await runReference();
+        await sleep(1000);
+        ours = await runSitrep();
+      }
+      runs.push({ ours, theirs, load: os.loadavg()[0] });
+      console.error(`collab run ${r + 1}/${REPEAT}: CPU per delivered ${(ours.cpuPerDelivered / theirs.cpuPerDelivered).toFixed(2)}x, p99 ${(ours.p99 / theirs.p99).toFixed(2)}x`);
+      await sleep(1000);
+    }
 
     // Cold load: a document whose log holds STORED small updates, then the same after compaction.
     // A second Sitrep whose threshold is out of reach, so that unloading does not compact the log for us.
@@ -215,17 +256,28 @@ async function main(): Promise<void> {
     const after = await timings();
     await dataSource.destroy();
 
+    const offered = EDITORS * RATE;
     const row = (name: string, r: LoadResult) =>
-      `| ${name.padEnd(28)} | ${r.p50.toFixed(1).padStart(8)} | ${r.p99.toFixed(1).padStart(8)} | ${r.deliveredPerSecond.toFixed(0).padStart(12)} | ${r.editsPerSecond.toFixed(0).padStart(9)} | ${r.cpuPercent.toFixed(1).padStart(7)} | ${r.clientCpuPercent.toFixed(0).padStart(11)} |`;
-    console.log(`\nLoad: ${EDITORS} editors on one document, ${RATE} edits/s each + 1 awareness update/s each, ${SECONDS} s measured after ${WARMUP_SECONDS} s warm-up\n`);
-    console.log(`Offered: ${EDITORS * RATE} edits/s; delivered = edits seen by each of the other ${EDITORS - 1} editors.\n`);
-    console.log('| server                       | p50 (ms) | p99 (ms) | delivered/s  | edits/s   | CPU (%) | clients CPU |');
-    console.log('|------------------------------|----------|----------|--------------|-----------|---------|-------------|');
-    console.log(row('Sitrep (auth + PostgreSQL)', ours));
-    console.log(row('@y/websocket-server 0.1.1', theirs));
+      `| ${name.padEnd(30)} | ${r.p50.toFixed(1).padStart(8)} | ${r.p99.toFixed(1).padStart(8)} | ${r.deliveredPerSecond.toFixed(0).padStart(11)} | ` +
+      `${`${r.editsPerSecond.toFixed(0)}${r.editsPerSecond < REACHED * offered ? ' (!)' : ''}`.padStart(9)} | ${r.cpuPercent.toFixed(1).padStart(7)} | ` +
+      `${r.cpuPerDelivered.toFixed(1).padStart(16)} | ${r.clientCpuPercent.toFixed(0).padStart(11)} |`;
+    console.log(`\nLoad: ${EDITORS} editors on one document, ${RATE} edits/s each + 1 awareness update/s each, ${SECONDS} s measured after ${WARMUP_SECONDS} s warm-up, ${REPEAT} run(s) each`);
+    console.log(`Offered: ${offered} edits/s; delivered = edits seen by each of the other ${EDITORS - 1} editors; (!) = under ${REACHED * 100}% of the offered rate.\n`);
+    console.log('| run, server                   | p50 (ms) | p99 (ms) | delivered/s | edits/s   | CPU (%) | CPU µs/delivered | clients CPU |');
+    console.log('|--------------------------------|----------|----------|-------------|-----------|---------|------------------|-------------|');
+    runs.forEach(({ ours, theirs }, r) => {
+      console.log(row(`${r + 1} Sitrep (auth + PostgreSQL)`, ours));
+      console.log(row(`${r + 1} @y/websocket-server 0.1.1`, theirs));
+    });
+    const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
+    const ratios = (f: (r: LoadResult) => number) => runs.map(({ ours, theirs }) => f(ours) / f(theirs));
+    const spread = (name: string, values: number[]) =>
+      `${name} ${median(values).toFixed(2)}x (runs: ${values.map((v) => `${v.toFixed(2)}x`).join(', ')})`;
+    console.log(`\nLoad average after each run: ${runs.map((r) => r.load.toFixed(1)).join(', ')}`);
+    console.log(`Offered rate reached in every run (edits/s >= ${REACHED * 100}% of ${offered}): ${runs.every(({ ours, theirs }) => Math.min(ours.editsPerSecond, theirs.editsPerSecond) >= REACHED * offered) ? 'yes' : 'NO'}`);
     console.log(
-      `\nRatio Sitrep / reference: delivered/s ${(ours.deliveredPerSecond / theirs.deliveredPerSecond).toFixed(2)}x, ` +
-        `p99 ${(ours.p99 / theirs.p99).toFixed(2)}x, CPU ${(ours.cpuPercent / theirs.cpuPercent).toFixed(2)}x`,
+      `Median ratio Sitrep / reference: ${spread('CPU per delivered', ratios((r) => r.cpuPerDelivered))}, ` +
+        `${spread('p99', ratios((r) => r.p99))}, ${spread('delivered/s', ratios((r) => r.deliveredPerSecond))}`,
     );
     console.log(`\nCold load of a document with ${STORED} stored updates (median of 3)\n`);
     console.log('| log                        | rows  | connect -> synced (ms) | DocumentStore.load (ms) |');
