@@ -2,6 +2,7 @@ import * as awarenessProtocol from 'y-protocols/awareness';
 import * as syncProtocol from 'y-protocols/sync';
 import * as decoding from 'lib0/decoding';
 import * as encoding from 'lib0/encoding';
+import type { Duplex } from 'node:stream';
 import type { WebSocket } from 'ws';
 import type { CollabConfig } from '../config/config';
 import type { Logger } from '../observability/logger';
@@ -56,6 +57,8 @@ export class CollabConnection {
     private readonly config: CollabConfig,
     private readonly metrics: CollabMetrics,
     private readonly log: Logger,
+    /** The socket under `ws`, corked while several frames are written. */
+    private readonly transport?: Pick<Duplex, 'cork' | 'uncork'>,
   ) {
     this.awarenessTokens = config.awarenessPerSecond * 2;
     ws.binaryType = 'nodebuffer';
@@ -214,6 +217,21 @@ export class CollabConnection {
     encoding.writeVarUint(encoder, MessageType.Awareness);
     encoding.writeVarUint8Array(encoder, awarenessProtocol.encodeAwarenessUpdate(this.document!.awareness, clients));
     return encoding.toUint8Array(encoder);
+  }
+
+  /** Sends two frames in one write to the socket (one system call rather than one each). */
+  sendAll(first: Uint8Array, second: Uint8Array): void {
+    if (!this.transport) {
+      this.send(first);
+      return this.send(second);
+    }
+    this.transport.cork();
+    try {
+      this.send(first);
+      this.send(second);
+    } finally {
+      this.transport.uncork();
+    }
   }
 
   /** Sends one frame; a client too slow to read is closed (it resyncs on reconnect). */
