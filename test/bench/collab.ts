@@ -1,4 +1,5 @@
 import 'reflect-metadata';
+import { fork, type ChildProcess } from 'node:child_process';
 import os from 'node:os';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
@@ -6,18 +7,20 @@ import * as Y from 'yjs';
 import { DocumentStore } from '../../src/collab/document-store';
 import { createDataSource } from '../../src/db/data-source';
 import { startChildServer, type ChildServer } from '../support/child-server';
-import { connectEditor, type Editor } from '../support/collab-clients';
+import { connectEditor } from '../support/collab-clients';
 import { createTestDatabase } from '../support/test-db';
 import { okAt } from '../support/test-server';
 import { benchArgs, cpuSeconds, percentile, sleep } from './bench-support';
+import type { EditorsReply, EditorsRequest } from './collab-editors';
 
 /**
- * `npm run bench:collab [-- --editors=100 --rate=2 --seconds=15 --stored=10000 --repeat=3 --cpu-prof=<dir>]`
+ * `npm run bench:collab [-- --editors=100 --rate=2 --seconds=15 --stored=10000 --repeat=3 --client-processes=2 --nice=-5 --cpu-prof=<dir>]`
  *
  * N editors on one document, each inserting a few characters `rate` times a
  * second at a random place and moving its cursor (awareness) once a second.
  * Run against Sitrep (auth and PostgreSQL persistence on, child process) and
- * against a bare @y/websocket-server 0.1.1 (child process), same load, a fresh
+ * against a bare @y/websocket-server 0.1.1 (child process), same load (the
+ * editors spread over `client-processes` processes, collab-editors.ts), a fresh
  * document each time, `repeat` pairs in alternating order. Reports
  * propagation latency (edit made -> visible in another editor), delivered
  * edits per second (edit x receiving editor), server CPU and server CPU per
@@ -33,6 +36,13 @@ const SECONDS = Number(args.seconds ?? 15);
 const WARMUP_SECONDS = 3;
 const STORED = Number(args.stored ?? 10_000);
 const REPEAT = Number(args.repeat ?? 1);
+/** Processes the editors are spread over (each takes an equal share). */
+const CLIENT_PROCESSES = Number(args['client-processes'] ?? 2);
+/**
+ * Niceness for this process and the ones it starts (both servers and the editors alike), e.g. -5 on a
+ * machine others load: starved editors miss the offered rate and a starved server batches more.
+ */
+const NICE = args.nice === undefined ? undefined : Number(args.nice);
 const CPU_PROF = args['cpu-prof'];
 /** A run whose editors made fewer edits than this share of the offered rate is flagged: its clients set the pace. */
 const REACHED = 0.95;
@@ -49,89 +59,97 @@ interface LoadResult {
   cpuPercent: number;
   /** Server CPU microseconds per delivered edit. */
   cpuPerDelivered: number;
-  /** CPU of this process, where all the editors run: near 100% means the clients, not the server, set the pace. */
+  /** CPU of the editors' processes (% of one core): near CLIENT_PROCESSES x 100% means the clients, not the server, set the pace. */
   clientCpuPercent: number;
 }
 
-/** Runs the load on `editors` (already synced) against the server process `pid`. */
-async function runLoad(editors: Editor[], pid: number): Promise<LoadResult> {
-  // sent[sender] = [clock, time] of each edit, in clock order (a receiver integrates a sender's edits in order).
-  const sent = editors.map(() => [] as Array<[number, number]>);
-  const byClient = new Map(editors.map((e, i) => [e.doc.clientID, i]));
-  let measuring = false;
-  const latencies: number[] = [];
-  let edits = 0;
-  const cursors = editors.map((e, r) => {
-    const next = new Map<number, number>();
-    const onTransaction = (tr: Y.Transaction) => {
-      const now = performance.now();
-      tr.afterState.forEach((after, client) => {
-        const s = byClient.get(client);
-        if (s === undefined || s === r) return;
-        const list = sent[s];
-        let i = next.get(s) ?? 0;
-        while (i < list.length && list[i][0] < after) {
-          if (measuring) latencies.push(now - list[i][1]);
-          i++;
-        }
-        next.set(s, i);
+/** Editors in CLIENT_PROCESSES forked processes, on one document. */
+class EditorProcesses {
+  private readonly children: ChildProcess[] = [];
+
+  static async connect(target: Omit<Extract<EditorsRequest, { type: 'connect' }>, 'type' | 'count' | 'firstIndex'>): Promise<EditorProcesses> {
+    const group = new EditorProcesses();
+    const share = Math.ceil(EDITORS / CLIENT_PROCESSES);
+    const replies: Array<Promise<EditorsReply>> = [];
+    for (let first = 0; first < EDITORS; first += share) {
+      // Detached: a session of its own, so that Linux's autogroup scheduling gives these editors their own
+      // share of the CPU instead of splitting the bench's share with the server under test.
+      const child = fork(path.join(__dirname, 'collab-editors.ts'), [], { execArgv: ['-r', 'ts-node/register/transpile-only'], serialization: 'advanced', detached: true });
+      group.children.push(child);
+      replies.push(group.ask(child, { type: 'connect', ...target, count: Math.min(share, EDITORS - first), firstIndex: first }));
+    }
+    await Promise.all(replies);
+    return group;
+  }
+
+  private ask(child: ChildProcess, request: EditorsRequest): Promise<EditorsReply> {
+    return new Promise((resolve, reject) => {
+      const onExit = (code: number | null) => reject(new Error(`editors process exited with ${code}`));
+      child.once('exit', onExit);
+      child.once('message', (reply: EditorsReply) => {
+        child.off('exit', onExit);
+        resolve(reply);
       });
-    };
-    e.doc.on('afterTransaction', onTransaction);
-    return () => e.doc.off('afterTransaction', onTransaction);
-  });
-  let running = true;
-  const period = 1000 / RATE;
-  // Each edit is due at a fixed time (not `period` after the last one), so that late timers on a busy
-  // machine are caught up and the offered rate holds as long as this process keeps up.
-  const typists = editors.map(async (e, i) => {
-    let due = performance.now() + Math.random() * period;
-    let lastCursor = 0;
-    while (running) {
-      await sleep(Math.max(0, due - performance.now()));
-      due += period;
-      if (!running) break;
-      const clock = Y.getState(e.doc.store, e.doc.clientID);
-      sent[i].push([clock, performance.now()]);
-      e.text.insert(Math.floor(Math.random() * (e.text.length + 1)), `e${i % 10}x${clock % 10} `);
-      if (measuring) edits++;
-      const now = Date.now();
-      if (now - lastCursor >= 1000) {
-        lastCursor = now;
-        e.provider.awareness.setLocalStateField('cursor', { anchor: Math.floor(Math.random() * e.text.length), user: `editor ${i}` });
+      child.send(request);
+    });
+  }
+
+  /** Runs the load against the server process `pid` and computes the figures. */
+  async run(pid: number): Promise<LoadResult> {
+    const now = () => performance.timeOrigin + performance.now();
+    const startAt = now() + 200;
+    const measureFrom = startAt + WARMUP_SECONDS * 1000;
+    const stopAt = measureFrom + SECONDS * 1000;
+    const results = this.children.map((child) => this.ask(child, { type: 'run', rate: RATE, startAt, measureFrom, stopAt }));
+    await sleep(measureFrom - now());
+    const cpuStart = cpuSeconds(pid);
+    await sleep(stopAt - now());
+    const cpu = cpuSeconds(pid) - cpuStart;
+    const replies = (await Promise.all(results)) as Array<Extract<EditorsReply, { type: 'result' }>>;
+    // sent[sender] = [clock, time] of each edit, in clock order (a receiver integrates a sender's edits in order).
+    const sent = new Map<number, Array<[number, number]>>();
+    for (const { sends } of replies) {
+      for (let i = 0; i < sends.length; i += 3) {
+        if (!sent.has(sends[i])) sent.set(sends[i], []);
+        sent.get(sends[i])!.push([sends[i + 1], sends[i + 2]]);
       }
     }
-  });
-  await sleep(WARMUP_SECONDS * 1000);
-  measuring = true;
-  const cpuStart = cpuSeconds(pid);
-  const clientCpuStart = process.cpuUsage();
-  const started = performance.now();
-  await sleep(SECONDS * 1000);
-  measuring = false;
-  const elapsed = (performance.now() - started) / 1000;
-  const cpu = cpuSeconds(pid) - cpuStart;
-  const clientCpu = process.cpuUsage(clientCpuStart);
-  running = false;
-  await Promise.all(typists);
-  cursors.forEach((off) => off());
-  latencies.sort((a, b) => a - b);
-  return {
-    p50: percentile(latencies, 50),
-    p99: percentile(latencies, 99),
-    deliveredPerSecond: latencies.length / elapsed,
-    editsPerSecond: edits / elapsed,
-    cpuPercent: (cpu / elapsed) * 100,
-    cpuPerDelivered: (cpu * 1e6) / latencies.length,
-    clientCpuPercent: ((clientCpu.user + clientCpu.system) / 1e6 / elapsed) * 100,
-  };
-}
+    const latencies: number[] = [];
+    for (const { receipts } of replies) {
+      const next = new Map<number, number>(); // receiver * 2^32 + sender -> index of the first edit not yet seen
+      for (let i = 0; i < receipts.length; i += 4) {
+        const [receiver, sender, after, t] = [receipts[i], receipts[i + 1], receipts[i + 2], receipts[i + 3]];
+        const list = sent.get(sender);
+        if (!list) continue;
+        const key = receiver * 2 ** 32 + sender;
+        let k = next.get(key) ?? 0;
+        for (; k < list.length && list[k][0] < after; k++) if (t >= measureFrom && t < stopAt) latencies.push(t - list[k][1]);
+        next.set(key, k);
+      }
+    }
+    latencies.sort((a, b) => a - b);
+    const elapsed = SECONDS;
+    const edits = replies.reduce((sum, r) => sum + r.edits, 0);
+    return {
+      p50: percentile(latencies, 50),
+      p99: percentile(latencies, 99),
+      deliveredPerSecond: latencies.length / elapsed,
+      editsPerSecond: edits / elapsed,
+      cpuPercent: (cpu / elapsed) * 100,
+      cpuPerDelivered: (cpu * 1e6) / latencies.length,
+      clientCpuPercent: (replies.reduce((sum, r) => sum + r.cpuSeconds, 0) / elapsed) * 100,
+    };
+  }
 
-async function connectAll(make: () => Editor): Promise<Editor[]> {
-  const editors: Editor[] = [];
-  for (let i = 0; i < EDITORS; i++) editors.push(make());
-  await Promise.all(editors.map((e) => e.synced(60_000)));
-  return editors;
+  close(): Promise<void> {
+    return Promise.all(
+      this.children.map((child) => {
+        const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+        child.send({ type: 'close' } satisfies EditorsRequest);
+        return exited;
+      }),
+    ).then(() => undefined);
+  }
 }
 
 const declare = async (url: string, token: string, title: string): Promise<string> =>
@@ -150,6 +168,7 @@ async function coldLoad(server: ChildServer, id: string, token: string): Promise
 }
 
 async function main(): Promise<void> {
+  if (NICE !== undefined) os.setPriority(NICE);
   const db = await createTestDatabase();
   const children: ChildServer[] = [];
   try {
@@ -167,27 +186,16 @@ async function main(): Promise<void> {
     const reference = await startChildServer({}, 'test/bench/reference-server.ts');
     children.push(reference);
 
-    const runSitrep = async (): Promise<LoadResult> => {
-      const id = await declare(sitrep.url, token, 'Benchmark incident');
-      const editors = await connectAll(() => connectEditor(sitrep.url, id, token));
-      const result = await runLoad(editors, sitrep.process.pid!);
-      editors.forEach((e) => e.destroy());
-      return result;
+    const runOn = async (target: Omit<Extract<EditorsRequest, { type: 'connect' }>, 'type' | 'count' | 'firstIndex'>, pid: number): Promise<LoadResult> => {
+      const editors = await EditorProcesses.connect(target);
+      try {
+        return await editors.run(pid);
+      } finally {
+        await editors.close();
+      }
     };
-    const runReference = async (): Promise<LoadResult> => {
-      const room = `bench-${Math.random().toString(36).slice(2)}`;
-      const editors = await connectAll(() => {
-        const e = connectEditor(reference.url, room);
-        // The reference serves ws://host:port/<room>, not /collab/<room>.
-        e.provider.disconnect();
-        e.provider.serverUrl = reference.url.replace(/^http/, 'ws');
-        e.provider.connect();
-        return e;
-      });
-      const result = await runLoad(editors, reference.process.pid!);
-      editors.forEach((e) => e.destroy());
-      return result;
-    };
+    const runSitrep = async () => runOn({ url: sitrep.url, room: await declare(sitrep.url, token, 'Benchmark incident'), token, reference: false }, sitrep.process.pid!);
+    const runReference = () => runOn({ url: reference.url, room: `bench-${Math.random().toString(36).slice(2)}`, reference: true }, reference.process.pid!);
     // Alternating order, so that a drift in the machine's load does not favour one side.
     const runs: Array<{ ours: LoadResult; theirs: LoadResult; load: number }> = [];
     for (let r = 0; r < REPEAT; r++) {
@@ -273,7 +281,8 @@ async function main(): Promise<void> {
     const ratios = (f: (r: LoadResult) => number) => runs.map(({ ours, theirs }) => f(ours) / f(theirs));
     const spread = (name: string, values: number[]) =>
       `${name} ${median(values).toFixed(2)}x (runs: ${values.map((v) => `${v.toFixed(2)}x`).join(', ')})`;
-    console.log(`\nLoad average after each run: ${runs.map((r) => r.load.toFixed(1)).join(', ')}`);
+    console.log(`\nNiceness of the bench, both servers and the editors: ${os.getPriority()}`);
+    console.log(`Load average after each run: ${runs.map((r) => r.load.toFixed(1)).join(', ')}`);
     console.log(`Offered rate reached in every run (edits/s >= ${REACHED * 100}% of ${offered}): ${runs.every(({ ours, theirs }) => Math.min(ours.editsPerSecond, theirs.editsPerSecond) >= REACHED * offered) ? 'yes' : 'NO'}`);
     console.log(
       `Median ratio Sitrep / reference: ${spread('CPU per delivered', ratios((r) => r.cpuPerDelivered))}, ` +
