@@ -12,6 +12,13 @@ export const REMOTE = Symbol('another Sitrep instance');
 /** Past this many waiting updates a batch goes out at once, so that merging it stays cheap. */
 const MAX_BATCH_UPDATES = 64;
 
+/**
+ * Shortest time between two awareness (cursor, presence) frames of one document. Every y-websocket
+ * client sends the server back each awareness change it receives, so at N editors each frame costs
+ * N incoming messages; cursors bear 100 ms where edits should not wait. @default 100
+ */
+const AWARENESS_INTERVAL_MS = 100;
+
 /** What a broadcast reaches: one loaded document's sockets and presence. */
 export interface BroadcastTarget {
   readonly incidentId: string;
@@ -31,9 +38,9 @@ function awarenessMessage(awareness: awarenessProtocol.Awareness, clients: numbe
  * other instances. What arrives within `intervalMs` of the last send is
  * gathered and goes out together: the updates merged into one frame
  * (Y.mergeUpdates, encoded once for every receiver) and the awareness changes
- * in another, both written to each socket in one corked write. The first
- * change after a quiet interval goes out on the next turn of the event loop,
- * so that a lone edit is not held back.
+ * (at most every AWARENESS_INTERVAL_MS) in another, both written to each
+ * socket in one corked write. The first change after a quiet interval goes
+ * out on the next turn of the event loop, so that a lone edit is not held back.
  *
  * Sending a socket a frame costs a system call whatever the frame holds; at
  * 50 editors that is most of the server's work, and batching is what cuts it
@@ -44,14 +51,17 @@ export class DocumentBroadcast {
   private readonly awarenessChanged = new Set<number>();
   /** Awareness clients changed here (not by another instance), to relay. */
   private readonly relayedAwareness = new Set<number>();
-  private scheduled = false;
+  /** When the scheduled send is due (performance.now()), or undefined when none is. */
+  private dueAt: number | undefined;
   private timer: NodeJS.Timeout | undefined;
+  private immediate: NodeJS.Immediate | undefined;
   private lastSentAt = -Infinity;
+  private lastAwarenessAt = -Infinity;
   private stopped = false;
 
   constructor(
     private readonly target: BroadcastTarget,
-    /** Shortest time between two sends of this document. @default 0 // every turn of the event loop */
+    /** Shortest time between two sends of this document (`collab.broadcastIntervalMs`; 0: every turn of the event loop). */
     private readonly intervalMs: number,
     private readonly relay?: DocumentRelay,
   ) {}
@@ -72,27 +82,41 @@ export class DocumentBroadcast {
     this.schedule();
   }
 
+  /** Schedules the next send for when the first thing queued may go, unless one is due sooner. */
   private schedule(): void {
-    if (this.scheduled || this.stopped) return;
-    this.scheduled = true;
-    const wait = this.lastSentAt + this.intervalMs - performance.now();
+    if (this.stopped) return;
+    let due = this.updates.length > 0 ? this.lastSentAt + this.intervalMs : Infinity;
+    if (this.awarenessChanged.size > 0) due = Math.min(due, Math.max(this.lastSentAt + this.intervalMs, this.lastAwarenessAt + AWARENESS_INTERVAL_MS));
+    if (due === Infinity || (this.dueAt !== undefined && this.dueAt <= due)) return;
+    this.cancel();
+    this.dueAt = due;
+    const wait = due - performance.now();
     if (wait >= 1) this.timer = setTimeout(() => this.send(), wait);
-    else setImmediate(() => this.send());
+    else this.immediate = setImmediate(() => this.send());
+  }
+
+  private cancel(): void {
+    clearTimeout(this.timer);
+    clearImmediate(this.immediate);
+    this.timer = this.immediate = this.dueAt = undefined;
   }
 
   /**
-   * Sends everything queued now. The updates skip their sender when one
+   * Sends the updates queued, and the awareness changes when
+   * AWARENESS_INTERVAL_MS has passed (or `all`). The updates skip their sender when one
    * connection made them all (a mixed batch goes to everyone: applying one's
    * own update again changes nothing). The sender gets its own awareness back
    * on purpose: y-websocket drops a connection that receives nothing for 30 s,
    * and a lone editor's renewals are all it gets.
    */
-  send(): void {
-    this.scheduled = false;
-    clearTimeout(this.timer);
-    this.timer = undefined;
+  private send(all = false): void {
+    this.cancel();
     if (this.stopped) return;
-    this.lastSentAt = performance.now();
+    const now = performance.now();
+    // A millisecond early still counts: timers may fire a fraction before their time.
+    const withAwareness = this.awarenessChanged.size > 0 && (all || now - this.lastAwarenessAt >= AWARENESS_INTERVAL_MS - 1);
+    if (this.updates.length === 0 && !withAwareness) return this.schedule();
+    this.lastSentAt = now;
     const batch = this.updates;
     this.updates = [];
     let update: Uint8Array | undefined;
@@ -106,7 +130,8 @@ export class DocumentBroadcast {
       }
     }
     let presence: Uint8Array | undefined;
-    if (this.awarenessChanged.size > 0) {
+    if (withAwareness) {
+      this.lastAwarenessAt = now;
       presence = awarenessMessage(this.target.awareness, [...this.awarenessChanged]);
       this.awarenessChanged.clear();
       if (this.relay && this.relayedAwareness.size > 0) {
@@ -114,7 +139,8 @@ export class DocumentBroadcast {
       }
       this.relayedAwareness.clear();
     }
-    if (!update && !presence) return;
+    // Awareness held back goes out with a later send.
+    this.schedule();
     for (const connection of this.target.connections) {
       if (!connection.isAttached) continue;
       const own = connection === skip;
@@ -126,7 +152,7 @@ export class DocumentBroadcast {
 
   /** Sends what is queued and stops (the document is being freed). */
   stop(): void {
-    this.send();
+    this.send(true);
     this.stopped = true;
   }
 }

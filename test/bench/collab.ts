@@ -179,11 +179,11 @@ async function main(): Promise<void> {
       BOOTSTRAP_ADMIN_EMAIL: ADMIN.email,
       BOOTSTRAP_ADMIN_PASSWORD: ADMIN.password,
       COLLAB_UNLOAD_DELAY_MS: '300',
-    }, undefined, CPU_PROF ? ['--cpu-prof', `--cpu-prof-dir=${path.resolve(CPU_PROF)}`] : []);
+    }, undefined, CPU_PROF ? ['--cpu-prof', `--cpu-prof-dir=${path.resolve(CPU_PROF)}`] : [], { detached: true });
     children.push(sitrep);
     const { login } = await okAt(sitrep.url, `mutation($e: String!, $p: String!) { login(email: $e, password: $p) { token } }`, { e: ADMIN.email, p: ADMIN.password });
     const token: string = login.token;
-    const reference = await startChildServer({}, 'test/bench/reference-server.ts');
+    const reference = await startChildServer({}, 'test/bench/reference-server.ts', [], { detached: true });
     children.push(reference);
 
     const runOn = async (target: Omit<Extract<EditorsRequest, { type: 'connect' }>, 'type' | 'count' | 'firstIndex'>, pid: number): Promise<LoadResult> => {
