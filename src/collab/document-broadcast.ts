@@ -15,9 +15,9 @@ const MAX_BATCH_UPDATES = 64;
 /**
  * Shortest time between two awareness (cursor, presence) frames of one document. Every y-websocket
  * client sends the server back each awareness change it receives, so at N editors each frame costs
- * N incoming messages; cursors bear 100 ms where edits should not wait. @default 100
+ * N incoming messages; cursors bear 200 ms where edits should not wait. @default 200
  */
-const AWARENESS_INTERVAL_MS = 100;
+const AWARENESS_INTERVAL_MS = 200;
 
 /** What a broadcast reaches: one loaded document's sockets and presence. */
 export interface BroadcastTarget {

@@ -222,7 +222,7 @@ export interface CollabConfig {
    * goes out at once. @default 20 // ms
    */
   broadcastIntervalMs: number;
-  /** Stored updates past which the log is compacted into the snapshot. @default 500 */
+  /** Rows in the update log (one per flush) past which it is compacted into the snapshot. @default 500 */
   compactAfterUpdates: number;
   /** How long a document stays loaded after its last client leaves. @default 5_000 // 5 seconds */
   unloadDelayMs: number;

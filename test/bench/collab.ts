@@ -14,7 +14,7 @@ import { benchArgs, cpuSeconds, percentile, sleep } from './bench-support';
 import type { EditorsReply, EditorsRequest } from './collab-editors';
 
 /**
- * `npm run bench:collab [-- --editors=100 --rate=2 --seconds=15 --stored=10000 --repeat=3 --client-processes=2 --nice=-5 --cpu-prof=<dir>]`
+ * `npm run bench:collab [-- --editors=100 --rate=2 --seconds=15 --stored=10000 --repeat=3 --client-processes=4 --nice=-5 --cpu-prof=<dir>]`
  *
  * N editors on one document, each inserting a few characters `rate` times a
  * second at a random place and moving its cursor (awareness) once a second.
@@ -37,7 +37,7 @@ const WARMUP_SECONDS = 3;
 const STORED = Number(args.stored ?? 10_000);
 const REPEAT = Number(args.repeat ?? 1);
 /** Processes the editors are spread over (each takes an equal share). */
-const CLIENT_PROCESSES = Number(args['client-processes'] ?? 2);
+const CLIENT_PROCESSES = Number(args['client-processes'] ?? 4);
 /**
  * Niceness for this process and the ones it starts (both servers and the editors alike), e.g. -5 on a
  * machine others load: starved editors miss the offered rate and a starved server batches more.
