@@ -16,4 +16,16 @@ export interface DomainModule {
   resolvers: readonly Function[];
   /** Pub/sub topics the domain publishes (a Redis-backed pub/sub subscribes to each). */
   topics: readonly Topic[];
+  /**
+   * Schema coordinates (`Type.field`, or `Type.*` for every field of a type)
+   * whose value depends on nothing about the caller but the role (`role`) or
+   * on the caller themself (`user`), and changes only by a transaction of
+   * the unit of work (which invalidates shared reads on commit). A query made
+   * only of declared fields shares one execution with identical queries of
+   * the same scope (src/graphql/shared-reads.ts). Leave out anything that
+   * changes with live state (documents, presence) or by a write outside the
+   * unit of work, and anything on the clock that does not tell
+   * `GraphQLContext.changesAt` when it next changes.
+   */
+  sharedReads?: Readonly<Record<string, 'role' | 'user'>>;
 }

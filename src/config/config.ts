@@ -82,6 +82,8 @@ export interface Config {
   operationLimits: OperationLimitsConfig;
   /** Caps on concurrent graphql-ws subscriptions. */
   subscriptionLimits: SubscriptionLimitsConfig;
+  /** Shared execution of identical queries (src/graphql/shared-reads.ts). */
+  sharedReads: SharedReadsConfig;
   /**
    * Seconds an authenticated login token's principal is remembered, so that a request skips the
    * token check and the user row. A UserChanged event (deactivation, role or password change)
@@ -162,6 +164,19 @@ export interface SubscriptionLimitsConfig {
   perSocket: number;
   /** Per user, over all of the user's sockets on one instance. @default 300 */
   perUser: number;
+}
+
+/** Bounds of shared reads: identical queries of one visibility scope share an execution and its result. */
+export interface SharedReadsConfig {
+  /** Results kept at once; 0 turns shared reads off, single-flight included. @default 500 */
+  maxEntries: number;
+  /** Bytes of serialized results kept at once; a larger result is not kept. @default 33_554_432 // 32 MiB */
+  maxBytes: number;
+  /**
+   * Longest a result is reused, counted from the start of its execution (the bound for a change on another
+   * instance that publishes no event); 0 keeps nothing: only reads in flight together share. @default 2_000 // ms
+   */
+  maxAgeMs: number;
 }
 
 /** Settings of the public status page. */
@@ -334,6 +349,11 @@ export function loadConfig(env: Env = process.env): Config {
     subscriptionLimits: {
       perSocket: int(env, 'GRAPHQL_MAX_SUBSCRIPTIONS_PER_SOCKET', 100, 1, 100_000),
       perUser: int(env, 'GRAPHQL_MAX_SUBSCRIPTIONS_PER_USER', 300, 1, 1_000_000),
+    },
+    sharedReads: {
+      maxEntries: int(env, 'GRAPHQL_SHARED_READS_MAX_ENTRIES', 500, 0, 1_000_000),
+      maxBytes: int(env, 'GRAPHQL_SHARED_READS_MAX_BYTES', 32 * 1024 * 1024, 1024, 4 * 1024 * 1024 * 1024),
+      maxAgeMs: int(env, 'GRAPHQL_SHARED_READS_MAX_AGE_MS', 2_000, 0, 3_600_000),
     },
     authCacheSeconds: int(env, 'AUTH_CACHE_SECONDS', 30, 0, 3600),
     authCacheMaxEntries: int(env, 'AUTH_CACHE_MAX_ENTRIES', 10_000, 1, 10_000_000),

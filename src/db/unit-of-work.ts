@@ -38,6 +38,17 @@ export class UnitOfWork {
   ) {}
 
   private readonly commitHooks: CommitHook[] = [];
+  private readonly commitListeners: Array<() => void> = [];
+
+  /**
+   * Calls `listener` synchronously right after every commit, with or without
+   * events, before anything is published and before `run` returns (shared
+   * reads forget their results there: a client never reads older data after
+   * its own write answered).
+   */
+  onCommit(listener: () => void): void {
+    this.commitListeners.push(listener);
+  }
 
   /** Registers work to run after each commit, with the events the transaction published. */
   onCommitted(hook: CommitHook): void {
@@ -60,6 +71,7 @@ export class UnitOfWork {
       for (const hook of this.hooks) afterCommit.push(await hook(manager, queued));
       return value;
     });
+    for (const listener of this.commitListeners) listener();
     if (persist) {
       if (queued.length > 0) this.pubsub.committed?.();
     } else {

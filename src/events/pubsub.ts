@@ -19,12 +19,18 @@ export interface PubSub {
   persist?(manager: EntityManager, events: ReadonlyArray<readonly [Topic, unknown]>): Promise<void>;
   /** After the commit of events written with `persist`. */
   committed?(): void;
+  /**
+   * Calls `listener` synchronously for every event delivered to this
+   * instance's subscribers: its own, and those read from the bus.
+   */
+  onDelivery(listener: (topic: Topic) => void): void;
 }
 
 /** Pub/sub within one process, on an EventEmitter. */
 export class InProcessPubSub implements PubSub {
   private readonly emitter = new EventEmitter();
   private readonly closing = new AbortController();
+  private readonly deliveryListeners: Array<(topic: Topic) => void> = [];
 
   constructor() {
     // Every dashboard and open incident page is a listener; there is no leak to warn about.
@@ -32,7 +38,12 @@ export class InProcessPubSub implements PubSub {
   }
 
   publish<T extends Topic>(topic: T, payload: TopicPayloads[T]): void {
+    for (const listener of this.deliveryListeners) listener(topic);
     this.emitter.emit(topic, payload);
+  }
+
+  onDelivery(listener: (topic: Topic) => void): void {
+    this.deliveryListeners.push(listener);
   }
 
   subscribe<T extends Topic>(topic: T, signal?: AbortSignal): AsyncIterableIterator<TopicPayloads[T]> {

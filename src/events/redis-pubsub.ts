@@ -135,6 +135,10 @@ export class RedisPubSub implements PubSub {
     return this.local.subscribe(topic, signal);
   }
 
+  onDelivery(listener: (topic: Topic) => void): void {
+    this.local.onDelivery(listener);
+  }
+
   /** Reads the log now, or again right after the read in progress. */
   private poke(): void {
     if (this.closed) return;

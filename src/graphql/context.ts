@@ -31,4 +31,9 @@ export interface GraphQLContext {
   events: Pick<PubSub, 'subscribe'>;
   /** The client's address (X-Forwarded-For honoured only as TRUST_PROXY allows), for login limits. */
   clientIp?: string;
+  /**
+   * Set while a shared read executes (shared-reads.ts): a field computed against the clock calls it with
+   * the next instant its value would change without any write, and the result is reused no longer.
+   */
+  changesAt?: (at: Date) => void;
 }

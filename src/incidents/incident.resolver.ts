@@ -68,8 +68,8 @@ export class IncidentResolver {
   }
 
   @FieldResolver(() => [PostmortemTrigger], { description: 'Why a postmortem is owed; empty when none is.' })
-  postmortemTriggers(@Root() incident: Incident, @Ctx() { loaders, services }: GraphQLContext): Promise<PostmortemTrigger[]> {
-    return services.incidentView.postmortemTriggers(loaders, incident);
+  postmortemTriggers(@Root() incident: Incident, @Ctx() { loaders, services, changesAt }: GraphQLContext): Promise<PostmortemTrigger[]> {
+    return services.incidentView.postmortemTriggers(loaders, incident, changesAt);
   }
 
   @FieldResolver(() => Boolean)

@@ -2,7 +2,7 @@ import type { SeverityName } from '../config/config';
 import type { UserLoaders } from '../users/user.loaders';
 import type { User } from '../users/user.entity';
 import type { Incident } from './incident.entity';
-import type { PostmortemTrigger } from './incident.enums';
+import { PostmortemTrigger } from './incident.enums';
 import type { IncidentLoaders } from './incident.loaders';
 import { postmortemTriggers } from './postmortem-triggers';
 import type { RoleAssignment, RoleStint } from './roles/role-assignment.type';
@@ -42,16 +42,28 @@ export class IncidentView {
     return nextStatusUpdateDue(incident, last, this.updateIntervals);
   }
 
-  /** Whether the next status update is past due. */
-  async statusUpdateOverdue(loaders: IncidentViewLoaders, incident: Incident): Promise<boolean> {
+  /**
+   * Whether the next status update is past due. `changesAt` hears when a `false` turns `true` by the
+   * clock alone (GraphQLContext.changesAt).
+   */
+  async statusUpdateOverdue(loaders: IncidentViewLoaders, incident: Incident, changesAt?: (at: Date) => void): Promise<boolean> {
     const due = await this.nextStatusUpdateDue(loaders, incident);
-    return due !== null && due.getTime() <= Date.now();
+    const overdue = due !== null && due.getTime() <= Date.now();
+    if (due && !overdue) changesAt?.(due);
+    return overdue;
   }
 
-  /** Why a postmortem is owed for `incident`, in the contract's order; empty when none is. */
-  async postmortemTriggers(loaders: IncidentViewLoaders, incident: Incident): Promise<PostmortemTrigger[]> {
+  /**
+   * Why a postmortem is owed for `incident`, in the contract's order; empty when none is. `changesAt`
+   * hears when an open incident will exceed its resolution limit by the clock alone.
+   */
+  async postmortemTriggers(loaders: IncidentViewLoaders, incident: Incident, changesAt?: (at: Date) => void): Promise<PostmortemTrigger[]> {
     const events = await loaders.timeline.load(incident.id);
-    return postmortemTriggers(incident, events.some((e) => INTERVENTION_KINDS.has(e.kind)), this.resolutionLimits);
+    const triggers = postmortemTriggers(incident, events.some((e) => INTERVENTION_KINDS.has(e.kind)), this.resolutionLimits);
+    if (!incident.resolvedAt && !triggers.includes(PostmortemTrigger.RESOLUTION_TIME_EXCEEDED)) {
+      changesAt?.(new Date(incident.declaredAt.getTime() + this.resolutionLimits[incident.severity] * 1000));
+    }
+    return triggers;
   }
 
   /** The incident's commander (every incident has one). */

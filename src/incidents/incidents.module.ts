@@ -31,6 +31,27 @@ export const incidentsModule: DomainModule = {
     IncidentStatusUpdatesResolver,
   ],
   topics: Object.values(IncidentTopic),
+  sharedReads: {
+    'Query.incidents': 'role',
+    'Query.incident': 'role',
+    'IncidentConnection.*': 'role',
+    'IncidentEdge.*': 'role',
+    'PageInfo.*': 'role',
+    'RoleAssignment.*': 'role',
+    'RoleStint.*': 'role',
+    'TimelineEvent.*': 'role',
+    'StatusUpdate.*': 'role',
+    // Incident's stored fields and those computed from them; the two on the clock (statusUpdateOverdue, the
+    // postmortem triggers of an open incident) tell GraphQLContext.changesAt when they turn. Not the live
+    // document, its versions and its editors, nor other domains' alerts, changes and postmortem.
+    ...Object.fromEntries(
+      [
+        'id', 'title', 'summary', 'severity', 'status', 'trigger', 'declaredAt', 'acknowledgedAt', 'mitigatedAt', 'resolvedAt', 'updatedAt',
+        'dataLoss', 'userVisibleDowntime', 'sloBreached', 'monitoringFailure', 'onStatusPage', 'commander', 'roles', 'roleHistory',
+        'timeline', 'statusUpdates', 'nextStatusUpdateDue', 'statusUpdateOverdue', 'postmortemTriggers', 'postmortemRequired',
+      ].map((field) => [`Incident.${field}`, 'role' as const]),
+    ),
+  },
 };
 
 declare module '../graphql/context' {

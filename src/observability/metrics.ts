@@ -50,6 +50,34 @@ export class Metrics {
     },
   });
 
+  readonly sharedReads = new Counter({
+    name: 'sitrep_graphql_shared_reads_total',
+    help: 'GraphQL queries over HTTP by how they were answered: hit (a kept result), joined (an identical execution in flight), executed (led an execution others may share), unshared (a field that may not be shared).',
+    labelNames: ['outcome'] as const,
+    registers: [this.registry],
+  });
+
+  readonly sharedReadInvalidations = new Counter({
+    name: 'sitrep_graphql_shared_read_invalidations_total',
+    help: 'Times the kept query results were dropped: a commit on this instance or an event from the bus.',
+    registers: [this.registry],
+  });
+
+  /** Read by the shared-reads gauge; set by the server once its shared reads exist. */
+  sharedReadFigures: () => { entries: number; bytes: number } = () => ({ entries: 0, bytes: 0 });
+
+  readonly sharedReadsKept = new Gauge({
+    name: 'sitrep_graphql_shared_reads_kept',
+    help: 'Query results kept for reuse (entries) and their serialized size (bytes).',
+    labelNames: ['kind'] as const,
+    registers: [this.registry],
+    collect: () => {
+      const { entries, bytes } = this.sharedReadFigures();
+      this.sharedReadsKept.set({ kind: 'entries' }, entries);
+      this.sharedReadsKept.set({ kind: 'bytes' }, bytes);
+    },
+  });
+
   constructor() {
     collectDefaultMetrics({ register: this.registry, prefix: 'sitrep_' });
   }

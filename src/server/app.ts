@@ -8,6 +8,7 @@ import { contextFactory } from './graphql-context';
 import { createHttpServer } from './http';
 import { openStorage, shutdownInOrder } from './lifecycle';
 import { loaderFactory } from './modules';
+import { createSharedReads } from './read-sharing';
 import { buildSitrepSchema } from './schema';
 import { createServices, type Services } from './services';
 import { attachWebSockets } from './websockets';
@@ -41,7 +42,8 @@ export async function startServer(
 
   const schema = await buildSitrepSchema();
   const contextFor = contextFactory(services, pubsub, loaderFactory(dataSource, services.documents, config.changeWindowSeconds));
-  const { httpServer, apollo, trustProxy } = await createHttpServer({ config, log, metrics, services, schema, contextFor });
+  const sharedReads = createSharedReads({ schema, config, metrics, uow: services.uow, pubsub });
+  const { httpServer, apollo, trustProxy } = await createHttpServer({ config, log, metrics, services, schema, contextFor, sharedReads });
   const sockets = attachWebSockets({ httpServer, config, log, metrics, services, pubsub, schema, contextFor, trustProxy });
 
   await new Promise<void>((resolve, reject) => {

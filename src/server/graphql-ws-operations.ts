@@ -6,6 +6,7 @@ import type { GraphQLContext } from '../graphql/context';
 import { checkOperationLimits, limitError, parseWithinLimits } from '../graphql/operation-limits';
 import { SharedSubscriptions, type SubscriberAddress } from '../graphql/shared-subscriptions';
 import type { Metrics } from '../observability/metrics';
+import { callerScope } from './read-sharing';
 import { SubscriptionSlots } from './subscription-slots';
 
 /**
@@ -31,7 +32,7 @@ export class GraphqlWsOperations {
     this.shared = new SharedSubscriptions({
       format: deps.format,
       // The visibility scope is the role: no field under a subscription asks more of the caller (see SharedSubscriptions).
-      subscriberOf: (context) => (context.caller ? { userId: context.caller.userId, scope: context.caller.role } : null),
+      subscriberOf: callerScope,
     });
     deps.metrics.subscriptionFigures = () => this.shared.size;
   }

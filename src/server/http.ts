@@ -14,6 +14,7 @@ import type { GraphQLContext } from '../graphql/context';
 import { formatError } from '../graphql/format-error';
 import { graphqlOverHttpPlugin } from '../graphql/graphql-over-http';
 import { operationLimitsPlugin } from '../graphql/operation-limits';
+import type { SharedReads } from '../graphql/shared-reads';
 import { extraValidationRules } from '../graphql/validation-rules';
 import type { Logger } from '../observability/logger';
 import type { Metrics } from '../observability/metrics';
@@ -45,8 +46,10 @@ export async function createHttpServer(deps: {
   services: Services;
   schema: GraphQLSchema;
   contextFor: ContextFactory;
+  /** Shared execution of identical queries (read-sharing.ts). */
+  sharedReads: SharedReads;
 }): Promise<HttpParts> {
-  const { config, log, metrics, services, schema, contextFor } = deps;
+  const { config, log, metrics, services, schema, contextFor, sharedReads } = deps;
   const app = express();
   app.disable('x-powered-by');
   // Off by default: behind no proxy, a client could otherwise pick its own address for the login limits.
@@ -75,6 +78,8 @@ export async function createHttpServer(deps: {
     // As in the limits middleware, for what reaches Apollo without it (persisted queries).
     parseOptions: { maxTokens: config.operationLimits.maxTokens },
     includeStacktraceInErrorResponses: includeStack,
+    // A shared result is serialized once for every response it answers (a tenth of a board's 50 KB per hit).
+    stringifyResult: (value) => sharedReads.stringify(value),
     formatError: (formatted, error) => formatError(formatted, error, { log, includeStack }),
     plugins: [
       // Apollo's default cache-control plugin runs a hook and allocates a policy for every resolved field
@@ -84,6 +89,8 @@ export async function createHttpServer(deps: {
       ApolloServerPluginDrainHttpServer({ httpServer, stopGracePeriodMillis: config.shutdownGraceMs }),
       graphqlOverHttpPlugin(),
       operationLimitsPlugin(config.operationLimits),
+      // After the limits (didResolveOperation), before execution: identical queries of one scope share it.
+      sharedReads.plugin(),
       {
         async requestDidStart() {
           const started = process.hrtime.bigint();

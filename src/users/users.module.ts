@@ -13,6 +13,8 @@ export const usersModule: DomainModule = {
   entities: [User],
   resolvers: [UserResolver],
   topics: Object.values(UserTopic),
+  // A user's fields change only in the unit of work. Not `users`: createUser inserts outside it.
+  sharedReads: { 'User.*': 'role', 'Query.me': 'user' },
 };
 
 declare module '../graphql/context' {

@@ -64,62 +64,6 @@ export function newId(prefix = 'f') {
   return `${prefix}-${uid}`;
 }
 
-const dateTime = new Intl.DateTimeFormat(undefined, { dateStyle: 'medium', timeStyle: 'short' });
-const timeOnly = new Intl.DateTimeFormat(undefined, { hour: '2-digit', minute: '2-digit', second: '2-digit' });
-
-/**
- * `<time>` with a local date and the UTC instant in its tooltip.
- * @param {string | null | undefined} iso
- * @param {{ relative?: boolean }} [options]
- * @returns {HTMLElement}
- */
-export function timeEl(iso, { relative = false } = {}) {
-  if (!iso) return h('span', { class: 'muted' }, '—');
-  const date = new Date(iso);
-  return h('time', { datetime: iso, title: date.toISOString().replace('T', ' ').replace(/\.\d+Z$/, ' UTC') }, relative ? ago(iso) : dateTime.format(date));
-}
-
-const dateOnlyFormat = new Intl.DateTimeFormat(undefined, { dateStyle: 'medium' });
-
-/**
- * `<time>` with the local date only (for tables), the UTC instant in its tooltip.
- * @param {string | null | undefined} iso
- */
-export function dateEl(iso) {
-  const el = timeEl(iso);
-  if (iso) el.textContent = dateOnlyFormat.format(new Date(iso));
-  return el;
-}
-
-/** Local clock time with seconds, e.g. for "last updated". */
-export function clock(date = new Date()) {
-  return timeOnly.format(date);
-}
-
-/**
- * Elapsed time since `iso` (until `untilIso` when given), e.g. "2h 05m", "3d 4h", "45s".
- * @param {string} iso
- * @param {string | null} [untilIso]
- */
-export function duration(iso, untilIso) {
-  const ms = Math.max(0, (untilIso ? new Date(untilIso) : new Date()).getTime() - new Date(iso).getTime());
-  const s = Math.floor(ms / 1000);
-  if (s < 60) return `${s}s`;
-  const m = Math.floor(s / 60);
-  if (m < 60) return `${m}m`;
-  const hrs = Math.floor(m / 60);
-  if (hrs < 24) return `${hrs}h ${String(m % 60).padStart(2, '0')}m`;
-  return `${Math.floor(hrs / 24)}d ${hrs % 24}h`;
-}
-
-/**
- * "5m ago" style relative time.
- * @param {string} iso
- */
-export function ago(iso) {
-  return `${duration(iso)} ago`;
-}
-
 /**
  * What errorBox() shows: an ApiError, or a message of the page's own with a code.
  * @typedef {{ message: string, code?: string, errors?: ReadonlyArray<import('./graphql-client.js').ResponseError> }} ShownError

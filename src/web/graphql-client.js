@@ -6,6 +6,9 @@
  * console's policy on top: the bearer token in `connectionParams`, retries
  * with backoff for as long as someone is subscribed, a connection state for
  * the top bar, and `onReconnect` so that views refetch what they missed.
+ * Longer than 300 lines because both transports share one error model
+ * (ApiError from a response's errors, a close code or a network failure),
+ * which is what a view sees whichever way its operation went.
  */
 import { createClient } from 'graphql-ws';
 

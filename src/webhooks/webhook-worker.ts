@@ -15,7 +15,10 @@ const MAX_ERROR_LENGTH = 500;
  * The oldest due delivery of an enabled endpoint whose earlier deliveries are
  * all done (in order per endpoint), locked for this instance: another instance
  * skips it (SKIP LOCKED), and cannot take the endpoint's next one either,
- * since this one is still pending before it.
+ * since this one is still pending before it. The endpoint's row is locked
+ * too, first: the attempt ends by updating it, and a deleteWebhookEndpoint
+ * (which locks the endpoint, then cascades to its deliveries) would otherwise
+ * deadlock with it; now the delete waits for the attempt in flight.
  */
 const CLAIM = `
   SELECT d.id, d.endpoint_id, d.body, d.attempts, d.created_at, e.url, e.format, e.secret, e.failing_since
@@ -24,7 +27,8 @@ const CLAIM = `
     AND NOT EXISTS (SELECT 1 FROM webhook_deliveries p WHERE p.endpoint_id = d.endpoint_id AND p.status = 'PENDING' AND p.seq < d.seq)
   ORDER BY d.next_attempt_at, d.seq
   LIMIT 1
-  FOR UPDATE OF d SKIP LOCKED`;
+  FOR UPDATE OF d SKIP LOCKED
+  FOR NO KEY UPDATE OF e SKIP LOCKED`;
 
 interface Claimed {
   id: string;

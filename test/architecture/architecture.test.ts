@@ -6,7 +6,7 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import { INFRASTRUCTURE, NOT_DOMAIN, SRC, crossFolderImports, folderPairs, tsFiles } from './import-graph';
+import { INFRASTRUCTURE, NOT_DOMAIN, SRC, crossFolderImports, folderPairs, sourceFiles } from './import-graph';
 
 const MAX_FOLDER_PAIRS = 8;
 const MAX_LINES = 300;
@@ -34,9 +34,9 @@ describe('architecture of src/', () => {
     expect(offending).toEqual([]);
   });
 
-  it(`has no file over ${MAX_LINES} lines without a reason in its header comment`, () => {
+  it(`has no file over ${MAX_LINES} lines without a reason in its header comment (the console's JavaScript included)`, () => {
     const offending = [];
-    for (const file of [...tsFiles(SRC)]) {
+    for (const file of sourceFiles(SRC, ['.ts', '.js'])) {
       const text = fs.readFileSync(file, 'utf8');
       const lines = text.split('\n').length;
       if (lines <= MAX_LINES) continue;

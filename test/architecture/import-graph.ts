@@ -27,10 +27,15 @@ export const INFRASTRUCTURE = ['db', 'graphql', 'events', 'config', 'observabili
 export const NOT_DOMAIN = new Set([...INFRASTRUCTURE, 'server', 'web']);
 
 export function tsFiles(dir: string): string[] {
+  return sourceFiles(dir, ['.ts']);
+}
+
+/** Every file under `dir` whose name ends with one of `extensions`, recursively. */
+export function sourceFiles(dir: string, extensions: readonly string[]): string[] {
   return fs.readdirSync(dir, { withFileTypes: true }).flatMap((entry) => {
     const full = path.join(dir, entry.name);
-    if (entry.isDirectory()) return tsFiles(full);
-    return entry.name.endsWith('.ts') ? [full] : [];
+    if (entry.isDirectory()) return sourceFiles(full, extensions);
+    return extensions.some((ext) => entry.name.endsWith(ext)) ? [full] : [];
   });
 }
 

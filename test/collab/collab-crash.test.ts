@@ -82,6 +82,6 @@ describe('live incident document when the server is killed', () => {
     const { incident } = await okAt(server.url, `query($id: ID!) { incident(id: $id) { document { markdown } } }`, { id }, login.token);
     expect(incident.document.markdown).toBe(text);
     expect(typed.length).toBeGreaterThan(100);
-    // Three server processes start here (ts-node compiles each); a busy CI machine needs the room.
+    // Three server processes start here (each a child process); a busy CI machine needs the room.
   }, 120_000);
 });

@@ -13,7 +13,8 @@ describe('SQL statements per request', () => {
   let team: TestUser[];
 
   beforeAll(async () => {
-    t = await startTestServer();
+    // What one execution costs: shared reads off, or a repeated query would cost nothing (test/cost/shared-reads.test.ts).
+    t = await startTestServer({ sharedReads: { maxEntries: 0, maxBytes: 1024, maxAgeMs: 0 } });
     team = [];
     for (const name of ['Alice', 'Bob', 'Carol', 'Dave']) team.push(await t.createUser('RESPONDER', name));
     // 50 incidents commanded by different people, each with delegated roles, a handoff on some,

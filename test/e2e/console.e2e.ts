@@ -48,14 +48,13 @@ import path from 'node:path';
 import 'reflect-metadata';
 import { loadConfig } from '../../src/config/config';
 import { ADMIN_EMAIL, ADMIN_PASSWORD, startTestServer, type TestServer } from '../support/test-server';
+import { launchWatchedBrowser, type Page } from './browser';
 
-const CHROMIUM = process.env.CHROMIUM ?? '/usr/bin/chromium';
 const SHOTS = process.env.SHOTS_DIR ?? '/tmp/sitrep-console-shots';
 const RESPONDER_PASSWORD = 'responder-pass-123';
 /** collab.maxDocumentBytes of the server this script starts. */
 const DOCUMENT_LIMIT = 64 * 1024;
 
-type Page = any;
 
 /**
  * The live document's CodeMirror editor on a page: its text (the rendered
@@ -132,11 +131,6 @@ async function postAlerts(base: string, token: string, payload: unknown) {
 }
 
 async function main(): Promise<void> {
-  // A variable specifier keeps tsc from requiring playwright-core's types: it is a dev-only tool.
-  const driver = 'playwright-core';
-  const { chromium } = await import(driver);
-  fs.mkdirSync(SHOTS, { recursive: true });
-
   let server: TestServer | undefined;
   let base = process.env.SITREP_URL;
   let adminEmail = process.env.SITREP_ADMIN_EMAIL ?? 'admin@sitrep.local';
@@ -160,34 +154,7 @@ async function main(): Promise<void> {
 
   const run = Date.now() % 100_000;
 
-  const browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    headless: !process.env.HEADED,
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-  });
-  const problems: string[] = [];
-  const watch = (page: Page, who: string) => {
-    page.on('pageerror', (error: Error) => problems.push(`${who}: page error ${error.message}`));
-    page.on('console', (message: any) => {
-      if (message.type() === 'error') problems.push(`${who}: console error ${message.text()}`);
-    });
-    page.on('request', (request: any) => {
-      const url = new URL(request.url());
-      if (url.protocol !== 'data:' && url.host !== origin) problems.push(`${who}: external request ${request.url()}`);
-    });
-    page.on('response', (response: any) => {
-      // Every script the page loads, its own and /vendor's, must be there.
-      if (response.request().resourceType() === 'script' && response.status() >= 400) problems.push(`${who}: ${response.status()} for ${response.url()}`);
-    });
-    page.on('websocket', (ws: any) => {
-      if (new URL(ws.url()).host !== origin) problems.push(`${who}: external websocket ${ws.url()}`);
-    });
-  };
-  const shot = async (page: Page, name: string, fullPage = true) => {
-    const file = path.join(SHOTS, `${name}.png`);
-    await page.screenshot({ path: file, fullPage });
-    console.log(`screenshot ${file}`);
-  };
+  const { browser, problems, watch, shot } = await launchWatchedBrowser(origin, SHOTS);
   const signIn = async (page: Page, email: string, password: string) => {
     await page.goto(base!);
     await page.getByLabel('Email').fill(email);

@@ -16,21 +16,14 @@
  * console error (a CSP refusal is one), or request leaving the server's origin.
  */
 import assert from 'node:assert/strict';
-import fs from 'node:fs';
-import path from 'node:path';
 import 'reflect-metadata';
 import { ADMIN_EMAIL, ADMIN_PASSWORD, startTestServer, TEST_PASSWORD, type TestServer } from '../support/test-server';
+import { launchWatchedBrowser, type Page } from './browser';
 
-const CHROMIUM = process.env.CHROMIUM ?? '/usr/bin/chromium';
 const SHOTS = process.env.SHOTS_DIR ?? '/tmp/sitrep-livedoc-shots';
 
-type Page = any;
 
 async function main(): Promise<void> {
-  // A variable specifier keeps tsc from requiring playwright-core's types: it is a dev-only tool.
-  const driver = 'playwright-core';
-  const { chromium } = await import(driver);
-  fs.mkdirSync(SHOTS, { recursive: true });
   const t: TestServer = await startTestServer();
   const base = t.url;
   const origin = new URL(base).host;
@@ -45,27 +38,7 @@ async function main(): Promise<void> {
   const id: string = declareIncident.id;
   const markdown = async () => (await t.ok(`query($id: ID!) { incident(id: $id) { document { markdown } } }`, { id }, t.admin.token)).incident.document.markdown as string;
 
-  const browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    headless: !process.env.HEADED,
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-  });
-  const problems: string[] = [];
-  const watch = (page: Page, who: string) => {
-    page.on('pageerror', (error: Error) => problems.push(`${who}: page error ${error.message}`));
-    page.on('console', (message: any) => {
-      if (message.type() === 'error') problems.push(`${who}: console error ${message.text()}`);
-    });
-    page.on('request', (request: any) => {
-      const url = new URL(request.url());
-      if (url.protocol !== 'data:' && url.host !== origin) problems.push(`${who}: external request ${request.url()}`);
-    });
-  };
-  const shot = async (page: Page, name: string) => {
-    const file = path.join(SHOTS, `${name}.png`);
-    await page.screenshot({ path: file, fullPage: true });
-    console.log(`screenshot ${file}`);
-  };
+  const { browser, problems, watch, shot } = await launchWatchedBrowser(origin, SHOTS);
   const open = async (email: string, password: string, who: string) => {
     const page = await (await browser.newContext({ viewport: { width: 1280, height: 1000 } })).newPage();
     watch(page, who);

@@ -102,6 +102,16 @@ describe('outgoing webhooks', () => {
     await remove(limited.endpoint.id);
   });
 
+  it('deletes an endpoint while one of its deliveries is in flight: the delete waits for it, no deadlock', async () => {
+    // The receiver holds its answer; the endpoint is deleted while the worker's transaction holds the delivery.
+    const r = await receiver(() => ({ status: 200, delayMs: 300 }));
+    const { endpoint } = await create(r.url);
+    await declare('Deleted mid-delivery');
+    await r.waitFor(1);
+    expect((await remove(endpoint.id)).deleteWebhookEndpoint).toBe(true);
+    expect(await t.sql(`SELECT id FROM webhook_deliveries WHERE endpoint_id = $1`, [endpoint.id])).toEqual([]);
+  });
+
   it('sends a Slack incoming-webhook body: text, and blocks linking to the incident in the console', async () => {
     const r = await receiver((req) => {
       // Slack's documented shape: a text fallback, blocks of known types with mrkdwn text objects.

@@ -1,5 +1,5 @@
-import { spawn, type ChildProcess } from 'node:child_process';
-import path from 'node:path';
+import type { ChildProcess } from 'node:child_process';
+import { spawnScript } from './child-scripts';
 
 /** A Sitrep server running in a child process (see sitrep-process.ts). */
 export interface ChildServer {
@@ -22,22 +22,7 @@ export async function startChildServer(
   nodeArgs: string[] = [],
   { detached = false }: { detached?: boolean } = {},
 ): Promise<ChildServer> {
-  const root = path.resolve(__dirname, '../..');
-  const child = spawn(process.execPath, [...nodeArgs, '-r', 'ts-node/register/transpile-only', script], {
-    cwd: root,
-    env: { ...process.env, LOG_LEVEL: 'silent', ...env },
-    stdio: ['ignore', 'pipe', 'inherit'],
-    detached,
-  });
-  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-  const port = await new Promise<number>((resolve, reject) => {
-    let out = '';
-    child.stdout!.on('data', (chunk: Buffer) => {
-      out += chunk.toString();
-      const line = out.split('\n').find((l) => l.startsWith('{"port"'));
-      if (line) resolve(JSON.parse(line).port);
-    });
-    child.once('exit', (code) => reject(new Error(`sitrep process exited with ${code} before listening`)));
-  });
+  const { child, line, exited } = await spawnScript(script, { env: { LOG_LEVEL: 'silent', ...env }, nodeArgs, detached, accept: (l) => l.startsWith('{"port"') });
+  const { port } = JSON.parse(line) as { port: number };
   return { process: child, port, url: `http://127.0.0.1:${port}`, exited };
 }

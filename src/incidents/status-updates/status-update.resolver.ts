@@ -39,7 +39,7 @@ export class IncidentStatusUpdatesResolver {
   }
 
   @FieldResolver(() => Boolean, { description: 'The next status update is past due.' })
-  statusUpdateOverdue(@Root() incident: Incident, @Ctx() { loaders, services }: GraphQLContext): Promise<boolean> {
-    return services.incidentView.statusUpdateOverdue(loaders, incident);
+  statusUpdateOverdue(@Root() incident: Incident, @Ctx() { loaders, services, changesAt }: GraphQLContext): Promise<boolean> {
+    return services.incidentView.statusUpdateOverdue(loaders, incident, changesAt);
   }
 }

@@ -5,7 +5,8 @@
  * API tokens for integrations (the secret is shown once, at creation) and
  * the setup of Alertmanager and PagerDuty Events v2 senders for this server.
  */
-import { announce, busy, dateEl, errorBox, field, h, newId, replace, select } from '../dom.js';
+import { announce, busy, errorBox, field, h, newId, replace, select } from '../dom.js';
+import { dateEl } from '../time.js';
 import { API_TOKENS, CREATE_API_TOKEN, REVOKE_API_TOKEN } from '../queries.js';
 
 /** @type {ReadonlyArray<readonly [G.UserRole, string]>} */

@@ -8,7 +8,8 @@
  * admin, nobody deactivates themself); its refusals appear next to the
  * action that met them.
  */
-import { announce, busy, dateEl, errorBox, field, h, replace, select } from '../dom.js';
+import { announce, busy, errorBox, field, h, replace, select } from '../dom.js';
+import { dateEl } from '../time.js';
 import { ADMIN_USERS, CREATE_USER, DEACTIVATED_USERS, UPDATE_USER } from '../queries.js';
 
 /** @type {ReadonlyArray<readonly [G.UserRole, string]>} */

@@ -6,7 +6,8 @@
  * incoming webhook), the signing secret shown once, and each endpoint's
  * delivery log.
  */
-import { busy, dateEl, errorBox, field, h, replace, select } from '../dom.js';
+import { busy, errorBox, field, h, replace, select } from '../dom.js';
+import { dateEl } from '../time.js';
 import { CREATE_WEBHOOK_ENDPOINT, DELETE_WEBHOOK_ENDPOINT, WEBHOOK_DELIVERIES, WEBHOOK_ENDPOINTS } from '../queries.js';
 
 /** @type {ReadonlyArray<readonly [G.WebhookFormat, string]>} */

@@ -6,7 +6,8 @@
  * the `incidentsChanged` subscription. Filters live in the URL
  * (`#/?status=INVESTIGATING,IDENTIFIED&severity=SEV1`) so a view can be shared.
  */
-import { announce, duration, errorBox, h, newId, replace, timeEl } from '../dom.js';
+import { announce, errorBox, h, newId, replace } from '../dom.js';
+import { duration, timeEl } from '../time.js';
 import { OPEN_STATUSES, SEVERITIES, STATUSES, STATUS_LABELS, TRIGGER_LABELS, postmortemBadge, severityBadge, statusBadge } from '../labels.js';
 import { INCIDENTS, INCIDENTS_CHANGED, INCIDENT_COUNT, UPDATE_CADENCE } from '../queries.js';
 import { cadenceBadge } from './update-cadence.js';

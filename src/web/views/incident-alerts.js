@@ -4,7 +4,8 @@
  * Alert intake on an incident: taking command of an incident an alert opened,
  * and the alerts grouped into it (labels, times, a link to their source).
  */
-import { announce, busy, errorBox, h, replace, timeEl } from '../dom.js';
+import { announce, busy, errorBox, h, replace } from '../dom.js';
+import { timeEl } from '../time.js';
 import { webUrl } from '../labels.js';
 import { ACKNOWLEDGE_INCIDENT } from '../queries.js';
 

@@ -6,7 +6,8 @@
  * reported by PagerDuty Change Events from CHANGE_WINDOW before the
  * declaration until the resolution, newest first.
  */
-import { h, replace, timeEl } from '../dom.js';
+import { h, replace } from '../dom.js';
+import { timeEl } from '../time.js';
 import { webUrl } from '../labels.js';
 import { INCIDENT_CHANGES } from '../queries.js';
 

@@ -7,7 +7,8 @@
  * the record of every handoff. Fetched with the incident, after each change,
  * and every 20 seconds (editors come and go without an incident event).
  */
-import { h, replace, timeEl } from '../dom.js';
+import { h, replace } from '../dom.js';
+import { timeEl } from '../time.js';
 import { ROLE_LABELS, statusBadge } from '../labels.js';
 import { INCIDENT_CONTEXT, SET_ON_STATUS_PAGE } from '../queries.js';
 import { cadenceBadge } from './update-cadence.js';

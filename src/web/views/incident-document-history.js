@@ -8,7 +8,8 @@
  * two of them or between one and the document as it is now.
  */
 import { diffLines } from '../vendor/live-editor.js';
-import { h, newId, replace, timeEl } from '../dom.js';
+import { h, newId, replace } from '../dom.js';
+import { timeEl } from '../time.js';
 import { DOCUMENT_VERSIONS } from '../queries.js';
 
 /**

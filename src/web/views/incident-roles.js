@@ -1,7 +1,8 @@
 // @ts-check
 /** @import { ApplyIncident, IncidentDetail, User, ViewContext } from '../types' */
 /** The roles panel of an incident: who holds each role, delegation and handover. */
-import { busy, clearFields, errorBox, field, h, replace, select, timeEl } from '../dom.js';
+import { busy, clearFields, errorBox, field, h, replace, select } from '../dom.js';
+import { timeEl } from '../time.js';
 import { ROLES, ROLE_LABELS } from '../labels.js';
 import { ASSIGN_ROLE } from '../queries.js';
 

@@ -1,7 +1,8 @@
 // @ts-check
 /** @import { TimelineEvent, ViewContext } from '../types' */
 /** The timeline panel: what happened, oldest first, and adding notes and interventions. */
-import { busy, clearFields, errorBox, field, h, replace, select, timeEl } from '../dom.js';
+import { busy, clearFields, errorBox, field, h, replace, select } from '../dom.js';
+import { timeEl } from '../time.js';
 import { MANUAL_TIMELINE_KINDS, TIMELINE_LABELS } from '../labels.js';
 import { ADD_TIMELINE_EVENT } from '../queries.js';
 

@@ -2,7 +2,8 @@
 /** @import * as G from '../generated/graphql' */
 /** @import { IncidentDetail, ViewContext } from '../types' */
 /** Status updates: the communications lead keeping stakeholders informed. */
-import { busy, checkedValue, clearFields, errorBox, field, h, newId, replace, timeEl } from '../dom.js';
+import { busy, checkedValue, clearFields, errorBox, field, h, newId, replace } from '../dom.js';
+import { timeEl } from '../time.js';
 import { POST_STATUS_UPDATE } from '../queries.js';
 
 /** @type {ReadonlyArray<readonly [G.Audience, string, string]>} */

@@ -8,7 +8,8 @@
  * Forms are built once and survive live updates, so typing is never lost
  * when someone else changes the incident.
  */
-import { announce, busy, clearFields, duration, errorBox, field, h, replace, select, timeEl } from '../dom.js';
+import { announce, busy, clearFields, errorBox, field, h, replace, select } from '../dom.js';
+import { duration, timeEl } from '../time.js';
 import {
   SEVERITIES,
   SEVERITY_HINTS,

@@ -6,7 +6,8 @@
  * publishing checklist, why it is owed, the write-up and lessons learned,
  * action items, the incident timeline in UTC, and the Markdown export.
  */
-import { announce, errorBox, h, replace, timeEl } from '../dom.js';
+import { announce, errorBox, h, replace } from '../dom.js';
+import { timeEl, utc } from '../time.js';
 import { ApiError } from '../graphql-client.js';
 import { POSTMORTEM_TRIGGER_LABELS, TIMELINE_LABELS, postmortemStatusBadge, severityBadge, statusBadge } from '../labels.js';
 import { POSTMORTEM, POSTMORTEM_MARKDOWN, POSTMORTEM_UPDATED, SET_POSTMORTEM_STATUS, USERS } from '../queries.js';
@@ -22,12 +23,6 @@ const MOVES = {
   IN_REVIEW: [['DRAFT', 'Back to draft', ''], ['PUBLISHED', 'Publish', 'btn-primary']],
   PUBLISHED: [],
 };
-
-/**
- * "2026-11-26 14:02:07 UTC".
- * @param {string} iso
- */
-const utc = (iso) => new Date(iso).toISOString().replace('T', ' ').replace(/\.\d+Z$/, ' UTC');
 
 /**
  * @param {HTMLElement} main

@@ -6,7 +6,8 @@
  * days, kept in the URL) and the postmortems still owed, longest owed first,
  * each with why it is owed and a way to its incident and postmortem.
  */
-import { duration, errorBox, h, replace, timeEl } from '../dom.js';
+import { errorBox, h, replace } from '../dom.js';
+import { duration, timeEl } from '../time.js';
 import { POSTMORTEM_TRIGGER_LABELS, SEVERITIES, postmortemStatusBadge, severityBadge } from '../labels.js';
 import { INCIDENT_METRICS, POSTMORTEMS_OWED } from '../queries.js';
 

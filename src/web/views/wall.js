@@ -11,7 +11,8 @@
  * well, and loudly marked stale when neither has worked for a while.
  * Escape leaves wall mode.
  */
-import { clock, duration, h, replace, shownError } from '../dom.js';
+import { h, replace, shownError } from '../dom.js';
+import { clock, duration } from '../time.js';
 import { ROLE_LABELS, SEVERITIES, STATUS_LABELS, TRIGGER_LABELS, urgency } from '../labels.js';
 import { INCIDENTS_CHANGED, WALL } from '../queries.js';
 
