@@ -2,6 +2,7 @@ import {
   createSourceEventStream,
   execute,
   print,
+  type DocumentNode,
   type ExecutionArgs,
   type ExecutionResult,
   type GraphQLError,
@@ -62,6 +63,8 @@ const FRAME_END = Buffer.from('}');
 export class SharedSubscriptions {
   private readonly groups = new Map<string, Group>();
   private readonly byUser = new Map<string, Set<Member>>();
+  /** Documents printed for group keys (graphql-ws-operations hands out one object per document text). */
+  private readonly printed = new WeakMap<DocumentNode, string>();
   /** One set of loaders per event, shared by the groups that execute it. */
   private readonly eventLoaders = new WeakMap<object, ResolverLoaders>();
 
@@ -100,7 +103,9 @@ export class SharedSubscriptions {
       await source.return?.();
       throw new Error('a subscription without a caller reached the shared executor');
     }
-    const key = JSON.stringify([subscriber.scope, args.operationName ?? null, args.variableValues ?? null, print(args.document)]);
+    let text = this.printed.get(args.document);
+    if (text === undefined) this.printed.set(args.document, (text = print(args.document)));
+    const key = JSON.stringify([subscriber.scope, args.operationName ?? null, args.variableValues ?? null, text]);
     let group = this.groups.get(key);
     if (group && !group.closed) {
       await source.return?.();

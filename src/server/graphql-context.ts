@@ -11,11 +11,31 @@ export type ContextFactory = (caller: Caller | null, clientIp: string | undefine
  * The one way both GraphQL transports build a context: the caller (already
  * authenticated by the transport), the services, fresh loaders, and the
  * listening half of the pub/sub. `user`, when known, primes the users loader.
+ *
+ * The loaders are built on first use: a graphql-ws subscription keeps its
+ * context for as long as it lasts but reads through the loaders of each event
+ * (a set of every domain's DataLoaders held per subscriber was most of its
+ * heap), and `{ __typename }` needs none.
  */
 export function contextFactory(services: Services, pubsub: PubSub, createLoaders: () => ResolverLoaders): ContextFactory {
   return (caller, clientIp, user) => {
-    const loaders = createLoaders();
-    if (user) loaders.prime(user);
-    return { caller, services, loaders, createLoaders, events: pubsub, clientIp };
+    let loaders: ResolverLoaders | undefined;
+    return {
+      caller,
+      services,
+      get loaders(): ResolverLoaders {
+        if (!loaders) {
+          loaders = createLoaders();
+          if (user) loaders.prime(user);
+        }
+        return loaders;
+      },
+      set loaders(fresh: ResolverLoaders) {
+        loaders = fresh;
+      },
+      createLoaders,
+      events: pubsub,
+      clientIp,
+    };
   };
 }

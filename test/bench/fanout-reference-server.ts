@@ -4,14 +4,17 @@ import type { AddressInfo } from 'node:net';
 import { buildSchema, graphql } from 'graphql';
 import { useServer } from 'graphql-ws/use/ws';
 import { WebSocketServer } from 'ws';
+import { installHeapProbe } from '../support/heap-probe';
 
 /**
  * The fan-out reference: a bare graphql-js + graphql-ws server with an
  * in-memory bus and no database, no auth, no limits. It serves the part of
  * Sitrep's schema the fan-out bench uses (`updateIncident`,
  * `incidentsChanged`), executing each event once per subscription as
- * graphql-js does. Prints `{"port":<port>}` once it listens.
+ * graphql-js does. Prints `{"port":<port>}` once it listens. Benchmarks may
+ * turn on the heap probe (test/support/heap-probe.ts).
  */
+installHeapProbe();
 const schema = buildSchema(`
   type Incident { id: ID! title: String! status: String! severity: String! }
   type IncidentChange { kind: String! incident: Incident! }
@@ -54,6 +57,8 @@ const subscriptionRoot = {
 Object.assign(schema.getSubscriptionType()!.getFields().incidentsChanged, subscriptionRoot.incidentsChanged);
 
 const server = http.createServer(async (req, res) => {
+  // For the bench, to wait until every subscription listens: the subscriptions listening now.
+  if (req.method === 'GET' && req.url === '/subscribers') return void res.end(String(bus.listenerCount('changed')));
   const chunks: Buffer[] = [];
   for await (const chunk of req) chunks.push(chunk as Buffer);
   const { query, variables } = JSON.parse(Buffer.concat(chunks).toString() || '{}');

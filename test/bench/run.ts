@@ -6,20 +6,16 @@ import os from 'node:os';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { startChildServer, type ChildServer } from '../support/child-server';
+import { heapAfterGc, heapProbeChild } from '../support/heap-probe';
 import { createTestDatabase } from '../support/test-db';
 import { fanout as fanoutOn, gql } from './fanout-client';
 
 /**
-<<<<<<< HEAD
- * `npm run bench [-- --fanout=1000,5000,10000 --rounds=3 --seconds=3 --connections=32 --collab-seconds=10 --collab-repeat=3]`
- * `npm run bench -- --only=board [--cpu-prof=<dir>]`: the board and `{ __typename }` rows alone (about 30 s),
- * with `--cpu-prof` writing the Sitrep server's V8 CPU profile into `<dir>`.
-=======
- * `npm run bench [-- --fanout=1000,5000,10000 --rounds=3 --seconds=3 --connections=32 --collab-seconds=10]`
+ * `npm run bench [-- --fanout=1000,5000,10000 --rounds=3 --warmup=1 --seconds=3 --connections=32 --collab-seconds=10 --collab-repeat=3]`
+ * `npm run bench -- --only=fanout [--fanout=…]`: the fan-out rows alone (about three minutes).
  * `npm run bench -- --only=board [--cpu-prof=<dir>]`: the board and `{ __typename }` rows alone (about 40 s),
  * with `--cpu-prof` writing the Sitrep servers' V8 CPU profiles into `<dir>` (one with shared reads, as
  * deployed, then one with them off, whose board rows show what each execution costs).
->>>>>>> main
  *
  * Sitrep's cost targets (issue 8), each as a ratio against a reference
  * measured in the same run on the same machine, printed as one table:
@@ -28,7 +24,7 @@ import { fanout as fanoutOn, gql } from './fanout-client';
  *   `updateIncident` per round; latency from the mutation's response to each
  *   receipt, against a bare graphql-js + graphql-ws server with an in-memory
  *   bus (fanout-reference-server.ts), same client. Also SQL statements per
- *   round from /metrics and RSS per idle authenticated socket.
+ *   round from /metrics, and the heap (after a full GC) per idle authenticated socket.
  * - Board query and `{ __typename }` with a token, against `{ __typename }`
  *   without one, on the same server: requests per second, `connections`
  *   concurrent keep-alive connections.
@@ -41,11 +37,14 @@ import { fanout as fanoutOn, gql } from './fanout-client';
 const args = Object.fromEntries(process.argv.slice(2).map((a) => a.replace(/^--/, '').split('=') as [string, string]));
 const FANOUT = (args.fanout ?? '1000,5000,10000').split(',').map(Number);
 const ROUNDS = Number(args.rounds ?? 3);
+const WARMUP = Number(args.warmup ?? 1);
+const LOAD_AT_START = os.loadavg();
 const SECONDS = Number(args.seconds ?? 3);
 const CONNECTIONS = Number(args.connections ?? 32);
 const COLLAB_SECONDS = Number(args['collab-seconds'] ?? 10);
 const COLLAB_REPEAT = Number(args['collab-repeat'] ?? 3);
 const ONLY_BOARD = args.only === 'board';
+const ONLY_FANOUT = args.only === 'fanout';
 const CPU_PROF = args['cpu-prof'];
 const JWT_SECRET = 'bench-secret-that-is-long-enough-for-hs256-0123456789';
 const ADMIN = { email: 'admin@bench.test', password: 'bench-password-123' };
@@ -111,6 +110,16 @@ async function collab(): Promise<{ cpuPerDelivered: number; p99: number; reached
   return { cpuPerDelivered: Number(median[1]), runs: median[2], p99: Number(median[3]), reached: /Offered rate reached in every run[^:]*: yes/.test(out) };
 }
 
+/** The table of `rows`, with the machine and its load average, on stdout. */
+function printTable(rows: string[]): void {
+  const cpus = os.cpus();
+  console.log(`\nSitrep cost bench: ${cpus.length} × ${cpus[0]?.model ?? 'CPU'}, Node ${process.version}, load average ${LOAD_AT_START.map((l) => l.toFixed(1)).join(' ')} at the start, ${os.loadavg().map((l) => l.toFixed(1)).join(' ')} at the end`);
+  console.log(`Fan-out: ${ROUNDS} rounds per size after ${WARMUP} unmeasured; req/s: ${SECONDS} s per query. Ratios compare figures measured in this run.\n`);
+  console.log(`| ${'measure'.padEnd(46)} | ${'Sitrep'.padStart(10)} | ${'reference'.padStart(10)} | ${'ratio'.padStart(8)} | ${'target'.padEnd(12)} |`);
+  console.log(`|${'-'.repeat(48)}|${'-'.repeat(12)}|${'-'.repeat(12)}|${'-'.repeat(10)}|${'-'.repeat(14)}|`);
+  for (const line of rows) console.log(line);
+}
+
 async function main(): Promise<void> {
   const db = await createTestDatabase();
   const children: ChildServer[] = [];
@@ -128,9 +137,12 @@ async function main(): Promise<void> {
       BOOTSTRAP_ADMIN_EMAIL: ADMIN.email,
       BOOTSTRAP_ADMIN_PASSWORD: ADMIN.password,
       GRAPHQL_MAX_SUBSCRIPTIONS_PER_USER: String(Math.max(...FANOUT) + 100),
-    }, undefined, CPU_PROF ? ['--cpu-prof', `--cpu-prof-dir=${path.resolve(CPU_PROF)}`] : []);
+      // One instance, in-process events, like the reference's in-memory bus (an exported REDIS_URL is not for this).
+      REDIS_URL: '',
+      ...heapProbeChild.env,
+    }, undefined, [...heapProbeChild.nodeArgs, ...(CPU_PROF ? ['--cpu-prof', `--cpu-prof-dir=${path.resolve(CPU_PROF)}`] : [])]);
     children.push(sitrep);
-    const reference = await startChildServer({}, 'test/bench/fanout-reference-server.ts');
+    const reference = await startChildServer(heapProbeChild.env, 'test/bench/fanout-reference-server.ts', heapProbeChild.nodeArgs);
     children.push(reference);
     const token: string = (await gql(sitrep.url, `mutation($e: String!, $p: String!) { login(email: $e, password: $p) { token } }`, { e: ADMIN.email, p: ADMIN.password })).login.token;
     const declare = `mutation($t: String!) { declareIncident(input: { title: $t, severity: SEV2, trigger: STAFF_IDENTIFIED }) { id } }`;
@@ -139,15 +151,24 @@ async function main(): Promise<void> {
 
     for (const n of ONLY_BOARD ? [] : FANOUT) {
       console.error(`fan-out ${n}…`);
-      const ours = await fanoutOn({ url: sitrep.url, instances: [sitrep.url], pids: [sitrep.process.pid!] }, n, ROUNDS, token, ourIncident);
-      const theirs = await fanoutOn({ url: reference.url, instances: [], pids: [reference.process.pid!] }, n, ROUNDS, undefined, theirIncident);
+      const ours = await fanoutOn({ url: sitrep.url, instances: [sitrep.url], pids: [sitrep.process.pid!], heapBytes: () => heapAfterGc(sitrep) }, n, ROUNDS, token, ourIncident, WARMUP);
+      const theirs = await fanoutOn({
+        url: reference.url,
+        instances: [],
+        pids: [reference.process.pid!],
+        heapBytes: () => heapAfterGc(reference),
+        subscribed: async () => Number(await (await fetch(`${reference.url}/subscribers`)).text()),
+      }, n, ROUNDS, undefined, theirIncident, WARMUP);
       row(`fan-out ${n}: p99 response→receipt (ms)`, ours.p99.toFixed(0), theirs.p99.toFixed(0), `${(theirs.p99 / Math.max(ours.p99, 1)).toFixed(2)}×`, '≥ 3× lower');
       row(`fan-out ${n}: p50 response→receipt (ms)`, ours.p50.toFixed(0), theirs.p50.toFixed(0), `${(theirs.p50 / Math.max(ours.p50, 1)).toFixed(2)}×`, '');
       row(`fan-out ${n}: delivered / expected`, `${ours.delivered}/${ours.expected}`, `${theirs.delivered}/${theirs.expected}`, '', 'all');
       row(`fan-out ${n}: SQL statements per round`, ours.statementsPerRound!.toFixed(1), '0 (memory)', '', 'constant in N');
-      row(`fan-out ${n}: RSS per idle authenticated socket (KB)`, ours.rssPerSocketKb!.toFixed(1), theirs.rssPerSocketKb!.toFixed(1), '', '≤ 40 KB');
+      row(`fan-out ${n}: heap per idle authenticated socket (KB)`, ours.heapPerSocketKb!.toFixed(1), theirs.heapPerSocketKb!.toFixed(1), '', '≤ 40 KB');
+      row(`fan-out ${n}: server CPU µs per delivered event`, ours.cpuUsPerDelivery.toFixed(1), theirs.cpuUsPerDelivery.toFixed(1), `${(theirs.cpuUsPerDelivery / ours.cpuUsPerDelivery).toFixed(2)}×`, '');
+      row(`fan-out ${n}: slowest mutation round trip (ms)`, ours.slowestMutationMs.toFixed(0), theirs.slowestMutationMs.toFixed(0), '', '');
     }
 
+    if (ONLY_FANOUT) return printTable(rows);
     console.error(`board query… (${rows.length} rows so far)`);
     const commanders = await Promise.all(['Ada', 'Ben', 'Cy', 'Di'].map(async (name, i) => {
       await gql(sitrep.url, `mutation($i: CreateUserInput!) { createUser(input: $i) { id } }`, { i: { email: `${name.toLowerCase()}@bench.test`, name, password: ADMIN.password, role: 'RESPONDER' } }, token);
@@ -209,12 +230,7 @@ async function main(): Promise<void> {
       row('collab: p99 edit→visible', '', '@y/ws-srv', `${c.p99.toFixed(2)}×`, '≤ 1×');
     }
 
-    const cpus = os.cpus();
-    console.log(`\nSitrep cost bench: ${cpus.length} × ${cpus[0]?.model ?? 'CPU'}, Node ${process.version}, load average ${os.loadavg().map((l) => l.toFixed(1)).join(' ')} at the end`);
-    console.log(`Fan-out: ${ROUNDS} rounds per size; req/s: ${SECONDS} s per query. Ratios compare figures measured in this run.\n`);
-    console.log(`| ${'measure'.padEnd(46)} | ${'Sitrep'.padStart(10)} | ${'reference'.padStart(10)} | ${'ratio'.padStart(8)} | ${'target'.padEnd(12)} |`);
-    console.log(`|${'-'.repeat(48)}|${'-'.repeat(12)}|${'-'.repeat(12)}|${'-'.repeat(10)}|${'-'.repeat(14)}|`);
-    for (const line of rows) console.log(line);
+    printTable(rows);
   } finally {
     for (const child of children) {
       if (child.process.exitCode !== null) continue;

@@ -9,6 +9,7 @@ import WebSocket from 'ws';
 import { buildSitrepSchema } from '../../src/server/schema';
 import { browserExports, staticImports, VENDOR_PACKAGES } from '../../src/server/vendor';
 import { KEPT_HEADINGS } from '../../src/collab/kept-sections';
+import { WEBHOOK_EVENT_TYPES } from '../../src/webhooks/webhook.enums';
 import { startTestServer, TEST_PASSWORD, type TestServer } from '../support/test-server';
 
 /*
@@ -358,6 +359,12 @@ describe('web console', () => {
       const headings = JSON.parse(/KEPT_HEADINGS = (\[[^\]]*\])/.exec(source)![1].replace(/'/g, '"'));
       expect(headings).toEqual(Object.values(KEPT_HEADINGS));
     });
+  });
+
+  it('offers exactly the webhook event types the server accepts', () => {
+    const source = fs.readFileSync(path.join(WEB, 'views/admin-webhooks.js'), 'utf8');
+    const list = /const EVENT_TYPES = \[([\s\S]*?)\n\];/.exec(source)![1];
+    expect([...list.matchAll(/\['([^']+)', '[^']+'\]/g)].map((m) => m[1])).toEqual([...WEBHOOK_EVENT_TYPES]);
   });
 
   describe('GraphQL operations in queries.js', () => {

@@ -558,6 +558,20 @@ async function main(): Promise<void> {
     assert.ok(usersBox && tokensBox && Math.abs(tokensBox.width - usersBox.width) < 2, 'the API tokens card is as wide as the users card');
     console.log('admin: token created, used, revoked and refused; user created');
 
+    // Admin → Webhooks: an endpoint for two event types; its secret once; listed with its events; deleted.
+    const hookForm = admin.locator('form', { has: admin.getByRole('button', { name: 'Add endpoint' }) });
+    await hookForm.getByLabel('URL').fill(`http://127.0.0.1:9/e2e-${run}`);
+    await hookForm.getByLabel('Incident declared').check();
+    await hookForm.getByLabel('Postmortem published').check();
+    await hookForm.getByRole('button', { name: 'Add endpoint' }).click();
+    assert.match(await admin.locator('.secret-box input.secret').inputValue(), /^whsec_/);
+    const hook = admin.locator('li.webhook', { hasText: `e2e-${run}` });
+    await hook.locator('.endpoint-events', { hasText: 'Incident declared, Postmortem published' }).waitFor();
+    await shot(admin, '21b-admin-webhook');
+    await hook.getByRole('button', { name: 'Delete' }).click();
+    await hook.waitFor({ state: 'detached' });
+    console.log('admin: webhook endpoint added for two event types, listed, deleted');
+
     // Accounts: Pat (a viewer) signs in; the admin makes Pat a responder, meets the server's refusals
     // on their own row, deactivates Pat (whose open page is signed out at once), and reactivates Pat.
     const patEmail = `pat-${run}@example.test`;

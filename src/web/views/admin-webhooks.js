@@ -16,6 +16,19 @@ const FORMATS = [
   ['SLACK', 'Slack / Mattermost / Rocket.Chat'],
 ];
 
+/**
+ * The event types an endpoint may ask for (the server's WEBHOOK_EVENT_TYPES;
+ * test/console/console.test.ts keeps the two lists equal). None ticked: all.
+ */
+const EVENT_TYPES = [
+  ['incident.declared', 'Incident declared'],
+  ['incident.updated', 'Incident updated'],
+  ['incident.status_changed', 'Status changed'],
+  ['incident.role_assigned', 'Role assigned'],
+  ['status_update.posted', 'Status update posted'],
+  ['postmortem.published', 'Postmortem published'],
+];
+
 /** @param {ViewContext} ctx */
 export function webhooksPanel(ctx) {
   const errors = errorBox();
@@ -24,11 +37,18 @@ export function webhooksPanel(ctx) {
   const secret = h('div');
   const url = h('input', { type: 'url', name: 'url', required: true, maxlength: 2000, autocomplete: 'off', placeholder: 'your endpoint, or a Slack incoming-webhook URL' });
   const format = select('format', FORMATS, 'STANDARD');
+  const events = h(
+    'fieldset',
+    { class: 'event-types' },
+    h('legend', {}, 'Events (none ticked: every event)'),
+    EVENT_TYPES.map(([value, label]) => h('label', { class: 'chip' }, h('input', { type: 'checkbox', name: 'events', value }), label)),
+  );
   const form = h(
     'form',
     { class: 'create-token' },
     h('h3', {}, 'Add an endpoint'),
-    h('div', { class: 'row' }, field('URL', url, 'Where Sitrep POSTs each event.'), field('Format', format, 'Every event type is sent.')),
+    h('div', { class: 'row' }, field('URL', url, 'Where Sitrep POSTs each event.'), field('Format', format, 'How each body is shaped.')),
+    events,
     errors.el,
     h('button', { type: 'submit', class: 'btn btn-primary' }, 'Add endpoint'),
   );
@@ -37,7 +57,8 @@ export function webhooksPanel(ctx) {
     /** @type {G.CreateWebhookEndpointMutation['createWebhookEndpoint'] | undefined} */
     let payload;
     const ok = await busy(form, errors, async () => {
-      payload = (await ctx.api.request(CREATE_WEBHOOK_ENDPOINT, { url: url.value, format: format.value, events: [] })).createWebhookEndpoint;
+      const wanted = [...events.querySelectorAll('input:checked')].map((input) => /** @type {HTMLInputElement} */ (input).value);
+      payload = (await ctx.api.request(CREATE_WEBHOOK_ENDPOINT, { url: url.value, format: format.value, events: wanted })).createWebhookEndpoint;
     });
     if (ok && payload) {
       form.reset();
@@ -93,6 +114,7 @@ export function webhooksPanel(ctx) {
       'li',
       { class: 'webhook' },
       h('div', {}, h('code', {}, endpoint.url), ' ', h('span', { class: 'badge' }, endpoint.format), ' ', endpoint.enabled ? null : h('strong', {}, 'Disabled: it failed for 24 hours; delete and add it again')),
+      h('div', { class: 'muted endpoint-events' }, endpoint.events.length ? endpoint.events.map((e) => EVENT_TYPES.find(([value]) => value === e)?.[1] ?? e).join(', ') : 'Every event'),
       h('div', { class: 'actions' }, show, remove),
       log,
     );
