@@ -2,6 +2,7 @@ import * as awarenessProtocol from 'y-protocols/awareness';
 import * as syncProtocol from 'y-protocols/sync';
 import * as decoding from 'lib0/decoding';
 import * as encoding from 'lib0/encoding';
+import type { Duplex } from 'node:stream';
 import type { WebSocket } from 'ws';
 import type { CollabConfig } from '../config/config';
 import type { Logger } from '../observability/logger';
@@ -31,6 +32,28 @@ const MAX_AWARENESS_CLIENTS = 8;
 
 class MalformedMessageError extends Error {}
 
+/** `null` as JSON: the state of a removed awareness entry. */
+const NULL_STATE = new TextEncoder().encode('null');
+
+/**
+ * True when applying the awareness `update` would change nothing: each entry's
+ * clock is behind the one held, or equal to it without removing a state (the
+ * test `applyAwarenessUpdate` makes). The states are not decoded.
+ */
+function isStale(update: Uint8Array, awareness: awarenessProtocol.Awareness): boolean {
+  const decoder = decoding.createDecoder(update);
+  const count = decoding.readVarUint(decoder);
+  for (let i = 0; i < count; i += 1) {
+    const clientId = decoding.readVarUint(decoder);
+    const clock = decoding.readVarUint(decoder);
+    const state = decoding.readVarUint8Array(decoder);
+    const held = awareness.meta.get(clientId)?.clock ?? 0;
+    if (held < clock) return false;
+    if (held === clock && awareness.states.has(clientId) && state.length === 4 && state.every((b, k) => b === NULL_STATE[k])) return false;
+  }
+  return true;
+}
+
 /**
  * One websocket on one incident document. Messages that arrive before the
  * document is loaded (and the caller admitted) are held and handled in order
@@ -56,6 +79,8 @@ export class CollabConnection {
     private readonly config: CollabConfig,
     private readonly metrics: CollabMetrics,
     private readonly log: Logger,
+    /** The socket under `ws`, corked while several frames are written. */
+    private readonly transport?: Pick<Duplex, 'cork' | 'uncork'>,
   ) {
     this.awarenessTokens = config.awarenessPerSecond * 2;
     ws.binaryType = 'nodebuffer';
@@ -160,6 +185,9 @@ export class CollabConnection {
       this.metrics.droppedMessages.inc({ reason: 'awareness-size' });
       return;
     }
+    // Not rate-limited: a y-websocket client sends back every awareness change it receives, so at N
+    // editors nearly all of its awareness messages are these, and they must not use up its own budget.
+    if (isStale(update, document.awareness)) return;
     const now = Date.now();
     const rate = this.config.awarenessPerSecond;
     this.awarenessTokens = Math.min(rate * 2, this.awarenessTokens + ((now - this.awarenessRefilledAt) / 1000) * rate);
@@ -214,6 +242,21 @@ export class CollabConnection {
     encoding.writeVarUint(encoder, MessageType.Awareness);
     encoding.writeVarUint8Array(encoder, awarenessProtocol.encodeAwarenessUpdate(this.document!.awareness, clients));
     return encoding.toUint8Array(encoder);
+  }
+
+  /** Sends two frames in one write to the socket (one system call rather than one each). */
+  sendAll(first: Uint8Array, second: Uint8Array): void {
+    if (!this.transport) {
+      this.send(first);
+      return this.send(second);
+    }
+    this.transport.cork();
+    try {
+      this.send(first);
+      this.send(second);
+    } finally {
+      this.transport.uncork();
+    }
   }
 
   /** Sends one frame; a client too slow to read is closed (it resyncs on reconnect). */

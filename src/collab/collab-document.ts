@@ -8,7 +8,8 @@ import type { Logger } from '../observability/logger';
 import type { CollabConnection } from './collab-connection';
 import type { CollabMetrics } from './collab-metrics';
 import { PeriodicVersions, type DocumentHistory } from './document-history';
-import { MessageType, updateMessage } from './sync-messages';
+import { DocumentBroadcast, REMOTE } from './document-broadcast';
+import { MessageType } from './sync-messages';
 import { DocumentPersistence } from './document-persistence';
 import type { DocumentRelay } from './document-relay';
 import { CONTENT, type DocumentStore } from './document-store';
@@ -23,26 +24,15 @@ export { MessageType } from './sync-messages';
  */
 const RELAY_REPAIR = 100;
 
-/** The origin of changes relayed from another instance: applied and stored here, never relayed back. */
-export const REMOTE = Symbol('another Sitrep instance');
+export { REMOTE } from './document-broadcast';
 
 /** Thrown when an edit would push the document past `collab.maxDocumentBytes`. */
 export class DocumentTooLargeError extends Error {}
 
-/** Several updates in one event-loop turn go out as one frame; past these they go out at once. */
-const MAX_BATCH_UPDATES = 64;
-
-function awarenessMessage(awareness: awarenessProtocol.Awareness, clients: number[]): Uint8Array {
-  const encoder = encoding.createEncoder();
-  encoding.writeVarUint(encoder, MessageType.Awareness);
-  encoding.writeVarUint8Array(encoder, awarenessProtocol.encodeAwarenessUpdate(awareness, clients));
-  return encoding.toUint8Array(encoder);
-}
-
 /**
  * One incident document in memory: the Y.Doc, its awareness and the
- * connections on it. Each turn's updates are encoded once and broadcast
- * (and relayed to other instances); DocumentPersistence stores them.
+ * connections on it. DocumentBroadcast sends its changes (to the sockets and
+ * other instances); DocumentPersistence stores them.
  */
 export class CollabDocument {
   readonly doc = new Y.Doc();
@@ -56,13 +46,9 @@ export class CollabDocument {
 
   private approxBytes = 0;
   private persistence: DocumentPersistence | undefined;
-  private outgoing: Array<{ update: Uint8Array; origin: unknown }> = [];
-  private outgoingAwareness = new Set<number>();
-  /** Awareness clients changed here (not by another instance), to relay. */
-  private relayedAwareness = new Set<number>();
+  private readonly broadcast: DocumentBroadcast;
   /** Relay messages that arrived while the document was loading. */
   private remoteEarly: Uint8Array[] = [];
-  private broadcastScheduled = false;
   private destroyed = false;
   private readonly versions: PeriodicVersions | undefined;
 
@@ -76,6 +62,7 @@ export class CollabDocument {
     history?: DocumentHistory,
   ) {
     this.versions = history && new PeriodicVersions(history, incidentId, this.doc, log);
+    this.broadcast = new DocumentBroadcast(this, config.broadcastIntervalMs, relay);
     this.awareness.setLocalState(null);
     this.loaded = this.load();
   }
@@ -193,70 +180,19 @@ export class CollabDocument {
     this.approxBytes += update.byteLength;
     this.updatedAt = new Date();
     this.persistence!.add(update, this.connectionFor(origin)?.identity?.userId);
-    this.outgoing.push({ update, origin });
-    if (this.outgoing.length >= MAX_BATCH_UPDATES) this.broadcast();
-    else this.scheduleBroadcast();
+    this.broadcast.update(update, origin);
   }
 
   private onAwareness({ added, updated, removed }: { added: number[]; updated: number[]; removed: number[] }, origin: unknown): void {
     const connection = this.connectionFor(origin);
     for (const id of added) connection?.awarenessClients.add(id);
     for (const id of removed) connection?.awarenessClients.delete(id);
-    for (const id of [...added, ...updated, ...removed]) {
-      this.outgoingAwareness.add(id);
-      // A state timing out here is another instance's to time out too: relaying it would fight over its clock.
-      if (origin !== REMOTE && origin !== 'timeout') this.relayedAwareness.add(id);
-    }
-    this.scheduleBroadcast();
+    // A state timing out here is another instance's to time out too: relaying it would fight over its clock.
+    this.broadcast.awareness([...added, ...updated, ...removed], origin !== REMOTE && origin !== 'timeout');
   }
 
   private connectionFor(origin: unknown): CollabConnection | undefined {
     return this.connections.has(origin as CollabConnection) ? (origin as CollabConnection) : undefined;
-  }
-
-  private scheduleBroadcast(): void {
-    if (this.broadcastScheduled) return;
-    this.broadcastScheduled = true;
-    setImmediate(() => this.broadcast());
-  }
-
-  /**
-   * Sends what this turn produced: the updates as one frame (one encoding for
-   * every receiver; skipping the sender when one connection caused them all)
-   * and the awareness changes as another, to everyone. The sender gets its
-   * own awareness back on purpose: y-websocket drops a connection that
-   * receives nothing for 30 s, and a lone editor's renewals are all it gets.
-   */
-  private broadcast(): void {
-    this.broadcastScheduled = false;
-    if (this.destroyed) return;
-    if (this.outgoing.length > 0) {
-      const batch = this.outgoing;
-      this.outgoing = [];
-      // A turn's batch is small and bounded (MAX_BATCH_UPDATES), so merging it is cheap.
-      const message = updateMessage(batch.length === 1 ? batch[0].update : Y.mergeUpdates(batch.map((b) => b.update)));
-      const skip = batch.every((b) => b.origin === batch[0].origin) ? batch[0].origin : undefined;
-      this.sendToAll(message, skip);
-      const local = batch.filter((b) => b.origin !== REMOTE);
-      if (this.relay && local.length > 0) {
-        this.relay.publish(this.incidentId, local.length === batch.length ? message : updateMessage(Y.mergeUpdates(local.map((b) => b.update))));
-      }
-    }
-    if (this.outgoingAwareness.size > 0) {
-      const clients = [...this.outgoingAwareness];
-      this.outgoingAwareness.clear();
-      this.sendToAll(awarenessMessage(this.awareness, clients), undefined);
-      if (this.relay && this.relayedAwareness.size > 0) {
-        this.relay.publish(this.incidentId, awarenessMessage(this.awareness, [...this.relayedAwareness]));
-      }
-      this.relayedAwareness.clear();
-    }
-  }
-
-  private sendToAll(message: Uint8Array, skip: unknown): void {
-    for (const connection of this.connections) {
-      if (connection !== skip && connection.isAttached) connection.send(message);
-    }
   }
 
   /** Removes a connection and the awareness states it controlled, and stores what is pending. */
@@ -286,6 +222,8 @@ export class CollabDocument {
 
   /** Frees the Y.Doc and the awareness timer; the document must not be used afterwards. */
   destroy(): void {
+    // Before leaving the relay: the last batch still reaches the other instances.
+    this.broadcast.stop();
     this.destroyed = true;
     this.versions?.stop();
     this.relay?.leave(this.incidentId);

@@ -92,7 +92,7 @@ export class CollabServer {
       return refuseUpgrade(socket, 401, 'Unauthorized', auth.reason);
     }
     if (socket.destroyed) return;
-    this.wss.handleUpgrade(req, socket, head, (ws) => this.onSocket(ws, req, auth));
+    this.wss.handleUpgrade(req, socket, head, (ws) => this.onSocket(ws, req, auth, socket));
   }
 
   /** Distinct users with an open editing connection on the incident's document, on any instance behind the same Redis. */
@@ -124,9 +124,9 @@ export class CollabServer {
     }
   }
 
-  private onSocket(ws: WebSocket, req: IncomingMessage, auth: Authentication): void {
+  private onSocket(ws: WebSocket, req: IncomingMessage, auth: Authentication, socket: Socket): void {
     const { config, metrics, log } = this.deps;
-    const connection = new CollabConnection(ws, config, this.collabMetrics, log);
+    const connection = new CollabConnection(ws, config, this.collabMetrics, log, socket);
     this.connections.add(connection);
     metrics.websocketConnections.inc({ endpoint: 'collab' });
     ws.once('close', () => {

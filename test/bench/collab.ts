@@ -1,25 +1,33 @@
 import 'reflect-metadata';
+import { fork, type ChildProcess } from 'node:child_process';
+import os from 'node:os';
+import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import * as Y from 'yjs';
 import { DocumentStore } from '../../src/collab/document-store';
 import { createDataSource } from '../../src/db/data-source';
 import { startChildServer, type ChildServer } from '../support/child-server';
-import { connectEditor, type Editor } from '../support/collab-clients';
+import { connectEditor } from '../support/collab-clients';
 import { createTestDatabase } from '../support/test-db';
 import { okAt } from '../support/test-server';
 import { benchArgs, cpuSeconds, percentile, sleep } from './bench-support';
+import type { EditorsReply, EditorsRequest } from './collab-editors';
 
 /**
- * `npm run bench:collab [-- --editors=100 --rate=2 --seconds=15 --stored=10000]`
+ * `npm run bench:collab [-- --editors=100 --rate=2 --seconds=15 --stored=10000 --repeat=3 --client-processes=4 --nice=-5 --cpu-prof=<dir>]`
  *
  * N editors on one document, each inserting a few characters `rate` times a
  * second at a random place and moving its cursor (awareness) once a second.
  * Run against Sitrep (auth and PostgreSQL persistence on, child process) and
- * then against a bare @y/websocket-server 0.1.1 (child process), same load.
- * Reports propagation latency (edit made -> visible in another editor),
- * delivered edits per second (edit x receiving editor) and server CPU. Then
- * the cold load of a document with `stored` updates in the log, before and
- * after compaction.
+ * against a bare @y/websocket-server 0.1.1 (child process), same load (the
+ * editors spread over `client-processes` processes, collab-editors.ts), a fresh
+ * document each time, `repeat` pairs in alternating order. Reports
+ * propagation latency (edit made -> visible in another editor), delivered
+ * edits per second (edit x receiving editor), server CPU and server CPU per
+ * delivered edit, whether the offered edit rate was reached, and the median
+ * and spread of the ratios. Then the cold load of a document with `stored`
+ * updates in the log, before and after compaction. `--cpu-prof` writes the
+ * Sitrep server's V8 CPU profile into `<dir>`.
  */
 const args = benchArgs();
 const EDITORS = Number(args.editors ?? 100);
@@ -27,6 +35,17 @@ const RATE = Number(args.rate ?? 1);
 const SECONDS = Number(args.seconds ?? 15);
 const WARMUP_SECONDS = 3;
 const STORED = Number(args.stored ?? 10_000);
+const REPEAT = Number(args.repeat ?? 1);
+/** Processes the editors are spread over (each takes an equal share). */
+const CLIENT_PROCESSES = Number(args['client-processes'] ?? 4);
+/**
+ * Niceness for this process and the ones it starts (both servers and the editors alike), e.g. -5 on a
+ * machine others load: starved editors miss the offered rate and a starved server batches more.
+ */
+const NICE = args.nice === undefined ? undefined : Number(args.nice);
+const CPU_PROF = args['cpu-prof'];
+/** A run whose editors made fewer edits than this share of the offered rate is flagged: its clients set the pace. */
+const REACHED = 0.95;
 const JWT_SECRET = 'bench-secret-that-is-long-enough-for-hs256-0123456789';
 const ADMIN = { email: 'admin@bench.test', password: 'bench-password-123' };
 
@@ -38,83 +57,99 @@ interface LoadResult {
   deliveredPerSecond: number;
   editsPerSecond: number;
   cpuPercent: number;
-  /** CPU of this process, where all the editors run: near 100% means the clients, not the server, set the pace. */
+  /** Server CPU microseconds per delivered edit. */
+  cpuPerDelivered: number;
+  /** CPU of the editors' processes (% of one core): near CLIENT_PROCESSES x 100% means the clients, not the server, set the pace. */
   clientCpuPercent: number;
 }
 
-/** Runs the load on `editors` (already synced) against the server process `pid`. */
-async function runLoad(editors: Editor[], pid: number): Promise<LoadResult> {
-  // sent[sender] = [clock, time] of each edit, in clock order (a receiver integrates a sender's edits in order).
-  const sent = editors.map(() => [] as Array<[number, number]>);
-  const byClient = new Map(editors.map((e, i) => [e.doc.clientID, i]));
-  let measuring = false;
-  const latencies: number[] = [];
-  let edits = 0;
-  const cursors = editors.map((e, r) => {
-    const next = new Map<number, number>();
-    const onTransaction = (tr: Y.Transaction) => {
-      const now = performance.now();
-      tr.afterState.forEach((after, client) => {
-        const s = byClient.get(client);
-        if (s === undefined || s === r) return;
-        const list = sent[s];
-        let i = next.get(s) ?? 0;
-        while (i < list.length && list[i][0] < after) {
-          if (measuring) latencies.push(now - list[i][1]);
-          i++;
-        }
-        next.set(s, i);
-      });
-    };
-    e.doc.on('afterTransaction', onTransaction);
-    return () => e.doc.off('afterTransaction', onTransaction);
-  });
-  let running = true;
-  const typists = editors.map(async (e, i) => {
-    await sleep(Math.random() * (1000 / RATE));
-    let lastCursor = 0;
-    while (running) {
-      const clock = Y.getState(e.doc.store, e.doc.clientID);
-      sent[i].push([clock, performance.now()]);
-      e.text.insert(Math.floor(Math.random() * (e.text.length + 1)), `e${i % 10}x${clock % 10} `);
-      if (measuring) edits++;
-      const now = Date.now();
-      if (now - lastCursor >= 1000) {
-        lastCursor = now;
-        e.provider.awareness.setLocalStateField('cursor', { anchor: Math.floor(Math.random() * e.text.length), user: `editor ${i}` });
-      }
-      await sleep(1000 / RATE);
-    }
-  });
-  await sleep(WARMUP_SECONDS * 1000);
-  measuring = true;
-  const cpuStart = cpuSeconds(pid);
-  const clientCpuStart = process.cpuUsage();
-  const started = performance.now();
-  await sleep(SECONDS * 1000);
-  measuring = false;
-  const elapsed = (performance.now() - started) / 1000;
-  const cpu = cpuSeconds(pid) - cpuStart;
-  const clientCpu = process.cpuUsage(clientCpuStart);
-  running = false;
-  await Promise.all(typists);
-  cursors.forEach((off) => off());
-  latencies.sort((a, b) => a - b);
-  return {
-    p50: percentile(latencies, 50),
-    p99: percentile(latencies, 99),
-    deliveredPerSecond: latencies.length / elapsed,
-    editsPerSecond: edits / elapsed,
-    cpuPercent: (cpu / elapsed) * 100,
-    clientCpuPercent: ((clientCpu.user + clientCpu.system) / 1e6 / elapsed) * 100,
-  };
-}
+/** Editors in CLIENT_PROCESSES forked processes, on one document. */
+class EditorProcesses {
+  private readonly children: ChildProcess[] = [];
 
-async function connectAll(make: () => Editor): Promise<Editor[]> {
-  const editors: Editor[] = [];
-  for (let i = 0; i < EDITORS; i++) editors.push(make());
-  await Promise.all(editors.map((e) => e.synced(60_000)));
-  return editors;
+  static async connect(target: Omit<Extract<EditorsRequest, { type: 'connect' }>, 'type' | 'count' | 'firstIndex'>): Promise<EditorProcesses> {
+    const group = new EditorProcesses();
+    const share = Math.ceil(EDITORS / CLIENT_PROCESSES);
+    const replies: Array<Promise<EditorsReply>> = [];
+    for (let first = 0; first < EDITORS; first += share) {
+      // Detached: a session of its own, so that Linux's autogroup scheduling gives these editors their own
+      // share of the CPU instead of splitting the bench's share with the server under test.
+      const child = fork(path.join(__dirname, 'collab-editors.ts'), [], { execArgv: ['-r', 'ts-node/register/transpile-only'], serialization: 'advanced', detached: true });
+      group.children.push(child);
+      replies.push(group.ask(child, { type: 'connect', ...target, count: Math.min(share, EDITORS - first), firstIndex: first }));
+    }
+    await Promise.all(replies);
+    return group;
+  }
+
+  private ask(child: ChildProcess, request: EditorsRequest): Promise<EditorsReply> {
+    return new Promise((resolve, reject) => {
+      const onExit = (code: number | null) => reject(new Error(`editors process exited with ${code}`));
+      child.once('exit', onExit);
+      child.once('message', (reply: EditorsReply) => {
+        child.off('exit', onExit);
+        resolve(reply);
+      });
+      child.send(request);
+    });
+  }
+
+  /** Runs the load against the server process `pid` and computes the figures. */
+  async run(pid: number): Promise<LoadResult> {
+    const now = () => performance.timeOrigin + performance.now();
+    const startAt = now() + 200;
+    const measureFrom = startAt + WARMUP_SECONDS * 1000;
+    const stopAt = measureFrom + SECONDS * 1000;
+    const results = this.children.map((child) => this.ask(child, { type: 'run', rate: RATE, startAt, measureFrom, stopAt }));
+    await sleep(measureFrom - now());
+    const cpuStart = cpuSeconds(pid);
+    await sleep(stopAt - now());
+    const cpu = cpuSeconds(pid) - cpuStart;
+    const replies = (await Promise.all(results)) as Array<Extract<EditorsReply, { type: 'result' }>>;
+    // sent[sender] = [clock, time] of each edit, in clock order (a receiver integrates a sender's edits in order).
+    const sent = new Map<number, Array<[number, number]>>();
+    for (const { sends } of replies) {
+      for (let i = 0; i < sends.length; i += 3) {
+        if (!sent.has(sends[i])) sent.set(sends[i], []);
+        sent.get(sends[i])!.push([sends[i + 1], sends[i + 2]]);
+      }
+    }
+    const latencies: number[] = [];
+    for (const { receipts } of replies) {
+      const next = new Map<number, number>(); // receiver * 2^32 + sender -> index of the first edit not yet seen
+      for (let i = 0; i < receipts.length; i += 4) {
+        const [receiver, sender, after, t] = [receipts[i], receipts[i + 1], receipts[i + 2], receipts[i + 3]];
+        const list = sent.get(sender);
+        if (!list) continue;
+        const key = receiver * 2 ** 32 + sender;
+        let k = next.get(key) ?? 0;
+        for (; k < list.length && list[k][0] < after; k++) if (t >= measureFrom && t < stopAt) latencies.push(t - list[k][1]);
+        next.set(key, k);
+      }
+    }
+    latencies.sort((a, b) => a - b);
+    const elapsed = SECONDS;
+    const edits = replies.reduce((sum, r) => sum + r.edits, 0);
+    return {
+      p50: percentile(latencies, 50),
+      p99: percentile(latencies, 99),
+      deliveredPerSecond: latencies.length / elapsed,
+      editsPerSecond: edits / elapsed,
+      cpuPercent: (cpu / elapsed) * 100,
+      cpuPerDelivered: (cpu * 1e6) / latencies.length,
+      clientCpuPercent: (replies.reduce((sum, r) => sum + r.cpuSeconds, 0) / elapsed) * 100,
+    };
+  }
+
+  close(): Promise<void> {
+    return Promise.all(
+      this.children.map((child) => {
+        const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+        child.send({ type: 'close' } satisfies EditorsRequest);
+        return exited;
+      }),
+    ).then(() => undefined);
+  }
 }
 
 const declare = async (url: string, token: string, title: string): Promise<string> =>
@@ -133,6 +168,7 @@ async function coldLoad(server: ChildServer, id: string, token: string): Promise
 }
 
 async function main(): Promise<void> {
+  if (NICE !== undefined) os.setPriority(NICE);
   const db = await createTestDatabase();
   const children: ChildServer[] = [];
   try {
@@ -143,28 +179,41 @@ async function main(): Promise<void> {
       BOOTSTRAP_ADMIN_EMAIL: ADMIN.email,
       BOOTSTRAP_ADMIN_PASSWORD: ADMIN.password,
       COLLAB_UNLOAD_DELAY_MS: '300',
-    });
+    }, undefined, CPU_PROF ? ['--cpu-prof', `--cpu-prof-dir=${path.resolve(CPU_PROF)}`] : [], { detached: true });
     children.push(sitrep);
     const { login } = await okAt(sitrep.url, `mutation($e: String!, $p: String!) { login(email: $e, password: $p) { token } }`, { e: ADMIN.email, p: ADMIN.password });
     const token: string = login.token;
-
-    const id = await declare(sitrep.url, token, 'Benchmark incident');
-    let editors = await connectAll(() => connectEditor(sitrep.url, id, token));
-    const ours = await runLoad(editors, sitrep.process.pid!);
-    editors.forEach((e) => e.destroy());
-
-    const reference = await startChildServer({}, 'test/bench/reference-server.ts');
+    const reference = await startChildServer({}, 'test/bench/reference-server.ts', [], { detached: true });
     children.push(reference);
-    editors = await connectAll(() => {
-      const e = connectEditor(reference.url, id);
-      // The reference serves ws://host:port/<room>, not /collab/<room>.
-      e.provider.disconnect();
-      e.provider.serverUrl = reference.url.replace(/^http/, 'ws');
-      e.provider.connect();
-      return e;
-    });
-    const theirs = await runLoad(editors, reference.process.pid!);
-    editors.forEach((e) => e.destroy());
+
+    const runOn = async (target: Omit<Extract<EditorsRequest, { type: 'connect' }>, 'type' | 'count' | 'firstIndex'>, pid: number): Promise<LoadResult> => {
+      const editors = await EditorProcesses.connect(target);
+      try {
+        return await editors.run(pid);
+      } finally {
+        await editors.close();
+      }
+    };
+    const runSitrep = async () => runOn({ url: sitrep.url, room: await declare(sitrep.url, token, 'Benchmark incident'), token, reference: false }, sitrep.process.pid!);
+    const runReference = () => runOn({ url: reference.url, room: `bench-${Math.random().toString(36).slice(2)}`, reference: true }, reference.process.pid!);
+    // Alternating order, so that a drift in the machine's load does not favour one side.
+    const runs: Array<{ ours: LoadResult; theirs: LoadResult; load: number }> = [];
+    for (let r = 0; r < REPEAT; r++) {
+      let ours: LoadResult;
+      let theirs: LoadResult;
+      if (r % 2 === 0) {
+        ours = await runSitrep();
+        await sleep(1000);
+        theirs = await runReference();
+      } else {
+        theirs = await runReference();
+        await sleep(1000);
+        ours = await runSitrep();
+      }
+      runs.push({ ours, theirs, load: os.loadavg()[0] });
+      console.error(`collab run ${r + 1}/${REPEAT}: CPU per delivered ${(ours.cpuPerDelivered / theirs.cpuPerDelivered).toFixed(2)}x, p99 ${(ours.p99 / theirs.p99).toFixed(2)}x`);
+      await sleep(1000);
+    }
 
     // Cold load: a document whose log holds STORED small updates, then the same after compaction.
     // A second Sitrep whose threshold is out of reach, so that unloading does not compact the log for us.
@@ -215,17 +264,29 @@ async function main(): Promise<void> {
     const after = await timings();
     await dataSource.destroy();
 
+    const offered = EDITORS * RATE;
     const row = (name: string, r: LoadResult) =>
-      `| ${name.padEnd(28)} | ${r.p50.toFixed(1).padStart(8)} | ${r.p99.toFixed(1).padStart(8)} | ${r.deliveredPerSecond.toFixed(0).padStart(12)} | ${r.editsPerSecond.toFixed(0).padStart(9)} | ${r.cpuPercent.toFixed(1).padStart(7)} | ${r.clientCpuPercent.toFixed(0).padStart(11)} |`;
-    console.log(`\nLoad: ${EDITORS} editors on one document, ${RATE} edits/s each + 1 awareness update/s each, ${SECONDS} s measured after ${WARMUP_SECONDS} s warm-up\n`);
-    console.log(`Offered: ${EDITORS * RATE} edits/s; delivered = edits seen by each of the other ${EDITORS - 1} editors.\n`);
-    console.log('| server                       | p50 (ms) | p99 (ms) | delivered/s  | edits/s   | CPU (%) | clients CPU |');
-    console.log('|------------------------------|----------|----------|--------------|-----------|---------|-------------|');
-    console.log(row('Sitrep (auth + PostgreSQL)', ours));
-    console.log(row('@y/websocket-server 0.1.1', theirs));
+      `| ${name.padEnd(30)} | ${r.p50.toFixed(1).padStart(8)} | ${r.p99.toFixed(1).padStart(8)} | ${r.deliveredPerSecond.toFixed(0).padStart(11)} | ` +
+      `${`${r.editsPerSecond.toFixed(0)}${r.editsPerSecond < REACHED * offered ? ' (!)' : ''}`.padStart(9)} | ${r.cpuPercent.toFixed(1).padStart(7)} | ` +
+      `${r.cpuPerDelivered.toFixed(1).padStart(16)} | ${r.clientCpuPercent.toFixed(0).padStart(11)} |`;
+    console.log(`\nLoad: ${EDITORS} editors on one document, ${RATE} edits/s each + 1 awareness update/s each, ${SECONDS} s measured after ${WARMUP_SECONDS} s warm-up, ${REPEAT} run(s) each`);
+    console.log(`Offered: ${offered} edits/s; delivered = edits seen by each of the other ${EDITORS - 1} editors; (!) = under ${REACHED * 100}% of the offered rate.\n`);
+    console.log('| run, server                   | p50 (ms) | p99 (ms) | delivered/s | edits/s   | CPU (%) | CPU µs/delivered | clients CPU |');
+    console.log('|--------------------------------|----------|----------|-------------|-----------|---------|------------------|-------------|');
+    runs.forEach(({ ours, theirs }, r) => {
+      console.log(row(`${r + 1} Sitrep (auth + PostgreSQL)`, ours));
+      console.log(row(`${r + 1} @y/websocket-server 0.1.1`, theirs));
+    });
+    const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
+    const ratios = (f: (r: LoadResult) => number) => runs.map(({ ours, theirs }) => f(ours) / f(theirs));
+    const spread = (name: string, values: number[]) =>
+      `${name} ${median(values).toFixed(2)}x (runs: ${values.map((v) => `${v.toFixed(2)}x`).join(', ')})`;
+    console.log(`\nNiceness of the bench, both servers and the editors: ${os.getPriority()}`);
+    console.log(`Load average after each run: ${runs.map((r) => r.load.toFixed(1)).join(', ')}`);
+    console.log(`Offered rate reached in every run (edits/s >= ${REACHED * 100}% of ${offered}): ${runs.every(({ ours, theirs }) => Math.min(ours.editsPerSecond, theirs.editsPerSecond) >= REACHED * offered) ? 'yes' : 'NO'}`);
     console.log(
-      `\nRatio Sitrep / reference: delivered/s ${(ours.deliveredPerSecond / theirs.deliveredPerSecond).toFixed(2)}x, ` +
-        `p99 ${(ours.p99 / theirs.p99).toFixed(2)}x, CPU ${(ours.cpuPercent / theirs.cpuPercent).toFixed(2)}x`,
+      `Median ratio Sitrep / reference: ${spread('CPU per delivered', ratios((r) => r.cpuPerDelivered))}, ` +
+        `${spread('p99', ratios((r) => r.p99))}, ${spread('delivered/s', ratios((r) => r.deliveredPerSecond))}`,
     );
     console.log(`\nCold load of a document with ${STORED} stored updates (median of 3)\n`);
     console.log('| log                        | rows  | connect -> synced (ms) | DocumentStore.load (ms) |');

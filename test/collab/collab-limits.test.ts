@@ -63,6 +63,24 @@ describe('live incident document limits', () => {
     await waitFor(() => lone.provider.wsLastMessageReceived > before, 2000, 'no echo');
   });
 
+  it("does not count the awareness changes an editor's y-websocket sends back against that editor's own rate", async () => {
+    // y-websocket sends the server every awareness change it receives; at 5/s these echoes alone would
+    // use up the observer's budget, and its own cursor would be dropped.
+    const id = await declareIncident(t, alice);
+    const observer = editor(id, alice);
+    const others = [editor(id, bob), editor(id, bob), editor(id, bob)];
+    await Promise.all([observer, ...others].map((e) => e.synced()));
+    const dropped = await t.metric('sitrep_collab_dropped_messages_total{reason="awareness-rate"}');
+    for (let round = 0; round < 15; round++) {
+      others[round % 3].provider.awareness.setLocalStateField('cursor', round);
+      await new Promise((resolve) => setTimeout(resolve, 40));
+    }
+    await waitFor(() => others.every((o) => (observer.provider.awareness.getStates().get(o.doc.clientID) as { cursor?: number } | undefined)?.cursor !== undefined));
+    observer.provider.awareness.setLocalStateField('cursor', 42);
+    await waitFor(() => (others[0].provider.awareness.getStates().get(observer.doc.clientID) as { cursor?: number } | undefined)?.cursor === 42, 1500, "the observer's own cursor was dropped");
+    expect(await t.metric('sitrep_collab_dropped_messages_total{reason="awareness-rate"}')).toBe(dropped);
+  });
+
   it('relays awareness between editors, and drops oversized and too frequent updates', async () => {
     const id = await declareIncident(t, alice);
     const a = editor(id, alice);

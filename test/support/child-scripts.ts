@@ -91,12 +91,14 @@ export interface SpawnedScript {
  */
 export async function spawnScript(
   script: string,
-  options: { env?: Record<string, string>; nodeArgs?: string[]; accept?: (line: string) => boolean } = {},
+  options: { env?: Record<string, string>; nodeArgs?: string[]; accept?: (line: string) => boolean; detached?: boolean } = {},
 ): Promise<SpawnedScript> {
   const child = spawn(process.execPath, [...(options.nodeArgs ?? []), ...childScriptArgs(script)], {
     cwd: ROOT,
     env: { ...process.env, ...options.env },
     stdio: ['ignore', 'pipe', 'inherit'],
+    // A session of its own (see startChildServer).
+    detached: options.detached ?? false,
   });
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
   const accept = options.accept ?? (() => true);

@@ -1,0 +1,74 @@
+import { loadConfig } from '../../src/config/config';
+import { connectEditor, converged, rawSocket, waitFor, type Editor } from '../support/collab-clients';
+import { declareIncident } from '../support/factories';
+import { startWithTeam, type TestServer, type TestUser } from '../support/test-server';
+
+const MARKDOWN = `query($id: ID!) { incident(id: $id) { document { markdown } } }`;
+
+describe('batched broadcast of the live document', () => {
+  let t: TestServer;
+  let alice: TestUser;
+  let bob: TestUser;
+  const editors: Editor[] = [];
+  const editor = (id: string, user: TestUser) => {
+    const e = connectEditor(t.url, id, user.token);
+    editors.push(e);
+    return e;
+  };
+  const stored = async (id: string): Promise<string> => {
+    await waitFor(() => !t.server.services.collab.registry.get(id), 5000, 'document never unloaded');
+    return (await t.ok(MARKDOWN, { id }, alice.token)).incident.document.markdown;
+  };
+
+  // A long interval, so that the edits of a burst certainly share frames.
+  beforeAll(async () => ({ t, alice, bob } = await startWithTeam({ collab: { ...loadConfig({}).collab, broadcastIntervalMs: 80, unloadDelayMs: 200 } })));
+  afterEach(() => {
+    editors.splice(0).forEach((e) => e.destroy());
+  });
+  afterAll(() => t.close());
+
+  it('merges a burst of edits from many editors into fewer frames; every editor converges and every edit is stored', async () => {
+    const id = await declareIncident(t, alice);
+    const clients = Array.from({ length: 6 }, (_, i) => editor(id, i % 2 ? alice : bob));
+    await Promise.all(clients.map((c) => c.synced()));
+    // A raw socket counts the update frames the server sends it (sync message 0, update 2).
+    const observer = await rawSocket(t.url, id, alice.token);
+    let updateFrames = 0;
+    observer.on('message', (data: Buffer) => {
+      if (data[0] === 0 && data[1] === 2) updateFrames += 1;
+    });
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    const edits = 6 * 20;
+    // One edit every 4 ms, each in a turn of its own on the server: only the interval gathers them.
+    for (let round = 0; round < 20; round++) {
+      for (const [i, c] of clients.entries()) {
+        // At the start, so that no marker lands inside another.
+        c.text.insert(0, `[${i}.${round}]`);
+        await new Promise((resolve) => setTimeout(resolve, 4));
+      }
+    }
+    const text = await converged(clients);
+    for (let i = 0; i < 6; i++) for (let round = 0; round < 20; round++) expect(text).toContain(`[${i}.${round}]`);
+    expect(updateFrames).toBeGreaterThan(0);
+    expect(updateFrames).toBeLessThan(edits / 4);
+    observer.close();
+    editors.splice(0).forEach((e) => e.destroy());
+    expect(await stored(id)).toBe(text);
+  });
+
+  it('delivers and stores the edit of an editor that disconnects in the same tick, before its batch went out', async () => {
+    const id = await declareIncident(t, alice);
+    const leaving = editor(id, alice);
+    const staying = editor(id, bob);
+    await Promise.all([leaving.synced(), staying.synced()]);
+    // Within the interval of a first send: the next edit waits for the batch.
+    staying.text.insert(0, 'opening line\n');
+    leaving.text.insert(0, 'last words\n');
+    leaving.provider.destroy();
+    await waitFor(() => staying.text.toString().includes('last words\n'), 5000, 'the edit never reached the other editor');
+    editors.splice(0).forEach((e) => e.destroy());
+    const markdown = await stored(id);
+    expect(markdown).toContain('last words\n');
+    expect(markdown).toContain('opening line\n');
+  });
+});
