@@ -8,7 +8,7 @@ import { startChildServer, type ChildServer } from '../support/child-server';
 import { connectEditor, type Editor } from '../support/collab-clients';
 import { createTestDatabase } from '../support/test-db';
 import { okAt } from '../support/test-server';
-import { benchArgs, cpuSeconds, percentile, sleep } from './bench-support';
+import { BENCH_ADMIN, BENCH_JWT_SECRET, benchArgs, cpuSeconds, percentile, runBench, sleep, stopChildren } from './bench-support';
 import { fanout, type FanoutResult } from './fanout-client';
 
 /**
@@ -44,8 +44,8 @@ const WARMUP_SECONDS = 3;
 const FANOUT = 'fanout' in args ? (args.fanout ?? '1000,5000').split(',').map(Number) : undefined;
 const ROUNDS = Number(args.rounds ?? 3);
 const LIMIT_SECONDS = Number(args.limit ?? 360);
-const JWT_SECRET = 'bench-secret-that-is-long-enough-for-hs256-0123456789';
-const ADMIN = { email: 'admin@bench.test', password: 'bench-password-123' };
+const JWT_SECRET = BENCH_JWT_SECRET;
+const ADMIN = BENCH_ADMIN;
 
 
 
@@ -128,13 +128,7 @@ async function startTopology(extraEnv: Record<string, string> = {}) {
   const stop = () =>
     (stopped ??= (async () => {
       await haproxy?.stop();
-      for (const child of children) {
-        if (child.process.exitCode !== null || child.process.signalCode !== null) continue;
-        const timer = setTimeout(() => child.process.kill('SIGKILL'), 10_000);
-        child.process.kill('SIGTERM');
-        await child.exited;
-        clearTimeout(timer);
-      }
+      await stopChildren(children);
       await redis?.stop();
       await db.drop();
     })());
@@ -254,10 +248,4 @@ async function main(): Promise<void> {
   }
 }
 
-main().then(
-  () => process.exit(0),
-  (error) => {
-    console.error(error);
-    process.exit(1);
-  },
-);
+runBench(main);

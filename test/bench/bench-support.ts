@@ -1,4 +1,5 @@
 import fs from 'node:fs';
+import type { ChildServer } from '../support/child-server';
 
 /** Small helpers shared by the benchmarks (run outside Jest, `npm run bench:*`). */
 
@@ -19,4 +20,30 @@ export function cpuSeconds(pid: number): number {
 /** The `p`th percentile of ascending `sorted` (the sample at p% of the way; NaN when empty). */
 export function percentile(sorted: number[], p: number): number {
   return sorted.length ? sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] : NaN;
+}
+
+/** The JWT secret and first admin of the Sitrep servers a bench starts. */
+export const BENCH_JWT_SECRET = 'bench-secret-that-is-long-enough-for-hs256-0123456789';
+export const BENCH_ADMIN = { email: 'admin@bench.test', password: 'bench-password-123' };
+
+/** Stops every child still running (SIGTERM, SIGKILL after 10 s), one after the other, and empties the list. */
+export async function stopChildren(children: ChildServer[]): Promise<void> {
+  for (const child of children.splice(0)) {
+    if (child.process.exitCode !== null || child.process.signalCode !== null) continue;
+    const timer = setTimeout(() => child.process.kill('SIGKILL'), 10_000);
+    child.process.kill('SIGTERM');
+    await child.exited;
+    clearTimeout(timer);
+  }
+}
+
+/** Runs a bench's `main` and exits with 0, or prints its error and exits with 1. */
+export function runBench(main: () => Promise<void>): void {
+  main().then(
+    () => process.exit(0),
+    (error) => {
+      console.error(error);
+      process.exit(1);
+    },
+  );
 }

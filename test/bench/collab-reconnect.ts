@@ -1,7 +1,7 @@
 import 'reflect-metadata';
 import { countReconnects, Y_WEBSOCKET_VERSIONS, type YWebsocketVersion } from '../support/reconnect-attempts';
 import { startTestServer } from '../support/test-server';
-import { benchArgs } from './bench-support';
+import { benchArgs, runBench } from './bench-support';
 
 /**
  * `npm run bench:collab-reconnect [-- --seconds=60]`
@@ -33,10 +33,4 @@ async function main(): Promise<void> {
   }
 }
 
-main().then(
-  () => process.exit(0),
-  (error) => {
-    console.error(error);
-    process.exit(1);
-  },
-);
+runBench(main);

@@ -10,7 +10,7 @@ import { startChildServer, type ChildServer } from '../support/child-server';
 import { connectEditor } from '../support/collab-clients';
 import { createTestDatabase } from '../support/test-db';
 import { okAt } from '../support/test-server';
-import { benchArgs, cpuSeconds, percentile, sleep } from './bench-support';
+import { BENCH_ADMIN, BENCH_JWT_SECRET, benchArgs, cpuSeconds, percentile, runBench, sleep, stopChildren } from './bench-support';
 import type { EditorsReply, EditorsRequest } from './collab-editors';
 
 /**
@@ -46,8 +46,8 @@ const NICE = args.nice === undefined ? undefined : Number(args.nice);
 const CPU_PROF = args['cpu-prof'];
 /** A run whose editors made fewer edits than this share of the offered rate is flagged: its clients set the pace. */
 const REACHED = 0.95;
-const JWT_SECRET = 'bench-secret-that-is-long-enough-for-hs256-0123456789';
-const ADMIN = { email: 'admin@bench.test', password: 'bench-password-123' };
+const JWT_SECRET = BENCH_JWT_SECRET;
+const ADMIN = BENCH_ADMIN;
 
 
 
@@ -294,19 +294,9 @@ async function main(): Promise<void> {
     console.log(`| before compaction          | ${String(before.rows).padStart(5)} | ${before.socket.toFixed(1).padStart(22)} | ${before.direct.toFixed(1).padStart(23)} |`);
     console.log(`| after compaction           | ${String(after.rows).padStart(5)} | ${after.socket.toFixed(1).padStart(22)} | ${after.direct.toFixed(1).padStart(23)} |`);
   } finally {
-    for (const child of children) {
-      if (child.process.exitCode !== null) continue;
-      child.process.kill('SIGTERM');
-      await child.exited;
-    }
+    await stopChildren(children);
     await db.drop();
   }
 }
 
-main().then(
-  () => process.exit(0),
-  (error) => {
-    console.error(error);
-    process.exit(1);
-  },
-);
+runBench(main);

@@ -9,6 +9,7 @@ import { startChildServer, type ChildServer } from '../support/child-server';
 import { heapAfterGc, heapProbeChild } from '../support/heap-probe';
 import { createTestDatabase } from '../support/test-db';
 import { fanout as fanoutOn, gql } from './fanout-client';
+import { BENCH_ADMIN, BENCH_JWT_SECRET, runBench, stopChildren } from './bench-support';
 
 /**
  * `npm run bench [-- --fanout=1000,5000,10000 --rounds=3 --warmup=1 --seconds=3 --connections=32 --collab-seconds=10 --collab-repeat=3]`
@@ -46,8 +47,8 @@ const COLLAB_REPEAT = Number(args['collab-repeat'] ?? 3);
 const ONLY_BOARD = args.only === 'board';
 const ONLY_FANOUT = args.only === 'fanout';
 const CPU_PROF = args['cpu-prof'];
-const JWT_SECRET = 'bench-secret-that-is-long-enough-for-hs256-0123456789';
-const ADMIN = { email: 'admin@bench.test', password: 'bench-password-123' };
+const JWT_SECRET = BENCH_JWT_SECRET;
+const ADMIN = BENCH_ADMIN;
 const BOARD = `query { incidents(first: 50) { edges { node { id title status commander { name } roles { role holder { name } } timeline { kind body actor { name } } } } } }`;
 
 /** User + system CPU seconds of process `pid` so far (Linux). */
@@ -216,10 +217,7 @@ async function main(): Promise<void> {
     row('board, shared reads off: req/s vs { __typename }', executed.toFixed(0), bare.toFixed(0), `${(executed / bare).toFixed(2)}×`, '');
     row('board, shared reads off: server CPU ms/request', executed.cpuMs!.toFixed(2), bare.cpuMs!.toFixed(2), `${(bare.cpuMs! / executed.cpuMs!).toFixed(2)}×`, '');
 
-    for (const child of children.splice(0)) {
-      child.process.kill('SIGTERM');
-      await child.exited;
-    }
+    await stopChildren(children);
     const c = ONLY_BOARD ? undefined : (console.error('collaboration…'), await collab());
     if (!c) {
       // --only=board
@@ -232,19 +230,9 @@ async function main(): Promise<void> {
 
     printTable(rows);
   } finally {
-    for (const child of children) {
-      if (child.process.exitCode !== null) continue;
-      child.process.kill('SIGTERM');
-      await child.exited;
-    }
+    await stopChildren(children);
     await db.drop();
   }
 }
 
-main().then(
-  () => process.exit(0),
-  (error) => {
-    console.error(error);
-    process.exit(1);
-  },
-);
+runBench(main);
