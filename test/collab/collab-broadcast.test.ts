@@ -1,5 +1,5 @@
 import { loadConfig } from '../../src/config/config';
-import { connectEditor, converged, rawSocket, waitFor, type Editor } from '../support/collab-clients';
+import { converged, editorPool, rawSocket, waitFor } from '../support/collab-clients';
 import { declareIncident } from '../support/factories';
 import { startWithTeam, type TestServer, type TestUser } from '../support/test-server';
 
@@ -9,12 +9,8 @@ describe('batched broadcast of the live document', () => {
   let t: TestServer;
   let alice: TestUser;
   let bob: TestUser;
-  const editors: Editor[] = [];
-  const editor = (id: string, user: TestUser) => {
-    const e = connectEditor(t.url, id, user.token);
-    editors.push(e);
-    return e;
-  };
+  const editors = editorPool();
+  const editor = (id: string, user: TestUser) => editors.open(t.url, id, user.token);
   const stored = async (id: string): Promise<string> => {
     await waitFor(() => !t.server.services.collab.registry.get(id), 5000, 'document never unloaded');
     return (await t.ok(MARKDOWN, { id }, alice.token)).incident.document.markdown;
@@ -23,7 +19,7 @@ describe('batched broadcast of the live document', () => {
   // A long interval, so that the edits of a burst certainly share frames.
   beforeAll(async () => ({ t, alice, bob } = await startWithTeam({ collab: { ...loadConfig({}).collab, broadcastIntervalMs: 80, unloadDelayMs: 200 } })));
   afterEach(() => {
-    editors.splice(0).forEach((e) => e.destroy());
+    editors.closeAll();
   });
   afterAll(() => t.close());
 
@@ -52,7 +48,7 @@ describe('batched broadcast of the live document', () => {
     expect(updateFrames).toBeGreaterThan(0);
     expect(updateFrames).toBeLessThan(edits / 4);
     observer.close();
-    editors.splice(0).forEach((e) => e.destroy());
+    editors.closeAll();
     expect(await stored(id)).toBe(text);
   });
 
@@ -66,7 +62,7 @@ describe('batched broadcast of the live document', () => {
     leaving.text.insert(0, 'last words\n');
     leaving.provider.destroy();
     await waitFor(() => staying.text.toString().includes('last words\n'), 5000, 'the edit never reached the other editor');
-    editors.splice(0).forEach((e) => e.destroy());
+    editors.closeAll();
     const markdown = await stored(id);
     expect(markdown).toContain('last words\n');
     expect(markdown).toContain('opening line\n');

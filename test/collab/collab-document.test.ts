@@ -1,5 +1,5 @@
 import { loadConfig } from '../../src/config/config';
-import { connectEditor, converged, rawSocket, waitFor, type Editor } from '../support/collab-clients';
+import { converged, editorPool, rawSocket, waitFor } from '../support/collab-clients';
 import { declareIncident } from '../support/factories';
 import { startWithTeam, type TestServer, type TestUser } from '../support/test-server';
 
@@ -10,17 +10,13 @@ describe('live incident document over the y-websocket protocol', () => {
   let alice: TestUser;
   let bob: TestUser;
   let viewer: TestUser;
-  const editors: Editor[] = [];
-  const editor = (incidentId: string, token?: string) => {
-    const e = connectEditor(t.url, incidentId, token);
-    editors.push(e);
-    return e;
-  };
+  const editors = editorPool();
+  const editor = (incidentId: string, token?: string) => editors.open(t.url, incidentId, token);
   const documentOf = async (id: string) => (await t.ok(DOCUMENT, { id }, alice.token)).incident;
 
   beforeAll(async () => ({ t, alice, bob, viewer } = await startWithTeam({ collab: { ...loadConfig({}).collab, unloadDelayMs: 200 } })));
   afterEach(() => {
-    editors.splice(0).forEach((e) => e.destroy());
+    editors.closeAll();
   });
   afterAll(() => t.close());
 
@@ -83,7 +79,7 @@ describe('live incident document over the y-websocket protocol', () => {
     expect(late.text.toString()).not.toContain('VIEWER WAS HERE');
     // The viewer is connected but not editing.
     expect((await documentOf(id)).activeEditors.map((u: { id: string }) => u.id).sort()).toEqual([alice.id, bob.id].sort());
-    editors.splice(0).forEach((e) => e.destroy());
+    editors.closeAll();
     // Once unloaded, GraphQL reads PostgreSQL: the viewer's text was never stored.
     await waitFor(async () => !t.server.services.collab.registry.get(id), 5000, 'document never unloaded');
     const stored = (await documentOf(id)).document.markdown;

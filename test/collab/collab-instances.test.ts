@@ -2,7 +2,7 @@ import { loadConfig, type Config } from '../../src/config/config';
 import { createLogger } from '../../src/observability/logger';
 import { startServer, type RunningServer } from '../../src/server/app';
 import { describeWithRedis, uniqueRedisPrefix } from '../support/redis';
-import { connectEditor, converged, waitFor, type Editor } from '../support/collab-clients';
+import { converged, editorPool, waitFor } from '../support/collab-clients';
 import { declareIncident } from '../support/factories';
 import { startWithTeam, type TestServer, type TestUser } from '../support/test-server';
 
@@ -13,12 +13,8 @@ describeWithRedis('live incident document across instances (Redis relay)', (redi
   let other: RunningServer;
   let alice: TestUser;
   let bob: TestUser;
-  const editors: Editor[] = [];
-  const editor = (url: string, id: string, user: TestUser) => {
-    const e = connectEditor(url, id, user.token);
-    editors.push(e);
-    return e;
-  };
+  const editors = editorPool();
+  const editor = (url: string, id: string, user: TestUser) => editors.open(url, id, user.token);
   const declare = () => declareIncident(t, alice, { title: 'Two regions' });
 
   beforeAll(async () => {
@@ -28,7 +24,7 @@ describeWithRedis('live incident document across instances (Redis relay)', (redi
     other = await startServer({ ...t.server.services.config, port: 0 }, createLogger('silent'));
   });
   afterEach(() => {
-    editors.splice(0).forEach((e) => e.destroy());
+    editors.closeAll();
   });
   afterAll(async () => {
     await other.close();

@@ -1,5 +1,5 @@
 import { loadConfig } from '../../src/config/config';
-import { connectEditor, waitFor, type Editor } from '../support/collab-clients';
+import { editorPool, waitFor } from '../support/collab-clients';
 import { declareIncident } from '../support/factories';
 import { startWithTeam, type TestServer, type TestUser } from '../support/test-server';
 
@@ -8,12 +8,8 @@ describe('live incident document limits', () => {
   let t: TestServer;
   let alice: TestUser;
   let bob: TestUser;
-  const editors: Editor[] = [];
-  const editor = (id: string, user: TestUser) => {
-    const e = connectEditor(t.url, id, user.token);
-    editors.push(e);
-    return e;
-  };
+  const editors = editorPool();
+  const editor = (id: string, user: TestUser) => editors.open(t.url, id, user.token);
 
   beforeAll(async () => {
     ({ t, alice, bob } = await startWithTeam({
@@ -21,7 +17,7 @@ describe('live incident document limits', () => {
     }));
   });
   afterEach(() => {
-    editors.splice(0).forEach((e) => e.destroy());
+    editors.closeAll();
   });
   afterAll(() => t.close());
 

@@ -2,7 +2,7 @@ import * as Y from 'yjs';
 import { loadConfig, type Config } from '../../src/config/config';
 import { createLogger } from '../../src/observability/logger';
 import { startServer, type RunningServer } from '../../src/server/app';
-import { connectEditor, waitFor, type Editor } from '../support/collab-clients';
+import { editorPool, waitFor } from '../support/collab-clients';
 import { declareIncident } from '../support/factories';
 import { startWithTeam, type TestServer, type TestUser } from '../support/test-server';
 
@@ -12,13 +12,9 @@ const collab = (overrides: Partial<Config['collab']>) => ({ ...loadConfig({}).co
 describe('live incident document persistence in PostgreSQL', () => {
   let t: TestServer;
   let alice: TestUser;
-  const editors: Editor[] = [];
+  const editors = editorPool();
   const servers: RunningServer[] = [];
-  const editor = (url: string, incidentId: string) => {
-    const e = connectEditor(url, incidentId, alice.token);
-    editors.push(e);
-    return e;
-  };
+  const editor = (url: string, incidentId: string) => editors.open(url, incidentId, alice.token);
   const declare = () => declareIncident(t, alice, { title: 'Disk full on db-3' });
   /** Another Sitrep on the same database, as after a restart or next to this one. */
   const sibling = async (overrides: Partial<Config['collab']> = {}) => {
@@ -36,7 +32,7 @@ describe('live incident document persistence in PostgreSQL', () => {
 
   beforeAll(async () => ({ t, alice } = await startWithTeam({ collab: collab({ compactAfterUpdates: 1_000_000 }) })));
   afterEach(() => {
-    editors.splice(0).forEach((e) => e.destroy());
+    editors.closeAll();
   });
   afterAll(async () => {
     for (const server of servers) await server.close();

@@ -1,6 +1,6 @@
 import { TokenService } from '../../src/auth/token.service';
 import { loadConfig } from '../../src/config/config';
-import { connectEditor, converged, waitFor, type Editor } from '../support/collab-clients';
+import { converged, editorPool, waitFor } from '../support/collab-clients';
 import { declareIncident } from '../support/factories';
 import { startWithTeam, type TestServer, type TestUser } from '../support/test-server';
 
@@ -11,16 +11,12 @@ describe('collaboration sockets re-check their caller', () => {
   let t: TestServer;
   let alice: TestUser;
   let bob: TestUser;
-  const editors: Editor[] = [];
-  const editor = (incidentId: string, token: string) => {
-    const e = connectEditor(t.url, incidentId, token);
-    editors.push(e);
-    return e;
-  };
+  const editors = editorPool();
+  const editor = (incidentId: string, token: string) => editors.open(t.url, incidentId, token);
 
   beforeAll(async () => ({ t, alice, bob } = await startWithTeam({ collab: { ...loadConfig({}).collab, recheckIntervalMs: RECHECK_MS } })));
   afterEach(() => {
-    editors.splice(0).forEach((e) => e.destroy());
+    editors.closeAll();
   });
   afterAll(async () => {
     await t.close();

@@ -4,7 +4,7 @@ import { createLogger } from '../../src/observability/logger';
 import { startServer, type RunningServer } from '../../src/server/app';
 import { applyKeptSections, KEPT_HEADINGS, KEPT_NOTE, sectionRange, type KeptFacts } from '../../src/collab/kept-sections';
 import { ASSIGN, SET_STATUS, sql } from '../core/core-ops';
-import { connectEditor, converged, waitFor, type Editor } from '../support/collab-clients';
+import { converged, editorPool, waitFor } from '../support/collab-clients';
 import { describeWithRedis, uniqueRedisPrefix } from '../support/redis';
 import { startTestServer, type TestServer, type TestUser } from '../support/test-server';
 
@@ -69,12 +69,8 @@ describe('kept sections and document history on a live server', () => {
   let alice: TestUser;
   let bob: TestUser;
   let carol: TestUser;
-  const editors: Editor[] = [];
-  const editor = (url: string, id: string, user: TestUser) => {
-    const e = connectEditor(url, id, user.token);
-    editors.push(e);
-    return e;
-  };
+  const editors = editorPool();
+  const editor = (url: string, id: string, user: TestUser) => editors.open(url, id, user.token);
   const declare = async (title = 'Checkout 500s') =>
     (await t.ok(DECLARE, { input: { title, severity: 'SEV1', trigger: 'USER_REPORT' } }, alice.token)).declareIncident.id as string;
   const markdownOf = async (id: string) => (await t.ok(DOCUMENT, { id }, alice.token)).incident.document.markdown as string;
@@ -87,7 +83,7 @@ describe('kept sections and document history on a live server', () => {
     carol = await t.createUser('RESPONDER', 'Carol');
   });
   afterEach(() => {
-    editors.splice(0).forEach((e) => e.destroy());
+    editors.closeAll();
   });
   afterAll(() => t.close());
 
@@ -275,7 +271,7 @@ describeWithRedis('kept sections with two instances (Redis)', (redisUrl) => {
   let other: RunningServer;
   let alice: TestUser;
   let bob: TestUser;
-  const editors: Editor[] = [];
+  const editors = editorPool();
 
   beforeAll(async () => {
     const collab: Config['collab'] = { ...loadConfig({}).collab, unloadDelayMs: 200 };
@@ -285,16 +281,15 @@ describeWithRedis('kept sections with two instances (Redis)', (redisUrl) => {
     bob = await t.createUser('RESPONDER', 'Bob');
   });
   afterAll(async () => {
-    editors.splice(0).forEach((e) => e.destroy());
+    editors.closeAll();
     await other.close();
     await t.close();
   });
 
   it('makes each change exactly once, whichever instance commits it and wherever the editors are', async () => {
     const id = (await t.ok(DECLARE, { input: { title: 'Two instances', severity: 'SEV2', trigger: 'USER_REPORT' } }, alice.token)).declareIncident.id;
-    const a = connectEditor(t.url, id, alice.token);
-    const b = connectEditor(other.url, id, bob.token);
-    editors.push(a, b);
+    const a = editors.open(t.url, id, alice.token);
+    const b = editors.open(other.url, id, bob.token);
     await Promise.all([a.synced(), b.synced()]);
     const onOther = async (query: string, variables: Record<string, unknown>) => {
       const response = await fetch(`${other.url}/graphql`, {

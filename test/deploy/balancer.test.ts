@@ -2,7 +2,7 @@ import crypto from 'node:crypto';
 import { createClient, type Client as WsClient } from 'graphql-ws';
 import WebSocket from 'ws';
 import { startChildServer, type ChildServer } from '../support/child-server';
-import { connectEditor, converged, waitFor, type Editor } from '../support/collab-clients';
+import { converged, editorPool, waitFor } from '../support/collab-clients';
 import { describeWithRedis } from '../support/redis';
 import { createTestDatabase } from '../support/test-db';
 import { collect, okAt } from '../support/test-server';
@@ -22,7 +22,7 @@ describeWithRedis('two instances behind HAProxy (the compose topology)', () => {
   let haproxy: Helper;
   const instances: ChildServer[] = [];
   const clients: WsClient[] = [];
-  const editors: Editor[] = [];
+  const editors = editorPool();
   let lb: string;
   let token: string;
 
@@ -40,11 +40,7 @@ describeWithRedis('two instances behind HAProxy (the compose topology)', () => {
     clients.push(client);
     return client;
   };
-  const editor = (id: string) => {
-    const e = connectEditor(lb, id, token);
-    editors.push(e);
-    return e;
-  };
+  const editor = (id: string) => editors.open(lb, id, token);
 
   beforeAll(async () => {
     if (!haproxyInstalled()) throw new Error('HAProxy is not installed: apt-get install -y haproxy (.ci/run installs it)');
@@ -74,7 +70,7 @@ describeWithRedis('two instances behind HAProxy (the compose topology)', () => {
   }, 300_000);
 
   afterEach(() => {
-    editors.splice(0).forEach((e) => e.destroy());
+    editors.closeAll();
   });
 
   afterAll(async () => {

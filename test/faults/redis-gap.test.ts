@@ -4,7 +4,7 @@ import WebSocket from 'ws';
 import { loadConfig, type Config } from '../../src/config/config';
 import { createLogger } from '../../src/observability/logger';
 import { startServer, type RunningServer } from '../../src/server/app';
-import { connectEditor, waitFor, type Editor } from '../support/collab-clients';
+import { editorPool, waitFor } from '../support/collab-clients';
 import { declareIncident } from '../support/factories';
 import { startPrivateRedis, type PrivateRedis } from '../support/private-redis';
 import { describeWithRedis } from '../support/redis';
@@ -20,7 +20,7 @@ describeWithRedis('a Redis gap between two instances (a Redis of the test\'s own
   let other: RunningServer;
   let alice: TestUser;
   let bob: TestUser;
-  const editors: Editor[] = [];
+  const editors = editorPool();
 
   beforeAll(async () => {
     redis = await startPrivateRedis();
@@ -36,7 +36,7 @@ describeWithRedis('a Redis gap between two instances (a Redis of the test\'s own
     bob = await t.createUser('RESPONDER', 'Bob');
   }, 60_000);
   afterEach(async () => {
-    editors.splice(0).forEach((e) => e.destroy());
+    editors.closeAll();
     await redis.start().catch(() => undefined);
   });
   afterAll(async () => {
@@ -54,9 +54,8 @@ describeWithRedis('a Redis gap between two instances (a Redis of the test\'s own
 
   it('converges the live document within 5 s of Redis returning, with every character typed on either side, and no client reconnects', async () => {
     const id = await declareIncident(t, alice, { title: 'Split brain', severity: 'SEV2' });
-    const a = connectEditor(t.url, id, alice.token);
-    const b = connectEditor(other.url, id, bob.token);
-    editors.push(a, b);
+    const a = editors.open(t.url, id, alice.token);
+    const b = editors.open(other.url, id, bob.token);
     await Promise.all([a.synced(), b.synced()]);
     a.text.insert(0, 'a-before;');
     await waitFor(() => b.text.toString().includes('a-before;'));

@@ -56,6 +56,25 @@ export function connectEditor(httpUrl: string, incidentId: string, token?: strin
 }
 
 /** Polls `condition` every 20 ms until it holds, or fails with `message` after `timeoutMs`. */
+/**
+ * The editors a test file opens, so that afterEach/afterAll destroys them all:
+ * `const editors = editorPool()`, `editors.open(url, incidentId, token)`,
+ * `editors.closeAll()`.
+ */
+export function editorPool() {
+  const open: Editor[] = [];
+  return {
+    open(httpUrl: string, incidentId: string, token?: string): Editor {
+      const editor = connectEditor(httpUrl, incidentId, token);
+      open.push(editor);
+      return editor;
+    },
+    closeAll(): void {
+      open.splice(0).forEach((editor) => editor.destroy());
+    },
+  };
+}
+
 export async function waitFor(condition: () => boolean | Promise<boolean>, timeoutMs = 10_000, message = 'condition never held'): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (!(await condition())) {
