@@ -112,7 +112,13 @@ export async function startTestServer(overrides: Partial<Config> = {}): Promise<
   const ok = <T>(query: string, variables?: Record<string, unknown>, token?: string) => okAt<T>(url, query, variables, token);
   let pool: Pool | undefined;
   const sql = async <T>(text: string, params: unknown[] = []): Promise<T[]> => {
-    pool ??= new Pool({ connectionString: config.databaseUrl, max: 2 });
+    if (!pool) {
+      pool = new Pool({ connectionString: config.databaseUrl, max: 2 });
+      // An idle connection of this helper pool may be ended under it (the database dropped WITH (FORCE), the
+      // server restarted by a test): the next query takes a fresh one. Unhandled, pg-pool's 'error' event
+      // would fail whichever test file this worker runs at that moment.
+      pool.on('error', () => undefined);
+    }
     return (await pool.query(text, params)).rows as T[];
   };
 
