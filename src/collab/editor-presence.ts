@@ -54,7 +54,7 @@ export class RedisEditorPresence implements EditorPresence {
     private readonly ttlMs: number,
     private readonly log: Logger,
   ) {
-    this.redis = new Redis(url, { lazyConnect: true, maxRetriesPerRequest: 1, connectionName: 'sitrep-collab-presence', commandTimeout: 2_000 });
+    this.redis = new Redis(url, { maxRetriesPerRequest: 1, connectionName: 'sitrep-collab-presence', commandTimeout: 2_000 });
     this.redis.on('error', (error) => log.warn({ err: error }, 'collaboration presence: redis error'));
     this.refreshTimer = setInterval(() => this.refresh(), Math.max(100, Math.floor(ttlMs / 3))).unref();
   }
@@ -75,17 +75,22 @@ export class RedisEditorPresence implements EditorPresence {
   }
 
   async editors(incidentId: string, local: string[]): Promise<string[]> {
+    // While Redis is away (or not yet connected) a read answers at once with this instance's editors, rather than
+    // waiting READ_TIMEOUT_MS for a command queued until Redis returns (whose timer would also outlive close()).
+    if (this.redis.status !== 'ready') return this.unavailable(incidentId, local);
     let timer: NodeJS.Timeout | undefined;
     const timeout = new Promise<null>((resolve) => {
       timer = setTimeout(() => resolve(null), READ_TIMEOUT_MS);
     });
     const shared = await Promise.race([this.reads.load(incidentId).catch(() => null), timeout]);
     clearTimeout(timer);
-    if (!shared) {
-      this.log.warn({ incidentId }, 'collaboration presence unavailable; active editors of this instance only');
-      return local;
-    }
+    if (!shared) return this.unavailable(incidentId, local);
     return [...new Set([...local, ...shared])];
+  }
+
+  private unavailable(incidentId: string, local: string[]): string[] {
+    this.log.warn({ incidentId }, 'collaboration presence unavailable; active editors of this instance only');
+    return local;
   }
 
   /** Takes this instance's entries out at once (rather than after the TTL), then disconnects. */

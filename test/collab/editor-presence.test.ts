@@ -2,6 +2,7 @@ import crypto from 'node:crypto';
 import Redis from 'ioredis';
 import { RedisEditorPresence } from '../../src/collab/editor-presence';
 import { createLogger } from '../../src/observability/logger';
+import { waitFor } from '../support/collab-clients';
 import { describeWithRedis, uniqueRedisPrefix } from '../support/redis';
 
 describeWithRedis('editor presence shared through Redis', (redisUrl) => {
@@ -34,7 +35,8 @@ describeWithRedis('editor presence shared through Redis', (redisUrl) => {
     live.set(incidentId, ['alice']);
     // What a crashed instance leaves behind: an entry nobody refreshes any more.
     await redis.zadd(`${prefix}collab:editors:${incidentId}`, Date.now() + ttlMs, 'deadbeefdeadbeef:bob');
-    await new Promise((resolve) => setTimeout(resolve, 100));
+    // Until its connection is up a presence answers with the local editors alone.
+    await waitFor(async () => (await reader.editors(incidentId, [])).length === 2, 5_000, 'the reader never saw the shared editors');
     expect((await reader.editors(incidentId, [])).sort()).toEqual(['alice', 'bob']);
     await new Promise((resolve) => setTimeout(resolve, ttlMs + 400));
     expect(await reader.editors(incidentId, ['carol'])).toEqual(['carol', 'alice']);
