@@ -8,7 +8,7 @@ import { startChildServer, type ChildServer } from '../support/child-server';
 import { connectEditor, type Editor } from '../support/collab-clients';
 import { createTestDatabase } from '../support/test-db';
 import { okAt } from '../support/test-server';
-import { BENCH_ADMIN, BENCH_JWT_SECRET, benchArgs, cpuSeconds, percentile, runBench, sleep, stopChildren } from './bench-support';
+import { BENCH_ADMIN, benchArgs, benchServerEnv, cpuSeconds, percentile, runBench, sleep, stopChildren } from './bench-support';
 import { fanout, type FanoutResult } from './fanout-client';
 
 /**
@@ -44,8 +44,6 @@ const WARMUP_SECONDS = 3;
 const FANOUT = 'fanout' in args ? (args.fanout ?? '1000,5000').split(',').map(Number) : undefined;
 const ROUNDS = Number(args.rounds ?? 3);
 const LIMIT_SECONDS = Number(args.limit ?? 360);
-const JWT_SECRET = BENCH_JWT_SECRET;
-const ADMIN = BENCH_ADMIN;
 
 
 
@@ -134,17 +132,12 @@ async function startTopology(extraEnv: Record<string, string> = {}) {
     })());
   try {
     redis = await startRedis();
-    const env = {
-      DATABASE_URL: db.url,
+    const env = benchServerEnv(db.url, {
       REDIS_URL: `redis://127.0.0.1:${redis.port}`,
       REDIS_PREFIX: `sitrep-bench-${crypto.randomBytes(4).toString('hex')}:`,
-      PORT: '0',
-      JWT_SECRET,
-      BOOTSTRAP_ADMIN_EMAIL: ADMIN.email,
-      BOOTSTRAP_ADMIN_PASSWORD: ADMIN.password,
       TRUST_PROXY: 'loopback',
       ...extraEnv,
-    };
+    });
     const [a, b] = await Promise.all([startChildServer(env), startChildServer(env)]);
     children.push(a, b);
     haproxy = await startHaproxy([`127.0.0.1:${a.port}`, `127.0.0.1:${b.port}`]);
@@ -152,7 +145,7 @@ async function startTopology(extraEnv: Record<string, string> = {}) {
     // Server state changes, kept apart from the (long) request log.
     const stateChanges: string[] = [];
     haproxy.process.stdout?.on('data', (chunk: Buffer) => stateChanges.push(...chunk.toString().split('\n').filter((l) => /Server [\w/-]+ is |backend \w+ has no server/.test(l))));
-    const { login } = await okAt(a.url, `mutation($e: String!, $p: String!) { login(email: $e, password: $p) { token } }`, { e: ADMIN.email, p: ADMIN.password });
+    const { login } = await okAt(a.url, `mutation($e: String!, $p: String!) { login(email: $e, password: $p) { token } }`, { e: BENCH_ADMIN.email, p: BENCH_ADMIN.password });
     return { a, b, lb, haproxy, stateChanges, token: login.token as string, stop };
   } catch (error) {
     await stop();

@@ -1,4 +1,5 @@
 import fs from 'node:fs';
+import path from 'node:path';
 import type { ChildServer } from '../support/child-server';
 
 /** Small helpers shared by the benchmarks (run outside Jest, `npm run bench:*`). */
@@ -25,6 +26,26 @@ export function percentile(sorted: number[], p: number): number {
 /** The JWT secret and first admin of the Sitrep servers a bench starts. */
 export const BENCH_JWT_SECRET = 'bench-secret-that-is-long-enough-for-hs256-0123456789';
 export const BENCH_ADMIN = { email: 'admin@bench.test', password: 'bench-password-123' };
+
+/**
+ * The environment of a Sitrep server a bench starts: `databaseUrl`, a free
+ * port, the bench's secret and first admin, then `extra` on top.
+ */
+export function benchServerEnv(databaseUrl: string, extra: Record<string, string> = {}): Record<string, string> {
+  return {
+    DATABASE_URL: databaseUrl,
+    PORT: '0',
+    JWT_SECRET: BENCH_JWT_SECRET,
+    BOOTSTRAP_ADMIN_EMAIL: BENCH_ADMIN.email,
+    BOOTSTRAP_ADMIN_PASSWORD: BENCH_ADMIN.password,
+    ...extra,
+  };
+}
+
+/** Node arguments that write a V8 CPU profile into `dir` (the bench's `--cpu-prof=<dir>`), none without one. */
+export function cpuProfArgs(dir: string | undefined): string[] {
+  return dir ? ['--cpu-prof', `--cpu-prof-dir=${path.resolve(dir)}`] : [];
+}
 
 /** Stops every child still running (SIGTERM, SIGKILL after 10 s), one after the other, and empties the list. */
 export async function stopChildren(children: ChildServer[]): Promise<void> {

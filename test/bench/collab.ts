@@ -10,7 +10,7 @@ import { startChildServer, type ChildServer } from '../support/child-server';
 import { connectEditor } from '../support/collab-clients';
 import { createTestDatabase } from '../support/test-db';
 import { okAt } from '../support/test-server';
-import { BENCH_ADMIN, BENCH_JWT_SECRET, benchArgs, cpuSeconds, percentile, runBench, sleep, stopChildren } from './bench-support';
+import { BENCH_ADMIN, benchArgs, benchServerEnv, cpuProfArgs, cpuSeconds, percentile, runBench, sleep, stopChildren } from './bench-support';
 import type { EditorsReply, EditorsRequest } from './collab-editors';
 
 /**
@@ -46,8 +46,6 @@ const NICE = args.nice === undefined ? undefined : Number(args.nice);
 const CPU_PROF = args['cpu-prof'];
 /** A run whose editors made fewer edits than this share of the offered rate is flagged: its clients set the pace. */
 const REACHED = 0.95;
-const JWT_SECRET = BENCH_JWT_SECRET;
-const ADMIN = BENCH_ADMIN;
 
 
 
@@ -172,16 +170,9 @@ async function main(): Promise<void> {
   const db = await createTestDatabase();
   const children: ChildServer[] = [];
   try {
-    const sitrep = await startChildServer({
-      DATABASE_URL: db.url,
-      PORT: '0',
-      JWT_SECRET,
-      BOOTSTRAP_ADMIN_EMAIL: ADMIN.email,
-      BOOTSTRAP_ADMIN_PASSWORD: ADMIN.password,
-      COLLAB_UNLOAD_DELAY_MS: '300',
-    }, undefined, CPU_PROF ? ['--cpu-prof', `--cpu-prof-dir=${path.resolve(CPU_PROF)}`] : [], { detached: true });
+    const sitrep = await startChildServer(benchServerEnv(db.url, { COLLAB_UNLOAD_DELAY_MS: '300' }), undefined, cpuProfArgs(CPU_PROF), { detached: true });
     children.push(sitrep);
-    const { login } = await okAt(sitrep.url, `mutation($e: String!, $p: String!) { login(email: $e, password: $p) { token } }`, { e: ADMIN.email, p: ADMIN.password });
+    const { login } = await okAt(sitrep.url, `mutation($e: String!, $p: String!) { login(email: $e, password: $p) { token } }`, { e: BENCH_ADMIN.email, p: BENCH_ADMIN.password });
     const token: string = login.token;
     const reference = await startChildServer({}, 'test/bench/reference-server.ts', [], { detached: true });
     children.push(reference);
@@ -219,13 +210,7 @@ async function main(): Promise<void> {
     // A second Sitrep whose threshold is out of reach, so that unloading does not compact the log for us.
     sitrep.process.kill('SIGTERM');
     await sitrep.exited;
-    const cold = await startChildServer({
-      DATABASE_URL: db.url,
-      PORT: '0',
-      JWT_SECRET,
-      COLLAB_UNLOAD_DELAY_MS: '300',
-      COLLAB_COMPACT_AFTER_UPDATES: '10000000',
-    });
+    const cold = await startChildServer(benchServerEnv(db.url, { COLLAB_UNLOAD_DELAY_MS: '300', COLLAB_COMPACT_AFTER_UPDATES: '10000000' }));
     children.push(cold);
     const coldId = await declare(cold.url, token, 'Cold load incident');
     const quiet = { logQuery() {}, logQueryError() {}, logQuerySlow() {}, logSchemaBuild() {}, logMigration() {}, log() {} };

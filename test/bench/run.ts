@@ -9,7 +9,7 @@ import { startChildServer, type ChildServer } from '../support/child-server';
 import { heapAfterGc, heapProbeChild } from '../support/heap-probe';
 import { createTestDatabase } from '../support/test-db';
 import { fanout as fanoutOn, gql } from './fanout-client';
-import { BENCH_ADMIN, BENCH_JWT_SECRET, runBench, stopChildren } from './bench-support';
+import { BENCH_ADMIN, benchServerEnv, cpuProfArgs, runBench, stopChildren } from './bench-support';
 
 /**
  * `npm run bench [-- --fanout=1000,5000,10000 --rounds=3 --warmup=1 --seconds=3 --connections=32 --collab-seconds=10 --collab-repeat=3]`
@@ -47,8 +47,6 @@ const COLLAB_REPEAT = Number(args['collab-repeat'] ?? 3);
 const ONLY_BOARD = args.only === 'board';
 const ONLY_FANOUT = args.only === 'fanout';
 const CPU_PROF = args['cpu-prof'];
-const JWT_SECRET = BENCH_JWT_SECRET;
-const ADMIN = BENCH_ADMIN;
 const BOARD = `query { incidents(first: 50) { edges { node { id title status commander { name } roles { role holder { name } } timeline { kind body actor { name } } } } } }`;
 
 /** User + system CPU seconds of process `pid` so far (Linux). */
@@ -131,21 +129,16 @@ async function main(): Promise<void> {
     console.error(rows.at(-1));
   };
   try {
-    const sitrep = await startChildServer({
-      DATABASE_URL: db.url,
-      PORT: '0',
-      JWT_SECRET,
-      BOOTSTRAP_ADMIN_EMAIL: ADMIN.email,
-      BOOTSTRAP_ADMIN_PASSWORD: ADMIN.password,
+    const sitrep = await startChildServer(benchServerEnv(db.url, {
       GRAPHQL_MAX_SUBSCRIPTIONS_PER_USER: String(Math.max(...FANOUT) + 100),
       // One instance, in-process events, like the reference's in-memory bus (an exported REDIS_URL is not for this).
       REDIS_URL: '',
       ...heapProbeChild.env,
-    }, undefined, [...heapProbeChild.nodeArgs, ...(CPU_PROF ? ['--cpu-prof', `--cpu-prof-dir=${path.resolve(CPU_PROF)}`] : [])]);
+    }), undefined, [...heapProbeChild.nodeArgs, ...cpuProfArgs(CPU_PROF)]);
     children.push(sitrep);
     const reference = await startChildServer(heapProbeChild.env, 'test/bench/fanout-reference-server.ts', heapProbeChild.nodeArgs);
     children.push(reference);
-    const token: string = (await gql(sitrep.url, `mutation($e: String!, $p: String!) { login(email: $e, password: $p) { token } }`, { e: ADMIN.email, p: ADMIN.password })).login.token;
+    const token: string = (await gql(sitrep.url, `mutation($e: String!, $p: String!) { login(email: $e, password: $p) { token } }`, { e: BENCH_ADMIN.email, p: BENCH_ADMIN.password })).login.token;
     const declare = `mutation($t: String!) { declareIncident(input: { title: $t, severity: SEV2, trigger: STAFF_IDENTIFIED }) { id } }`;
     const ourIncident: string = (await gql(sitrep.url, declare, { t: 'Fan-out' }, token)).declareIncident.id;
     const theirIncident: string = (await gql(reference.url, `mutation { declareIncident(title: "Fan-out") { id } }`)).declareIncident.id;
@@ -172,8 +165,8 @@ async function main(): Promise<void> {
     if (ONLY_FANOUT) return printTable(rows);
     console.error(`board query… (${rows.length} rows so far)`);
     const commanders = await Promise.all(['Ada', 'Ben', 'Cy', 'Di'].map(async (name, i) => {
-      await gql(sitrep.url, `mutation($i: CreateUserInput!) { createUser(input: $i) { id } }`, { i: { email: `${name.toLowerCase()}@bench.test`, name, password: ADMIN.password, role: 'RESPONDER' } }, token);
-      const session = (await gql(sitrep.url, `mutation($e: String!, $p: String!) { login(email: $e, password: $p) { token user { id } } }`, { e: `${name.toLowerCase()}@bench.test`, p: ADMIN.password })).login;
+      await gql(sitrep.url, `mutation($i: CreateUserInput!) { createUser(input: $i) { id } }`, { i: { email: `${name.toLowerCase()}@bench.test`, name, password: BENCH_ADMIN.password, role: 'RESPONDER' } }, token);
+      const session = (await gql(sitrep.url, `mutation($e: String!, $p: String!) { login(email: $e, password: $p) { token user { id } } }`, { e: `${name.toLowerCase()}@bench.test`, p: BENCH_ADMIN.password })).login;
       return { token: session.token as string, id: session.user.id as string, i };
     }));
     // 50 incidents by four commanders, each with a delegated role and a note by someone else.
@@ -208,9 +201,9 @@ async function main(): Promise<void> {
     // The same board on a server with shared reads off, on the same database: what every execution costs
     // (each request executes, as the first after a change does).
     const unshared = await startChildServer(
-      { DATABASE_URL: db.url, PORT: '0', JWT_SECRET, BOOTSTRAP_ADMIN_EMAIL: ADMIN.email, GRAPHQL_SHARED_READS_MAX_ENTRIES: '0' },
+      benchServerEnv(db.url, { GRAPHQL_SHARED_READS_MAX_ENTRIES: '0' }),
       undefined,
-      CPU_PROF ? ['--cpu-prof', `--cpu-prof-dir=${path.resolve(CPU_PROF)}`] : [],
+      cpuProfArgs(CPU_PROF),
     );
     children.push(unshared);
     const executed = await requestsPerSecond(unshared.url, BOARD, token, unshared.process.pid!);
