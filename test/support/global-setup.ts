@@ -11,7 +11,6 @@ import { TEMPLATE_ENV, adminQuery, serverUrl, uniqueDatabaseName } from './test-
 export interface RunResources {
   embeddedPg?: ChildProcess;
   template?: string;
-  childScripts?: string;
   noRedisBanner?: string;
 }
 
@@ -26,14 +25,13 @@ const run = globalThis as typeof globalThis & { __sitrepTestRun?: RunResources }
  *   clones (`createTestDatabase`) instead of migrating a database of its own;
  * - Redis for the multi-instance suites (see `test/support/redis.ts`);
  * - the one scrypt hash of the factories' test password;
- * - the child processes' scripts, transpiled once (`child-scripts.ts`).
+ * - the child processes' scripts, transpiled when the sources changed (`child-scripts.ts`).
  * The workers inherit what is decided here through the environment.
  */
 export default async function globalSetup(): Promise<void> {
   const resources: RunResources = {};
   run.__sitrepTestRun = resources;
-  resources.childScripts = transpileChildScripts();
-  process.env[CHILD_SCRIPTS_ENV] = resources.childScripts;
+  process.env[CHILD_SCRIPTS_ENV] = transpileChildScripts();
   if (!process.env.DATABASE_URL) {
     resources.embeddedPg = await startEmbeddedPostgres();
   }

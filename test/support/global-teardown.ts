@@ -1,8 +1,7 @@
-import fs from 'node:fs';
 import type { RunResources } from './global-setup';
 import { adminQuery } from './test-db';
 
-/** Undoes global-setup: drops the template database, stops the embedded PostgreSQL, removes the transpiled child scripts, repeats the no-Redis banner. */
+/** Undoes global-setup: drops the template database, stops the embedded PostgreSQL, repeats the no-Redis banner. */
 export default async function globalTeardown(): Promise<void> {
   const resources = (globalThis as { __sitrepTestRun?: RunResources }).__sitrepTestRun;
   if (!resources) return;
@@ -14,7 +13,6 @@ export default async function globalTeardown(): Promise<void> {
       child.kill('SIGTERM');
     });
   }
-  if (resources.childScripts) fs.rmSync(resources.childScripts, { recursive: true, force: true });
   // Said again at the end, where it is seen after the test output has scrolled by.
   if (resources.noRedisBanner) process.stdout.write(resources.noRedisBanner);
 }
