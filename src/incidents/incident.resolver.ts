@@ -85,7 +85,7 @@ export class IncidentResolver {
     },
   })
   async incidentsChanged(@Root() payload: Payload, @Ctx() { caller, services }: GraphQLContext): Promise<IncidentChange> {
-    const incident = await services.incidents.require(caller, payload.incidentId);
+    const incident = await services.incidents.announced(caller, payload);
     return { kind: payload.kind, incident };
   }
 
@@ -101,6 +101,6 @@ export class IncidentResolver {
     @Root() payload: Payload,
     @Ctx() { caller, services }: GraphQLContext,
   ): Promise<Incident> {
-    return services.incidents.require(caller, payload.incidentId);
+    return services.incidents.announced(caller, payload);
   }
 }

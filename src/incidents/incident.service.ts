@@ -14,6 +14,7 @@ import { TimelineEventKind } from './timeline/timeline-event-kind.enum';
 import type { TimelineService } from './timeline/timeline.service';
 import type { DeclareIncidentInput } from './declare-incident.input';
 import type { IncidentFilter } from './incident-filter.input';
+import { CommittedIncidents } from './committed-incidents';
 import { lockIncident } from './incident-lock';
 import { Incident } from './incident.entity';
 import { IncidentChangeKind, IncidentStatus, type IncidentTrigger, type Severity } from './incident.enums';
@@ -64,6 +65,7 @@ function decodeCursor(cursor: string): { declaredAt: Date; id: string } {
 /** Declaring, changing and listing incidents. */
 export class IncidentService {
   private readonly declarationHooks: DeclarationHook[];
+  private readonly committed: CommittedIncidents;
   private incidentRows?: EntityRows<Incident>;
   private commanderRows?: EntityRows<User>;
 
@@ -80,6 +82,7 @@ export class IncidentService {
     seedDocument: DeclarationHook,
   ) {
     this.declarationHooks = [seedDocument];
+    this.committed = new CommittedIncidents(dataSource);
   }
 
   /** Adds work that must commit or roll back together with every declaration (after the document is seeded). */
@@ -102,6 +105,16 @@ export class IncidentService {
     const incident = await this.get(caller, id);
     if (!incident) throw notFound('incident', id);
     return incident;
+  }
+
+  /**
+   * The incident an `IncidentTopic.Changed` event announces, for its subscribers; authorized like `require`.
+   * An event this instance published carries the committed incident (committed-incidents.ts); one read
+   * from the event log (Redis) does not, and the incident is read.
+   */
+  async announced(caller: Caller | null, payload: { incidentId: string }): Promise<Incident> {
+    authorize(caller, Action.Read);
+    return this.committed.of(payload) ?? this.require(caller, payload.incidentId);
   }
 
   /** A person declares an incident and becomes its commander. */
@@ -142,7 +155,8 @@ export class IncidentService {
       occurredAt: now,
     });
     for (const hook of this.declarationHooks) await hook(tx, incident);
-    tx.publish(IncidentTopic.Changed, { kind: IncidentChangeKind.DECLARED, incidentId: incident.id });
+    // The event carries the incident as it stands here: a caller that changes its row later in `tx` publishes again.
+    tx.publish(IncidentTopic.Changed, this.committed.attach({ kind: IncidentChangeKind.DECLARED, incidentId: incident.id }, incident));
     return incident;
   }
 
@@ -184,7 +198,7 @@ export class IncidentService {
           actorId: actor.userId,
         });
       }
-      tx.publish(IncidentTopic.Changed, { kind: IncidentChangeKind.UPDATED, incidentId: incident.id });
+      tx.publish(IncidentTopic.Changed, this.committed.attach({ kind: IncidentChangeKind.UPDATED, incidentId: incident.id }, saved));
       return saved;
     });
   }
@@ -204,7 +218,7 @@ export class IncidentService {
         body: `Status changed from ${from} to ${status}${text ? `: ${text}` : ''}`,
         actorId: actor.userId,
       });
-      tx.publish(IncidentTopic.Changed, { kind: IncidentChangeKind.UPDATED, incidentId: incident.id });
+      tx.publish(IncidentTopic.Changed, this.committed.attach({ kind: IncidentChangeKind.UPDATED, incidentId: incident.id }, saved));
       return saved;
     });
   }
