@@ -6,18 +6,29 @@ function scrypt(password: string, salt: Buffer, keylen: number, options: ScryptO
   );
 }
 
+/** scrypt's cost parameters. A hash records its own, and verification reads them from it. */
+export interface ScryptCost {
+  N: number;
+  r: number;
+  p: number;
+}
+
 // OWASP's scrypt floor (N=2^17, r=8, p=1) costs 128 MiB and ~150 ms per hash; 2^15 keeps
 // login under 50 ms on a 2-core box while staying far above brute-force range for 8+ chars.
-const PARAMS = { N: 2 ** 15, r: 8, p: 1, keylen: 32 } as const;
+/** The cost of every hash Sitrep writes. */
+export const PASSWORD_COST: ScryptCost = { N: 2 ** 15, r: 8, p: 1 };
+const KEY_LENGTH = 32;
 
 /**
  * Hashes a password with scrypt (Node's built-in, memory-hard, no native addon
  * to build). The result is self-describing: `scrypt$N$r$p$salt$hash`.
+ * Sitrep always hashes at PASSWORD_COST; `cost` is for test fixtures, whose
+ * users need no protection and log in hundreds of times per run.
  */
-export async function hashPassword(password: string): Promise<string> {
+export async function hashPassword(password: string, cost: ScryptCost = PASSWORD_COST): Promise<string> {
   const salt = randomBytes(16);
-  const key = await scrypt(password, salt, PARAMS.keylen, { N: PARAMS.N, r: PARAMS.r, p: PARAMS.p, maxmem: 64 * 1024 * 1024 });
-  return ['scrypt', PARAMS.N, PARAMS.r, PARAMS.p, salt.toString('base64'), key.toString('base64')].join('$');
+  const key = await scrypt(password, salt, KEY_LENGTH, { ...cost, maxmem: 64 * 1024 * 1024 });
+  return ['scrypt', cost.N, cost.r, cost.p, salt.toString('base64'), key.toString('base64')].join('$');
 }
 
 /** Checks a password against a stored hash in constant time. */

@@ -1,5 +1,6 @@
 import { startWithTeam, type TestServer, type TestUser } from '../support/test-server';
-import { SET_STATUS, codes, declare, sql } from './core-ops';
+import { declareIncident, setIncidentStatus } from '../support/factories';
+import { codes, declare, sql } from './core-ops';
 
 const PAGE = `query($first: Int, $after: String, $filter: IncidentFilter) {
   incidents(first: $first, after: $after, filter: $filter) {
@@ -22,16 +23,19 @@ describe('incidents connection', () => {
     ({ t, alice } = await startWithTeam());
     for (let batch = 0; batch < TOTAL / 10; batch++) {
       const declared = await Promise.all(
-        Array.from({ length: 10 }, (_, i) => declare(t, alice, { title: `Paged ${batch * 10 + i}`, severity: SEVERITIES[(batch * 10 + i) % 4] })),
+        Array.from({ length: 10 }, async (_, i) => {
+          const severity = SEVERITIES[(batch * 10 + i) % 4];
+          return { id: await declareIncident(t, alice, { title: `Paged ${batch * 10 + i}`, severity }), severity, status: 'INVESTIGATING' };
+        }),
       );
-      all.push(...declared.map((d) => ({ id: d.id, severity: d.severity, status: d.status })));
+      all.push(...declared);
     }
     // Every third incident is mitigated, every fifth resolved.
     await Promise.all(
       all.map(async (incident, i) => {
         const status = i % 5 === 0 ? 'RESOLVED' : i % 3 === 0 ? 'MITIGATED' : null;
         if (!status) return;
-        await t.ok(SET_STATUS, { id: incident.id, status }, alice.token);
+        await setIncidentStatus(t, alice, incident.id, status);
         incident.status = status;
       }),
     );

@@ -1,5 +1,5 @@
+import { addTimelineEvent, assignRole, declareIncident, postStatusUpdate } from '../support/factories';
 import { startTestServer, type TestServer, type TestUser } from '../support/test-server';
-import { ADD_EVENT, ASSIGN, POST_UPDATE, declare } from './core-ops';
 
 const LIST = `query($first: Int) {
   incidents(first: $first) { edges { node { commander { name } roles { holder { name } } timeline { actor { name } } } } }
@@ -24,12 +24,12 @@ describe('SQL statements per request', () => {
         Array.from({ length: 10 }, async (_, k) => {
           const i = batch * 10 + k;
           const commander = team[i % 4];
-          const incident = await declare(t, commander, { title: `Counted ${i}` });
-          await t.ok(ASSIGN, { i: incident.id, r: 'COMMUNICATIONS_LEAD', u: team[(i + 1) % 4].id }, commander.token);
-          await t.ok(ASSIGN, { i: incident.id, r: 'OPERATIONS_LEAD', u: team[(i + 2) % 4].id }, commander.token);
-          await t.ok(ADD_EVENT, { i: incident.id, k: 'NOTE', b: 'a note' }, team[(i + 3) % 4].token);
-          await t.ok(POST_UPDATE, { i: incident.id, a: 'INTERNAL', b: 'update' }, team[(i + 1) % 4].token);
-          if (i % 3 === 0) await t.ok(ASSIGN, { i: incident.id, r: 'INCIDENT_COMMANDER', u: team[(i + 3) % 4].id }, commander.token);
+          const id = await declareIncident(t, commander, { title: `Counted ${i}` });
+          await assignRole(t, commander, id, 'COMMUNICATIONS_LEAD', team[(i + 1) % 4]);
+          await assignRole(t, commander, id, 'OPERATIONS_LEAD', team[(i + 2) % 4]);
+          await addTimelineEvent(t, team[(i + 3) % 4], id, 'a note');
+          await postStatusUpdate(t, team[(i + 1) % 4], id, 'INTERNAL', 'update');
+          if (i % 3 === 0) await assignRole(t, commander, id, 'INCIDENT_COMMANDER', team[(i + 3) % 4]);
         }),
       );
     }
@@ -87,13 +87,13 @@ describe('SQL statements per request', () => {
   it('reads one incident with everything in a number of statements that does not grow with its timeline', async () => {
     const VIEW = `query($id: ID!) { incident(id: $id) { commander { name } roles { holder { name } } timeline { actor { name } }
       statusUpdates { author { name } } postmortemTriggers postmortemRequired } }`;
-    const quiet = await declare(t, team[0]);
-    const busy = await declare(t, team[0]);
-    await t.ok(ASSIGN, { i: busy.id, r: 'PLANNING_LEAD', u: team[1].id }, team[0].token);
-    for (let i = 0; i < 20; i++) await t.ok(ADD_EVENT, { i: busy.id, k: 'ROLLBACK', b: `step ${i}` }, team[i % 4].token);
-    for (let i = 0; i < 5; i++) await t.ok(POST_UPDATE, { i: busy.id, a: 'EXTERNAL', b: `update ${i}` }, team[0].token);
-    const few = await counted(VIEW, { id: quiet.id });
-    const many = await counted(VIEW, { id: busy.id });
+    const quiet = await declareIncident(t, team[0]);
+    const busy = await declareIncident(t, team[0]);
+    await assignRole(t, team[0], busy, 'PLANNING_LEAD', team[1]);
+    for (let i = 0; i < 20; i++) await addTimelineEvent(t, team[i % 4], busy, `step ${i}`, 'ROLLBACK');
+    for (let i = 0; i < 5; i++) await postStatusUpdate(t, team[0], busy, 'EXTERNAL', `update ${i}`);
+    const few = await counted(VIEW, { id: quiet });
+    const many = await counted(VIEW, { id: busy });
     expect(many.data.incident.timeline.length).toBeGreaterThan(25);
     expect(many.statements).toBe(few.statements);
   });

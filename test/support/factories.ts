@@ -1,5 +1,5 @@
 import type { Caller } from '../../src/auth/caller';
-import { hashPassword } from '../../src/auth/password';
+import { hashPassword, type ScryptCost } from '../../src/auth/password';
 import type { TestServer, TestUser } from './test-server';
 
 /**
@@ -17,12 +17,26 @@ export const TEST_PASSWORD = 'responder-pass-123';
 /** Where global-setup leaves the scrypt hash of TEST_PASSWORD, computed once for the whole run. */
 export const PASSWORD_HASH_ENV = 'SITREP_TEST_PASSWORD_HASH';
 
+/**
+ * The scrypt cost of the factories' users: 1/32 of Sitrep's. A hash carries its
+ * cost and login reads it back, so their logins take the same path as anyone's,
+ * in about 1 ms of CPU instead of about 40 (the suite logs in hundreds of times,
+ * the login-limit tests most). Users created through the API, the bootstrap
+ * admin and unknown emails still cost what they cost in production.
+ */
+export const FIXTURE_PASSWORD_COST: ScryptCost = { N: 2 ** 10, r: 8, p: 1 };
+
 let hash: Promise<string> | undefined;
 
 /** The scrypt hash of TEST_PASSWORD: global-setup's, else computed once per test file. */
 export function testPasswordHash(): Promise<string> {
-  hash ??= process.env[PASSWORD_HASH_ENV] ? Promise.resolve(process.env[PASSWORD_HASH_ENV]!) : hashPassword(TEST_PASSWORD);
+  hash ??= process.env[PASSWORD_HASH_ENV] ? Promise.resolve(process.env[PASSWORD_HASH_ENV]!) : fixturePasswordHash();
   return hash;
+}
+
+/** TEST_PASSWORD hashed at FIXTURE_PASSWORD_COST. */
+export function fixturePasswordHash(): Promise<string> {
+  return hashPassword(TEST_PASSWORD, FIXTURE_PASSWORD_COST);
 }
 
 let users = 0;
@@ -75,4 +89,24 @@ export async function declareWithPostmortem(t: TestServer, user: TestUser, field
   const incidentId = await declareIncident(t, user, fields);
   const postmortem = await t.server.services.postmortems.start(callerOf(user), incidentId);
   return { incidentId, postmortemId: postmortem.id };
+}
+
+/** `holder` takes `role` in the incident, assigned by `by`, through the role service. */
+export async function assignRole(t: TestServer, by: TestUser, incidentId: string, role: string, holder: Pick<TestUser, 'id'>): Promise<void> {
+  await t.server.services.roles.assign(callerOf(by), incidentId, role as never, holder.id);
+}
+
+/** A responder's timeline entry (a NOTE unless `kind` says otherwise) by `by`, through the timeline service. */
+export async function addTimelineEvent(t: TestServer, by: TestUser, incidentId: string, body: string, kind = 'NOTE'): Promise<void> {
+  await t.server.services.timeline.addManual(callerOf(by), incidentId, kind as never, body, undefined);
+}
+
+/** A status update posted by `by`, through the status-update service. */
+export async function postStatusUpdate(t: TestServer, by: TestUser, incidentId: string, audience: 'INTERNAL' | 'EXTERNAL', body: string): Promise<void> {
+  await t.server.services.statusUpdates.post(callerOf(by), incidentId, audience as never, body);
+}
+
+/** Moves the incident to `status`, by `by`, through the incident service. */
+export async function setIncidentStatus(t: TestServer, by: TestUser, incidentId: string, status: string): Promise<void> {
+  await t.server.services.incidents.setStatus(callerOf(by), incidentId, status as never, undefined);
 }

@@ -1,9 +1,8 @@
 import 'reflect-metadata';
 import type { ChildProcess } from 'node:child_process';
-import { hashPassword } from '../../src/auth/password';
 import { createDataSource } from '../../src/db/data-source';
 import { CHILD_SCRIPTS_ENV, spawnScript, transpileChildScripts } from './child-scripts';
-import { PASSWORD_HASH_ENV, TEST_PASSWORD } from './factories';
+import { PASSWORD_HASH_ENV, fixturePasswordHash } from './factories';
 import { DEFAULT_REDIS_PROBE, TEST_REDIS_ENV, noRedisBanner, redisAnswers } from './redis';
 import { TEMPLATE_ENV, adminQuery, serverUrl, uniqueDatabaseName } from './test-db';
 
@@ -24,7 +23,7 @@ const run = globalThis as typeof globalThis & { __sitrepTestRun?: RunResources }
  * - a template database with every migration applied, which each test file
  *   clones (`createTestDatabase`) instead of migrating a database of its own;
  * - Redis for the multi-instance suites (see `test/support/redis.ts`);
- * - the one scrypt hash of the factories' test password;
+ * - the one scrypt hash of the factories' test password (at their low cost: factories.ts);
  * - the child processes' scripts, transpiled when the sources changed (`child-scripts.ts`).
  * The workers inherit what is decided here through the environment.
  */
@@ -48,7 +47,7 @@ export default async function globalSetup(): Promise<void> {
     await dataSource.destroy().catch(() => undefined);
   }
   process.env[TEMPLATE_ENV] = template;
-  process.env[PASSWORD_HASH_ENV] = await hashPassword(TEST_PASSWORD);
+  process.env[PASSWORD_HASH_ENV] = await fixturePasswordHash();
 
   await chooseRedis(resources);
 }
