@@ -1,7 +1,10 @@
 import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
-import { SignJWT, jwtVerify, errors as joseErrors } from 'jose';
+// jose's own entry points for what is used (36 modules instead of 83 through 'jose').
+import { JWTExpired } from 'jose/errors';
+import { SignJWT } from 'jose/jwt/sign';
+import { jwtVerify } from 'jose/jwt/verify';
 import { isUuid } from '../common/ids';
 
 const ISSUER = 'sitrep';
@@ -52,7 +55,7 @@ export class TokenService {
       return { userId: payload.sub, generation, expiresAt: typeof payload.exp === 'number' ? payload.exp * 1000 : undefined };
     } catch (error) {
       if (error instanceof TokenError) throw error;
-      if (error instanceof joseErrors.JWTExpired) throw new TokenError('token expired');
+      if (error instanceof JWTExpired) throw new TokenError('token expired');
       throw new TokenError('invalid token');
     }
   }

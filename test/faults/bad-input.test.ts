@@ -1,5 +1,5 @@
 import crypto from 'node:crypto';
-import { SignJWT } from 'jose';
+import { SignJWT } from 'jose/jwt/sign';
 import { CREATE_TOKEN, postPagerDuty } from '../alerts/alertmanager-fixtures';
 import { startTestServer, type TestServer } from '../support/test-server';
 

@@ -1,5 +1,5 @@
 import { createClient } from 'graphql-ws';
-import { SignJWT } from 'jose';
+import { SignJWT } from 'jose/jwt/sign';
 import * as encoding from 'lib0/encoding';
 import WebSocket from 'ws';
 import { connectEditor, rawSocket, waitFor, type Editor } from '../support/collab-clients';
