@@ -48,3 +48,25 @@ describe('architecture of src/', () => {
   });
 });
 
+
+describe('test suites', () => {
+  const TEST = path.resolve(__dirname, '..');
+  const files = (suffix: string) => sourceFiles(TEST, ['.ts']).filter((file) => file.endsWith(suffix));
+
+  it('puts every test file in exactly one suite, so that `npm test` runs each once (jest.config.js)', () => {
+    const inSuites = new Map<string, string[]>();
+    for (const suite of files('.suite.ts')) {
+      for (const [, target] of fs.readFileSync(suite, 'utf8').matchAll(/^import '(\.\/[^']+\.test)';$/gm)) {
+        const file = path.resolve(path.dirname(suite), `${target}.ts`);
+        inSuites.set(file, [...(inSuites.get(file) ?? []), path.relative(TEST, suite)]);
+      }
+    }
+    const problems = files('.test.ts').flatMap((file) => {
+      const suites = inSuites.get(file) ?? [];
+      return suites.length === 1 ? [] : [`${path.relative(TEST, file)} is in ${suites.length} suites (${suites.join(', ')})`];
+    });
+    const missing = [...inSuites.keys()].filter((file) => !fs.existsSync(file)).map((file) => `${path.relative(TEST, file)} is imported but missing`);
+    expect([...problems, ...missing]).toEqual([]);
+    expect(inSuites.size).toBeGreaterThan(60);
+  });
+});
