@@ -15,10 +15,11 @@ const namesTestFiles = process.argv.slice(2).some((arg) => /\.test\.ts$/.test(ar
 /**
  * Suites run in parallel workers, each test file with its own database (a clone
  * of the template that global-setup migrates once) and its servers on port 0.
- * One worker more than there are cores, since tests also wait on sockets,
- * PostgreSQL and timers; at most 4, since every worker's servers hold
- * PostgreSQL connections and timing-sensitive tests suffer on an
- * oversubscribed CPU. JEST_WORKERS overrides it.
+ * Two workers more than there are cores, since tests also wait on sockets,
+ * PostgreSQL and timers (on 2 cores: 117 s with 4 workers, 130 s with 3); at
+ * most 4, since every worker's servers hold PostgreSQL connections and
+ * timing-sensitive tests suffer on an oversubscribed CPU. JEST_WORKERS
+ * overrides it.
  * @type {import('jest').Config}
  */
 module.exports = {
@@ -31,7 +32,7 @@ module.exports = {
   setupFiles: ['reflect-metadata'],
   globalSetup: '<rootDir>/test/support/global-setup.ts',
   globalTeardown: '<rootDir>/test/support/global-teardown.ts',
-  maxWorkers: process.env.JEST_WORKERS || Math.min(4, os.availableParallelism() + 1),
+  maxWorkers: process.env.JEST_WORKERS || Math.min(4, os.availableParallelism() + 2),
   // Workers share the CPU: a hook that starts a server and sets up a scene takes seconds on a busy machine.
   testTimeout: 60000,
 };
