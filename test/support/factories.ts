@@ -1,4 +1,8 @@
 import type { Caller } from '../../src/auth/caller';
+import type { IncidentStatus } from '../../src/incidents/incident.enums';
+import type { IncidentRole } from '../../src/incidents/roles/incident-role.enum';
+import type { Audience } from '../../src/incidents/status-updates/audience.enum';
+import type { TimelineEventKind } from '../../src/incidents/timeline/timeline-event-kind.enum';
 import { hashPassword, type ScryptCost } from '../../src/auth/password';
 import type { TestServer, TestUser } from './test-server';
 
@@ -92,21 +96,27 @@ export async function declareWithPostmortem(t: TestServer, user: TestUser, field
 }
 
 /** `holder` takes `role` in the incident, assigned by `by`, through the role service. */
-export async function assignRole(t: TestServer, by: TestUser, incidentId: string, role: string, holder: Pick<TestUser, 'id'>): Promise<void> {
-  await t.server.services.roles.assign(callerOf(by), incidentId, role as never, holder.id);
+export async function assignRole(t: TestServer, by: TestUser, incidentId: string, role: `${IncidentRole}`, holder: Pick<TestUser, 'id'>): Promise<void> {
+  await t.server.services.roles.assign(callerOf(by), incidentId, role as IncidentRole, holder.id);
 }
 
 /** A responder's timeline entry (a NOTE unless `kind` says otherwise) by `by`, through the timeline service. */
-export async function addTimelineEvent(t: TestServer, by: TestUser, incidentId: string, body: string, kind = 'NOTE'): Promise<void> {
-  await t.server.services.timeline.addManual(callerOf(by), incidentId, kind as never, body, undefined);
+export async function addTimelineEvent(
+  t: TestServer,
+  by: TestUser,
+  incidentId: string,
+  body: string,
+  kind: `${TimelineEventKind}` = 'NOTE',
+): Promise<void> {
+  await t.server.services.timeline.addManual(callerOf(by), incidentId, kind as TimelineEventKind, body, undefined);
 }
 
 /** A status update posted by `by`, through the status-update service. */
-export async function postStatusUpdate(t: TestServer, by: TestUser, incidentId: string, audience: 'INTERNAL' | 'EXTERNAL', body: string): Promise<void> {
-  await t.server.services.statusUpdates.post(callerOf(by), incidentId, audience as never, body);
+export async function postStatusUpdate(t: TestServer, by: TestUser, incidentId: string, audience: `${Audience}`, body: string): Promise<void> {
+  await t.server.services.statusUpdates.post(callerOf(by), incidentId, audience as Audience, body);
 }
 
 /** Moves the incident to `status`, by `by`, through the incident service. */
-export async function setIncidentStatus(t: TestServer, by: TestUser, incidentId: string, status: string): Promise<void> {
-  await t.server.services.incidents.setStatus(callerOf(by), incidentId, status as never, undefined);
+export async function setIncidentStatus(t: TestServer, by: TestUser, incidentId: string, status: `${IncidentStatus}`): Promise<void> {
+  await t.server.services.incidents.setStatus(callerOf(by), incidentId, status as IncidentStatus, undefined);
 }
