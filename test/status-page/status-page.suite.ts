@@ -1,2 +1,0 @@
-// Jest's entry for the tests of the status page: one module registry for these files (see README, Testing).
-import './status-page.test';
