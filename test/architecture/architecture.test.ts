@@ -55,8 +55,11 @@ describe('test suites', () => {
 
   it('puts every test file in exactly one suite, so that `npm test` runs each once (jest.config.js)', () => {
     const inSuites = new Map<string, string[]>();
-    for (const suite of files('.suite.ts')) {
-      for (const [, target] of fs.readFileSync(suite, 'utf8').matchAll(/^import '(\.\/[^']+\.test)';$/gm)) {
+    const suites = files('.suite.ts');
+    // The suites live together in test/suites/, a handful of them, each loading the server's modules once.
+    expect(suites.map((suite) => path.relative(TEST, path.dirname(suite)))).toEqual(suites.map(() => 'suites'));
+    for (const suite of suites) {
+      for (const [, target] of fs.readFileSync(suite, 'utf8').matchAll(/^import '(\.\.\/[^']+\.test)';$/gm)) {
         const file = path.resolve(path.dirname(suite), `${target}.ts`);
         inSuites.set(file, [...(inSuites.get(file) ?? []), path.relative(TEST, suite)]);
       }
