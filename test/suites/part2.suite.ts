@@ -1,4 +1,4 @@
-// Jest's entry for incident command, outgoing webhooks, database faults, the status page and the deployment.
+// Jest's entry for incident command, outgoing webhooks, database faults and the deployment.
 // One of four suites, one per worker, balanced by duration: see README, Testing.
 import '../core/concurrency.test';
 import '../core/errors.test';
@@ -11,5 +11,4 @@ import '../integrations/webhooks-out.test';
 import '../integrations/webhooks-out-crash.test';
 import '../faults/bad-input.test';
 import '../faults/frozen-database.test';
-import '../status-page/status-page.test';
 import '../deploy/balancer.test';

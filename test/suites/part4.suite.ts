@@ -1,4 +1,4 @@
-// Jest's entry for the server and its edges, the live document, postmortems, third-party clients and the architecture.
+// Jest's entry for the server and its edges, the live document, postmortems, third-party clients, the status page and the architecture.
 // One of four suites, one per worker, balanced by duration: see README, Testing.
 import '../core/authorization.test';
 import '../core/config.unit.test';
@@ -20,4 +20,5 @@ import '../postmortems/postmortem-workflow.test';
 import '../integrations/graphql-clients.test';
 import '../integrations/graphql-http-audit.test';
 import '../integrations/reconnect-storms.test';
+import '../status-page/status-page.test';
 import '../architecture/architecture.test';

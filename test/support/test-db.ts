@@ -51,6 +51,8 @@ export async function createTestDatabase(options: { empty?: boolean } = {}): Pro
       await new Promise((resolve) => setTimeout(resolve, 100));
     }
   }
+  // A test database need not survive a crash of PostgreSQL itself: commits do not wait for the WAL to reach the disk.
+  await adminQuery(`ALTER DATABASE ${name} SET synchronous_commit = off`);
   return {
     url: serverUrl(name),
     drop: () => adminQuery(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`),
