@@ -14,7 +14,7 @@ import { TimelineEventKind } from './timeline/timeline-event-kind.enum';
 import type { TimelineService } from './timeline/timeline.service';
 import type { DeclareIncidentInput } from './declare-incident.input';
 import type { IncidentFilter } from './incident-filter.input';
-import { CommittedIncidents } from './committed-incidents';
+import type { CommittedIncidents } from './committed-incidents';
 import { lockIncident } from './incident-lock';
 import { Incident } from './incident.entity';
 import { IncidentChangeKind, IncidentStatus, type IncidentTrigger, type Severity } from './incident.enums';
@@ -65,7 +65,6 @@ function decodeCursor(cursor: string): { declaredAt: Date; id: string } {
 /** Declaring, changing and listing incidents. */
 export class IncidentService {
   private readonly declarationHooks: DeclarationHook[];
-  private readonly committed: CommittedIncidents;
   private incidentRows?: EntityRows<Incident>;
   private commanderRows?: EntityRows<User>;
 
@@ -79,10 +78,10 @@ export class IncidentService {
     private readonly uow: UnitOfWork,
     private readonly roles: RoleService,
     private readonly timeline: TimelineService,
+    private readonly committed: CommittedIncidents,
     seedDocument: DeclarationHook,
   ) {
     this.declarationHooks = [seedDocument];
-    this.committed = new CommittedIncidents(dataSource);
   }
 
   /** Adds work that must commit or roll back together with every declaration (after the document is seeded). */

@@ -19,6 +19,7 @@ import type { Config } from '../config/config';
 import { UnitOfWork } from '../db/unit-of-work';
 import type { PubSub } from '../events/pubsub';
 import type { ResolverServices } from '../graphql/context';
+import { CommittedIncidents } from '../incidents/committed-incidents';
 import { IncidentService } from '../incidents/incident.service';
 import { OverdueSweep } from '../incidents/update-cadence';
 import { IncidentView } from '../incidents/incident.view';
@@ -97,12 +98,14 @@ export function createServices(deps: {
   const auth = new AuthService(dataSource, tokens, apiTokens, { ttlMs: config.authCacheSeconds * 1000, maxEntries: config.authCacheMaxEntries });
   const loginThrottle = new LoginThrottle(config.loginLimits, config.redisUrl, log, config.timeouts.redisCommandMs);
   const users = new UserService(dataSource, uow, tokens, loginThrottle, log);
-  const timeline = new TimelineService(dataSource, uow);
+  // Incidents as this instance's transactions commit them, carried with their events to this instance's subscribers.
+  const committedIncidents = new CommittedIncidents(dataSource);
+  const timeline = new TimelineService(dataSource, uow, committedIncidents);
   const roles = new RoleService(uow, timeline);
   const documents = new DocumentStore(dataSource);
   const documentHistory = new DocumentHistory(dataSource, documents, { intervalMs: config.collab.versionIntervalMs, maxVersions: config.collab.maxVersions });
-  const incidents = new IncidentService(dataSource, uow, roles, timeline, documentSeeder(documents, roles, documentHistory));
-  const statusUpdates = new StatusUpdateService(uow, roles, timeline);
+  const incidents = new IncidentService(dataSource, uow, roles, timeline, committedIncidents, documentSeeder(documents, roles, documentHistory));
+  const statusUpdates = new StatusUpdateService(uow, roles, timeline, committedIncidents);
   const overdueSweep = new OverdueSweep(dataSource, uow, config.statusUpdateIntervals, config.statusUpdateCheckMs, log);
   const postmortems = new PostmortemService(dataSource, uow, timeline);
   const actionItems = new ActionItemService(dataSource, uow);

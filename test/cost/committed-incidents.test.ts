@@ -39,7 +39,7 @@ describe('incident events carry the committed incident in-process', () => {
   }
 
   it('hands subscribers, without a statement, exactly what reading the incident after the commit returns', async () => {
-    const { incidents, pubsub, dataSource } = t.server.services;
+    const { incidents, timeline, statusUpdates, pubsub, dataSource } = t.server.services;
     const events = pubsub.subscribe(IncidentTopic.Changed);
     const caller = callerOf(alice);
     let id = '';
@@ -47,6 +47,9 @@ describe('incident events carry the committed incident in-process', () => {
       async () => ({ id } = await incidents.declare(caller, { title: ' Checkout down ', severity: 'SEV2', trigger: 'USER_REPORT' } as never)),
       () => incidents.update(caller, id, { title: 'Checkout errors', summary: '  5xx on pay  ', severity: 'SEV1', dataLoss: true } as never),
       () => incidents.update(caller, id, { onStatusPage: true } as never),
+      // A note and a status update leave the incident's row as it was locked: that row is the snapshot.
+      () => timeline.addManual(caller, id, 'NOTE' as never, 'Rolled back the deploy', undefined),
+      () => statusUpdates.post(caller, id, 'INTERNAL' as never, 'Error rate falling'),
       () => incidents.setStatus(caller, id, 'MITIGATED' as never, 'rolled back'),
       () => incidents.setStatus(caller, id, 'RESOLVED' as never, null),
     ];
@@ -65,7 +68,7 @@ describe('incident events carry the committed incident in-process', () => {
       expect(carried.value).toStrictEqual(await dataSource.getRepository(Incident).findOne({ where: { id } }));
     }
     await events.return?.();
-    expect(published.map((p) => p.kind)).toEqual(['DECLARED', 'UPDATED', 'UPDATED', 'UPDATED', 'UPDATED']);
+    expect(published.map((p) => p.kind)).toEqual(['DECLARED', 'UPDATED', 'UPDATED', 'UPDATED', 'UPDATED', 'UPDATED', 'UPDATED']);
     const last = await incidents.announced(callerOf(viewer), published.at(-1)!);
     expect(last).toBeInstanceOf(Incident);
     expect(last).toMatchObject({ status: 'RESOLVED', dataLoss: true, onStatusPage: true, summary: '5xx on pay' });

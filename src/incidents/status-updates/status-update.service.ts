@@ -3,6 +3,7 @@ import { Action, authorize } from '../../auth/policy';
 import { badInput } from '../../common/errors';
 import { LIMITS } from '../../common/limits';
 import type { UnitOfWork } from '../../db/unit-of-work';
+import type { CommittedIncidents } from '../committed-incidents';
 import { IncidentTopic } from '../incident.topics';
 import { lockIncident } from '../incident-lock';
 import { IncidentChangeKind } from '../incident.enums';
@@ -19,6 +20,7 @@ export class StatusUpdateService {
     private readonly uow: UnitOfWork,
     private readonly roles: RoleService,
     private readonly timeline: TimelineService,
+    private readonly committed: CommittedIncidents,
   ) {}
 
   async post(caller: Caller | null, incidentId: string, audience: Audience, body: string): Promise<StatusUpdate> {
@@ -42,7 +44,8 @@ export class StatusUpdateService {
         actorId: author.userId,
         occurredAt: now,
       });
-      tx.publish(IncidentTopic.Changed, { kind: IncidentChangeKind.UPDATED, incidentId: incident.id });
+      // The incident's row is as locked: an update and its timeline entry change nothing in it.
+      tx.publish(IncidentTopic.Changed, this.committed.attach({ kind: IncidentChangeKind.UPDATED, incidentId: incident.id }, incident));
       return update;
     });
   }

@@ -4,6 +4,7 @@ import { Action, authorize } from '../../auth/policy';
 import { badInput } from '../../common/errors';
 import { LIMITS } from '../../common/limits';
 import type { Tx, UnitOfWork } from '../../db/unit-of-work';
+import type { CommittedIncidents } from '../committed-incidents';
 import { IncidentTopic } from '../incident.topics';
 import { lockIncident } from '../incident-lock';
 import { IncidentChangeKind } from '../incident.enums';
@@ -18,6 +19,7 @@ export class TimelineService {
   constructor(
     private readonly dataSource: DataSource,
     private readonly uow: UnitOfWork,
+    private readonly committed: CommittedIncidents,
   ) {}
 
   /**
@@ -63,7 +65,8 @@ export class TimelineService {
     return this.uow.run(async (tx) => {
       const incident = await lockIncident(tx.manager, incidentId);
       const event = await this.record(tx, { incidentId: incident.id, kind, body: text, actorId: actor.userId, occurredAt });
-      tx.publish(IncidentTopic.Changed, { kind: IncidentChangeKind.UPDATED, incidentId: incident.id });
+      // The incident's row is as locked: an entry changes nothing in it.
+      tx.publish(IncidentTopic.Changed, this.committed.attach({ kind: IncidentChangeKind.UPDATED, incidentId: incident.id }, incident));
       return event;
     });
   }
