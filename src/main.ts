@@ -1,3 +1,5 @@
+// First: the libraries below read NODE_ENV as they load.
+import './config/node-env';
 import 'reflect-metadata';
 import { ConfigError, loadConfig, type Config } from './config/config';
 import { openDatabase } from './db/database';
