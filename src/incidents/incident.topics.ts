@@ -3,8 +3,9 @@ import type { IncidentChangeKind } from './incident.enums';
 /** The pub/sub topics of incident command. */
 export const IncidentTopic = {
   /**
-   * An incident, its roles or its status updates changed. Declarations, updates and status changes
-   * hand their subscribers on this instance the committed incident as well (committed-incidents.ts).
+   * An incident, its roles or its status updates changed. Declarations, updates, status changes,
+   * timeline notes and status updates hand their subscribers on this instance the committed incident as well
+   * (committed-incidents.ts).
    */
   Changed: 'incident.changed',
   TimelineEventAdded: 'timeline.event-added',

@@ -65,8 +65,8 @@ describe('test suites', () => {
       }
     }
     const problems = files('.test.ts').flatMap((file) => {
-      const suites = inSuites.get(file) ?? [];
-      return suites.length === 1 ? [] : [`${path.relative(TEST, file)} is in ${suites.length} suites (${suites.join(', ')})`];
+      const holders = inSuites.get(file) ?? [];
+      return holders.length === 1 ? [] : [`${path.relative(TEST, file)} is in ${holders.length} suites (${holders.join(', ')})`];
     });
     const missing = [...inSuites.keys()].filter((file) => !fs.existsSync(file)).map((file) => `${path.relative(TEST, file)} is imported but missing`);
     expect([...problems, ...missing]).toEqual([]);

@@ -9,20 +9,15 @@ import http from 'node:http';
  */
 const agent = new http.Agent({ keepAlive: true });
 
-export interface HttpResponse {
-  status: number;
-  headers: http.IncomingHttpHeaders;
-  text: string;
-}
-
-export function httpRequest(url: string, init: { method?: string; headers?: Record<string, string>; body?: string } = {}): Promise<HttpResponse> {
-  const attempt = (): Promise<HttpResponse> =>
+/** The body of the answer to one request, whatever its status (a GraphQL error answers with JSON too). */
+export function httpText(url: string, init: { method?: string; headers?: Record<string, string>; body?: string } = {}): Promise<string> {
+  const attempt = (): Promise<string> =>
     new Promise((resolve, reject) => {
       const headers = init.body === undefined ? init.headers : { ...init.headers, 'content-length': String(Buffer.byteLength(init.body)) };
       const request = http.request(url, { method: init.method ?? 'GET', headers, agent }, (response) => {
         const chunks: Buffer[] = [];
         response.on('data', (chunk: Buffer) => chunks.push(chunk));
-        response.on('end', () => resolve({ status: response.statusCode ?? 0, headers: response.headers, text: Buffer.concat(chunks).toString('utf8') }));
+        response.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
         response.on('error', reject);
       });
       request.on('error', (error: NodeJS.ErrnoException) => {

@@ -14,12 +14,15 @@ export function serverUrl(database: string): string {
   return url.toString();
 }
 
-/** Runs `sql` on the server's maintenance database (CREATE/DROP DATABASE cannot run inside the database). */
-export async function adminQuery(sql: string): Promise<void> {
+/**
+ * Runs the statements one after another, on one connection to the server's maintenance database
+ * (CREATE/DROP DATABASE cannot run inside the database, nor with another statement in one query).
+ */
+export async function adminQuery(...statements: string[]): Promise<void> {
   const admin = new Client({ connectionString: serverUrl('postgres') });
   await admin.connect();
   try {
-    await admin.query(sql);
+    for (const sql of statements) await admin.query(sql);
   } finally {
     await admin.end();
   }
@@ -39,10 +42,15 @@ export function uniqueDatabaseName(kind: 'test' | 'tpl'): string {
  */
 export async function createTestDatabase(options: { empty?: boolean } = {}): Promise<{ url: string; drop: () => Promise<void> }> {
   const name = uniqueDatabaseName('test');
-  const template = options.empty ? undefined : process.env[TEMPLATE_ENV];
+  const runTemplate = process.env[TEMPLATE_ENV];
+  const template = options.empty ? undefined : runTemplate;
   for (let attempt = 0; ; attempt += 1) {
     try {
-      await adminQuery(template ? `CREATE DATABASE ${name} TEMPLATE ${template}` : `CREATE DATABASE ${name}`);
+      await adminQuery(
+        template ? `CREATE DATABASE ${name} TEMPLATE ${template}` : `CREATE DATABASE ${name}`,
+        // A test database need not survive a crash of PostgreSQL itself: commits do not wait for the WAL to reach the disk.
+        `ALTER DATABASE ${name} SET synchronous_commit = off`,
+      );
       break;
     } catch (error) {
       // 55006: PostgreSQL refuses to copy a template while another session is connected to it;
@@ -51,11 +59,9 @@ export async function createTestDatabase(options: { empty?: boolean } = {}): Pro
       await new Promise((resolve) => setTimeout(resolve, 100));
     }
   }
-  // A test database need not survive a crash of PostgreSQL itself: commits do not wait for the WAL to reach the disk.
-  await adminQuery(`ALTER DATABASE ${name} SET synchronous_commit = off`);
   return {
     url: serverUrl(name),
-    drop: () => (process.env[TEMPLATE_ENV] ? dropLater(name) : adminQuery(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`)),
+    drop: () => (runTemplate ? dropLater(name) : adminQuery(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`)),
   };
 }
 

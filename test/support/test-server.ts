@@ -8,7 +8,7 @@ import { loadConfig, type Config } from '../../src/config/config';
 import { createLogger } from '../../src/observability/logger';
 import { startServer, type RunningServer } from '../../src/server/app';
 import { createUser, TEST_PASSWORD } from './factories';
-import { httpRequest } from './http-client';
+import { httpText } from './http-client';
 import { uniqueRedisPrefix } from './redis';
 import { createTestDatabase } from './test-db';
 
@@ -41,12 +41,12 @@ export function codeOf(result: GqlResult): string | undefined {
 
 /** POSTs a GraphQL operation over real HTTP to the server at `url` (any Sitrep, child processes included). */
 export async function gqlAt<T = any>(url: string, query: string, variables?: Record<string, unknown>, token?: string): Promise<GqlResult<T>> {
-  const response = await httpRequest(`${url}/graphql`, {
+  const text = await httpText(`${url}/graphql`, {
     method: 'POST',
     headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
     body: JSON.stringify({ query, variables }),
   });
-  return JSON.parse(response.text) as GqlResult<T>;
+  return JSON.parse(text) as GqlResult<T>;
 }
 
 /** Like gqlAt, but fails on any error and returns data. */
@@ -151,7 +151,7 @@ export async function startTestServer(overrides: Partial<Config> = {}): Promise<
       return client;
     },
     async metric(name) {
-      const { text } = await httpRequest(`${url}/metrics`);
+      const text = await httpText(`${url}/metrics`);
       return text
         .split('\n')
         .filter((line) => line.startsWith(name) && !line.startsWith('#'))
