@@ -17,13 +17,18 @@ export interface SubscriberSocket {
   send(data: Buffer, options: { binary: boolean }): void;
 }
 
+/** Sends the concatenation of `parts` to `socket` as one text message. */
+export type TextWriter<S extends SubscriberSocket> = (socket: S, parts: readonly Buffer[]) => void;
+
+const sendText: TextWriter<SubscriberSocket> = (socket, parts) => socket.send(Buffer.concat(parts), { binary: false });
+
 /** One graphql-ws subscription: the socket it came on and its graphql-ws id. */
-export interface SubscriberAddress {
-  socket: SubscriberSocket;
+export interface SubscriberAddress<S extends SubscriberSocket = SubscriberSocket> {
+  socket: S;
   id: string;
 }
 
-interface Member extends SubscriberAddress {
+interface Member<S extends SubscriberSocket> extends SubscriberAddress<S> {
   userId: string;
   /** The graphql-ws `next` frame up to the payload, built once per member. */
   prefix: Buffer;
@@ -32,12 +37,12 @@ interface Member extends SubscriberAddress {
   finish(): void;
 }
 
-interface Group {
+interface Group<S extends SubscriberSocket> {
   key: string;
   args: ExecutionArgs;
   /** The first member's context: a caller of the group's scope, for the resolvers that ask. */
   context: GraphQLContext;
-  members: Set<Member>;
+  members: Set<Member<S>>;
   source: AsyncIterator<unknown>;
   closed: boolean;
 }
@@ -60,9 +65,9 @@ const FRAME_END = Buffer.from('}');
  * responsive during a large fan-out. A member whose sessions ended
  * (deactivation, password change) is dropped before the next write.
  */
-export class SharedSubscriptions {
-  private readonly groups = new Map<string, Group>();
-  private readonly byUser = new Map<string, Set<Member>>();
+export class SharedSubscriptions<S extends SubscriberSocket = SubscriberSocket> {
+  private readonly groups = new Map<string, Group<S>>();
+  private readonly byUser = new Map<string, Set<Member<S>>>();
   /** Documents printed for group keys (graphql-ws-operations hands out one object per document text). */
   private readonly printed = new WeakMap<DocumentNode, string>();
   /** One set of loaders per event, shared by the groups that execute it. */
@@ -78,6 +83,8 @@ export class SharedSubscriptions {
       subscriberOf: (context: GraphQLContext) => { userId: string; scope: string } | null;
       /** Members written to between two yields to the event loop. @default 256 */
       chunkSize?: number;
+      /** How a `next` frame reaches a member's socket. @default `socket.send` of the parts joined */
+      write?: TextWriter<S>;
     },
   ) {}
 
@@ -94,7 +101,7 @@ export class SharedSubscriptions {
    * that authorization and argument errors are its own; the group's source
    * of events is the first member's.
    */
-  async subscribe(args: ExecutionArgs, address: SubscriberAddress): Promise<AsyncIterableIterator<never> | ExecutionResult> {
+  async subscribe(args: ExecutionArgs, address: SubscriberAddress<S>): Promise<AsyncIterableIterator<never> | ExecutionResult> {
     const context = args.contextValue as GraphQLContext;
     const subscriber = this.deps.subscriberOf(context);
     const source = await createSourceEventStream(args);
@@ -118,7 +125,7 @@ export class SharedSubscriptions {
     const finished = new Promise<IteratorResult<never>>((resolve) => {
       finish = () => resolve({ done: true, value: undefined });
     });
-    const member: Member = {
+    const member: Member<S> = {
       ...address,
       userId: subscriber.userId,
       prefix: Buffer.from(`{"id":${JSON.stringify(address.id)},"type":"next","payload":`),
@@ -126,7 +133,7 @@ export class SharedSubscriptions {
       finish,
     };
     group.members.add(member);
-    const mine = this.byUser.get(subscriber.userId) ?? new Set<Member>();
+    const mine = this.byUser.get(subscriber.userId) ?? new Set<Member<S>>();
     this.byUser.set(subscriber.userId, mine.add(member));
     const joined = group;
     const iterator: AsyncIterableIterator<never> = {
@@ -148,7 +155,7 @@ export class SharedSubscriptions {
     }
   }
 
-  private leave(group: Group, member: Member): void {
+  private leave(group: Group<S>, member: Member<S>): void {
     member.finish();
     group.members.delete(member);
     const mine = this.byUser.get(member.userId);
@@ -168,8 +175,9 @@ export class SharedSubscriptions {
     return loaders;
   }
 
-  private async run(group: Group): Promise<void> {
+  private async run(group: Group<S>): Promise<void> {
     const chunkSize = this.deps.chunkSize ?? 256;
+    const write = this.deps.write ?? sendText;
     try {
       for (;;) {
         const next = await group.source.next();
@@ -183,7 +191,7 @@ export class SharedSubscriptions {
         for (let i = 0; i < members.length; i++) {
           const member = members[i];
           if (!member.ended && group.members.has(member) && member.socket.readyState === member.socket.OPEN) {
-            member.socket.send(Buffer.concat([member.prefix, payload, FRAME_END]), { binary: false });
+            write(member.socket, [member.prefix, payload, FRAME_END]);
           }
           if ((i + 1) % chunkSize === 0) await new Promise<void>((resolve) => setImmediate(resolve));
         }

@@ -8,6 +8,7 @@ import { SharedSubscriptions, type SubscriberAddress } from '../graphql/shared-s
 import type { Metrics } from '../observability/metrics';
 import { callerScope } from './read-sharing';
 import { SubscriptionSlots } from './subscription-slots';
+import { writeTextFrame } from './websocket-frames';
 
 /** A document admitted once: parsed, validated, and its limit verdicts by operation name and variables. */
 interface KnownDocument {
@@ -37,8 +38,8 @@ export class GraphqlWsOperations {
    * (a parsed document keeps its tokens) and the shared executor's grouping key.
    */
   private readonly known = new Map<string, KnownDocument>();
-  private readonly shared: SharedSubscriptions;
-  private readonly subscribers = new WeakMap<GraphQLContext, SubscriberAddress>();
+  private readonly shared: SharedSubscriptions<WebSocket>;
+  private readonly subscribers = new WeakMap<GraphQLContext, SubscriberAddress<WebSocket>>();
 
   constructor(
     private readonly deps: {
@@ -54,6 +55,7 @@ export class GraphqlWsOperations {
       format: deps.format,
       // The visibility scope is the role: no field under a subscription asks more of the caller (see SharedSubscriptions).
       subscriberOf: callerScope,
+      write: writeTextFrame,
     });
     deps.metrics.subscriptionFigures = () => this.shared.size;
   }
@@ -124,7 +126,7 @@ export class GraphqlWsOperations {
   }
 
   /** graphql-ws's `subscribe`: one execution per event for every subscriber that would get the same result. */
-  subscribe(args: ExecutionArgs): ReturnType<SharedSubscriptions['subscribe']> {
+  subscribe(args: ExecutionArgs): ReturnType<SharedSubscriptions<WebSocket>['subscribe']> {
     return this.shared.subscribe(args, this.subscribers.get(args.contextValue as GraphQLContext)!);
   }
 }

@@ -6,6 +6,7 @@ import '../cost/operation-limits.test';
 import '../cost/shared-reads.test';
 import '../cost/shared-reads.unit.test';
 import '../cost/shared-subscriptions.test';
+import '../cost/websocket-frames.test';
 import '../cost/ws-documents.unit.test';
 import '../collab/collab-crash.test';
 import '../collab/collab-instances.test';
