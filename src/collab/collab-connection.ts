@@ -2,8 +2,8 @@ import * as awarenessProtocol from 'y-protocols/awareness';
 import * as syncProtocol from 'y-protocols/sync';
 import * as decoding from 'lib0/decoding';
 import * as encoding from 'lib0/encoding';
-import type { Duplex } from 'node:stream';
 import type { WebSocket } from 'ws';
+import { Opcode, writeMessages } from '../common/websocket-frames';
 import type { CollabConfig } from '../config/config';
 import type { Logger } from '../observability/logger';
 import { TOKEN_EXPIRED } from '../auth/session-expiry';
@@ -79,8 +79,6 @@ export class CollabConnection {
     private readonly config: CollabConfig,
     private readonly metrics: CollabMetrics,
     private readonly log: Logger,
-    /** The socket under `ws`, corked while several frames are written. */
-    private readonly transport?: Pick<Duplex, 'cork' | 'uncork'>,
   ) {
     this.awarenessTokens = config.awarenessPerSecond * 2;
     ws.binaryType = 'nodebuffer';
@@ -246,26 +244,20 @@ export class CollabConnection {
 
   /** Sends two frames in one write to the socket (one system call rather than one each). */
   sendAll(first: Uint8Array, second: Uint8Array): void {
-    if (!this.transport) {
-      this.send(first);
-      return this.send(second);
-    }
-    this.transport.cork();
-    try {
-      this.send(first);
-      this.send(second);
-    } finally {
-      this.transport.uncork();
-    }
+    this.write([[first], [second]]);
   }
 
   /** Sends one frame; a client too slow to read is closed (it resyncs on reconnect). */
   send(message: Uint8Array): void {
+    this.write([[message]]);
+  }
+
+  private write(messages: readonly (readonly Uint8Array[])[]): void {
     if (this.isClosed || this.ws.readyState !== this.ws.OPEN) return;
     if (this.ws.bufferedAmount > MAX_BUFFERED_BYTES) {
       return this.close(CloseCode.TRY_AGAIN_LATER, 'client too slow to keep up');
     }
-    this.ws.send(message);
+    writeMessages(this.ws, Opcode.Binary, messages);
   }
 
   /** Closes the socket with `code`; the document lets go of it when the close completes. */

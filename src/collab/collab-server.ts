@@ -92,7 +92,7 @@ export class CollabServer {
       return refuseUpgrade(socket, 401, 'Unauthorized', auth.reason);
     }
     if (socket.destroyed) return;
-    this.wss.handleUpgrade(req, socket, head, (ws) => this.onSocket(ws, req, auth, socket));
+    this.wss.handleUpgrade(req, socket, head, (ws) => this.onSocket(ws, req, auth));
   }
 
   /** Distinct users with an open editing connection on the incident's document, on any instance behind the same Redis. */
@@ -124,9 +124,9 @@ export class CollabServer {
     }
   }
 
-  private onSocket(ws: WebSocket, req: IncomingMessage, auth: Authentication, socket: Socket): void {
+  private onSocket(ws: WebSocket, req: IncomingMessage, auth: Authentication): void {
     const { config, metrics, log } = this.deps;
-    const connection = new CollabConnection(ws, config, this.collabMetrics, log, socket);
+    const connection = new CollabConnection(ws, config, this.collabMetrics, log);
     this.connections.add(connection);
     metrics.websocketConnections.inc({ endpoint: 'collab' });
     ws.once('close', () => {

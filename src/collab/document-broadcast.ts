@@ -39,7 +39,7 @@ function awarenessMessage(awareness: awarenessProtocol.Awareness, clients: numbe
  * gathered and goes out together: the updates merged into one frame
  * (Y.mergeUpdates, encoded once for every receiver) and the awareness changes
  * (at most every AWARENESS_INTERVAL_MS) in another, both written to each
- * socket in one corked write. The first change after a quiet interval goes
+ * socket in one write (src/common/websocket-frames.ts). The first change after a quiet interval goes
  * out on the next turn of the event loop, so that a lone edit is not held back.
  *
  * Sending a socket a frame costs a system call whatever the frame holds; at

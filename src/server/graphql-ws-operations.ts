@@ -8,7 +8,7 @@ import { SharedSubscriptions, type SubscriberAddress } from '../graphql/shared-s
 import type { Metrics } from '../observability/metrics';
 import { callerScope } from './read-sharing';
 import { SubscriptionSlots } from './subscription-slots';
-import { writeTextFrame } from './websocket-frames';
+import { writeTextFrame } from '../common/websocket-frames';
 
 /** A document admitted once: parsed, validated, and its limit verdicts by operation name and variables. */
 interface KnownDocument {

@@ -2,7 +2,7 @@ import { fork } from 'node:child_process';
 import fs from 'node:fs';
 import net from 'node:net';
 import { WebSocket, WebSocketServer } from 'ws';
-import { writeTextFrame } from '../../src/server/websocket-frames';
+import { writeTextFrame } from '../../src/common/websocket-frames';
 import { benchArgs, runBench, sleep } from './bench-support';
 
 /**
@@ -13,7 +13,7 @@ import { benchArgs, runBench, sleep } from './bench-support';
  * message, averaged over the rounds after two unmeasured ones. Ways, alternated round by round:
  *
  * - `ws.send`: ws frames it and writes header and payload through the stream (cork, two writes, uncork: writev);
- * - `writeTextFrame`: Sitrep's fan-out write (src/server/websocket-frames.ts), one write(2) on the descriptor;
+ * - `writeTextFrame`: Sitrep's fan-out write (src/common/websocket-frames.ts), one write(2) on the descriptor;
  * - `fs.writeSync`: a prebuilt frame written on the descriptor, the floor under the two.
  */
 const WAYS = ['ws.send', 'writeTextFrame', 'fs.writeSync'] as const;

@@ -6,11 +6,11 @@ import type { AddressInfo } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { WebSocket, WebSocketServer } from 'ws';
-import { writeTextFrame, type FrameWrite } from '../../src/server/websocket-frames';
+import { Opcode, writeMessages, writeTextFrame, type FrameWrite } from '../../src/common/websocket-frames';
 
 /**
  * Subscription fan-out writes each `next` frame straight to the socket's descriptor when nothing waits on
- * it (src/server/websocket-frames.ts). Real `ws` servers and clients on real sockets: what arrives must be
+ * it (src/common/websocket-frames.ts). Real `ws` servers and clients on real sockets: what arrives must be
  * what `ws.send` would have sent, whole and in order, whatever the kernel takes.
  */
 describe('writeTextFrame', () => {
@@ -64,6 +64,16 @@ describe('writeTextFrame', () => {
     await until(() => received.length === texts.length, 'every message');
     expect(received).toEqual(texts);
     expect(ways.slice(0, 5)).toEqual(['direct', 'direct', 'direct', 'direct', 'direct']);
+  });
+
+  it('writes several binary messages in one write, each arriving as its own binary message', async () => {
+    await listen(http.createServer(), 'ws');
+    const { peer, received } = await connect();
+    const update = new Uint8Array([0, 2, 3, 1, 2, 3]);
+    const awareness = new Uint8Array(70_000).fill(7);
+    expect(writeMessages(peer, Opcode.Binary, [[update], [awareness.subarray(0, 10), awareness.subarray(10)]])).toBe('direct');
+    await until(() => received.length === 2, 'both messages');
+    expect(received).toEqual([`binary:${Buffer.from(update).toString()}`, `binary:${Buffer.from(awareness).toString()}`]);
   });
 
   it('keeps messages whole and in order, with ws.send between them, when the kernel stops taking bytes and while it drains', async () => {
