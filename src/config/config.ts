@@ -164,6 +164,12 @@ export interface SubscriptionLimitsConfig {
   perSocket: number;
   /** Per user, over all of the user's sockets on one instance. @default 300 */
   perUser: number;
+  /**
+   * Bytes of subscription frames a socket may have waiting in the server (past what the kernel took); past
+   * it the subscriber is too slow to keep up and its socket is closed with 1013 (try again later; graphql-ws
+   * clients reconnect and subscribe again). @default 16 MiB
+   */
+  maxBufferedBytes: number;
 }
 
 /** Bounds of shared reads: identical queries of one visibility scope share an execution and its result. */
@@ -349,6 +355,7 @@ export function loadConfig(env: Env = process.env): Config {
     subscriptionLimits: {
       perSocket: int(env, 'GRAPHQL_MAX_SUBSCRIPTIONS_PER_SOCKET', 100, 1, 100_000),
       perUser: int(env, 'GRAPHQL_MAX_SUBSCRIPTIONS_PER_USER', 300, 1, 1_000_000),
+      maxBufferedBytes: int(env, 'GRAPHQL_WS_MAX_BUFFERED_BYTES', 16 * 1024 * 1024, 16 * 1024, 1024 * 1024 * 1024),
     },
     sharedReads: {
       maxEntries: int(env, 'GRAPHQL_SHARED_READS_MAX_ENTRIES', 500, 0, 1_000_000),

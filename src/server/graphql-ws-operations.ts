@@ -21,6 +21,8 @@ interface KnownDocument {
 /** Documents remembered by their text, the oldest forgotten first; longer texts are not remembered. */
 const KNOWN_DOCUMENTS = 500;
 const KNOWN_DOCUMENT_CHARS = 16_384;
+/** WebSocket close code 1013 (RFC 6455 §7.4.1, IANA registry): graphql-ws clients reconnect after it. */
+const CLOSE_TRY_AGAIN_LATER = 1013;
 /** Verdicts remembered per document, for variables whose JSON is at most this long. */
 const VERDICTS_PER_DOCUMENT = 100;
 const VERDICT_KEY_CHARS = 1_024;
@@ -55,7 +57,13 @@ export class GraphqlWsOperations {
       format: deps.format,
       // The visibility scope is the role: no field under a subscription asks more of the caller (see SharedSubscriptions).
       subscriberOf: callerScope,
-      write: writeTextFrame,
+      write: (socket, parts) => {
+        // A subscriber that stopped reading would otherwise hold every later event in this process.
+        if (socket.bufferedAmount > deps.config.subscriptionLimits.maxBufferedBytes) {
+          return socket.close(CLOSE_TRY_AGAIN_LATER, 'subscriber too slow to keep up');
+        }
+        writeTextFrame(socket, parts);
+      },
     });
     deps.metrics.subscriptionFigures = () => this.shared.size;
   }

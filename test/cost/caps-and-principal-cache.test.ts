@@ -1,4 +1,5 @@
 import type { Client } from 'graphql-ws';
+import { WebSocket } from 'ws';
 import { codes, declare } from '../core/core-ops';
 import { startTestServer, type TestServer, type TestUser } from '../support/test-server';
 
@@ -31,7 +32,7 @@ describe('subscription caps', () => {
   let viewer: TestUser;
 
   beforeAll(async () => {
-    t = await startTestServer({ subscriptionLimits: { perSocket: 3, perUser: 5 } });
+    t = await startTestServer({ subscriptionLimits: { perSocket: 3, perUser: 5, maxBufferedBytes: 16 * 1024 * 1024 } });
     viewer = await t.createUser('VIEWER');
   }, 180_000);
   afterAll(() => t.close());
@@ -69,6 +70,50 @@ describe('subscription caps', () => {
     expect(await Promise.all([start(third), start(third)].map((s) => s.outcome))).toEqual(['open', 'open']);
     expect(await start(third).outcome).toEqual({ code: 'BAD_USER_INPUT', limit: { name: 'maxSubscriptionsPerUser', max: 5, actual: 6 } });
   });
+});
+
+describe('a subscriber too slow to keep up', () => {
+  let t: TestServer;
+  let responder: TestUser;
+
+  beforeAll(async () => {
+    t = await startTestServer({ subscriptionLimits: { perSocket: 50, perUser: 100, maxBufferedBytes: 256 * 1024 } });
+    responder = await t.createUser('RESPONDER');
+  }, 180_000);
+  afterAll(() => t.close());
+
+  it('is closed with 1013 once its unsent frames pass the limit, and the other subscribers keep receiving', async () => {
+    const incident = await declare(t, responder);
+    const UPDATED = `subscription($id: ID!) { incidentUpdated(id: $id) { id summary } }`;
+    // 40 subscriptions on one socket that stops reading: each update is 40 frames of about 10 KB for it.
+    const slow = new WebSocket(t.wsUrl, 'graphql-transport-ws');
+    const closed = new Promise<number>((resolve) => slow.once('close', (code) => resolve(code)));
+    await new Promise((resolve, reject) => slow.once('open', resolve).once('error', reject));
+    const acked = new Promise((resolve) => slow.once('message', resolve));
+    slow.send(JSON.stringify({ type: 'connection_init', payload: { authorization: `Bearer ${responder.token}` } }));
+    await acked;
+    for (let i = 0; i < 40; i++) slow.send(JSON.stringify({ id: String(i), type: 'subscribe', payload: { query: UPDATED, variables: { id: incident.id } } }));
+    const watcher = t.wsClient(t.admin.token);
+    const seen: string[] = [];
+    watcher.subscribe({ query: UPDATED, variables: { id: incident.id } }, { next: (v: any) => seen.push(v.data.incidentUpdated.summary.slice(0, 7)), error: () => undefined, complete: () => undefined });
+    await new Promise((r) => setTimeout(r, 500));
+    slow.pause();
+    let frames = 0;
+    slow.on('message', () => (frames += 1));
+    // 40 updates are 16 MB for the slow socket: the kernel's buffers take a few MB, the server the limit.
+    const updates = 40;
+    for (let i = 1; i <= updates; i++) {
+      await t.ok(`mutation($id: ID!, $s: String) { updateIncident(id: $id, input: { summary: $s }) { id } }`, { id: incident.id, s: `${String(i).padStart(7, '0')} ${'x'.repeat(9_990)}` }, responder.token);
+    }
+    slow.resume(); // reads what the kernel holds, then the close frame
+    const code = await Promise.race([closed, new Promise((r) => setTimeout(() => r('still open'), 20_000))]);
+    expect(code).toBe(1013);
+    expect(frames).toBeGreaterThan(0);
+    expect(frames).toBeLessThan(40 * updates);
+    // The watcher got every update, in order.
+    await new Promise((r) => setTimeout(r, 300));
+    expect(seen).toEqual(Array.from({ length: updates }, (_, i) => String(i + 1).padStart(7, '0')));
+  }, 120_000);
 });
 
 describe('the principal cache', () => {
