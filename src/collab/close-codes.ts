@@ -1,3 +1,5 @@
+import { CLOSE_TRY_AGAIN_LATER } from '../common/websocket-frames';
+
 /**
  * Close codes of the collaboration socket. y-websocket 3.1 treats 4400–4499
  * as final (it stops reconnecting) and everything else as transient.
@@ -8,7 +10,7 @@ export const CloseCode = {
   /** A frame larger than `collab.maxFrameBytes` (sent by `ws` itself). */
   MESSAGE_TOO_BIG: 1009,
   /** The client does not read fast enough; it reconnects and resyncs. */
-  TRY_AGAIN_LATER: 1013,
+  TRY_AGAIN_LATER: CLOSE_TRY_AGAIN_LATER,
   /** The user's role changed: the client reconnects and is admitted with its new rights. */
   RIGHTS_CHANGED: 4000,
   /** A frame that is not a valid y-websocket message. */

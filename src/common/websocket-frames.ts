@@ -21,10 +21,23 @@ function descriptorOf(tcp: Socket): number | undefined {
   return typeof fd === 'number' && fd >= 0 ? fd : undefined;
 }
 
+/**
+ * Close code 1013, try again later (RFC 6455 §7.4.1, IANA registry): for a client too slow to read what it is
+ * sent. Clients of both sockets (graphql-ws, y-websocket) reconnect after it.
+ */
+export const CLOSE_TRY_AGAIN_LATER = 1013;
+
 /** WebSocket opcodes (RFC 6455 §5.2) of the messages written here. */
 export enum Opcode {
   Text = 1,
   Binary = 2,
+}
+
+/** Bytes of a message made of `parts`. */
+function byteLength(parts: readonly Uint8Array[]): number {
+  let length = 0;
+  for (const part of parts) length += part.length;
+  return length;
 }
 
 /** Bytes of the header of an unmasked frame of `length` payload bytes. */
@@ -81,8 +94,7 @@ export function writeMessages(socket: WebSocket, opcode: Opcode, messages: reado
   }
   let size = 0;
   for (const parts of messages) {
-    let length = 0;
-    for (const part of parts) length += part.length;
+    const length = byteLength(parts);
     size += headerBytes(length) + length;
   }
   const fd = socket.bufferedAmount === 0 && tcp.writableCorked === 0 && !tcp.destroyed ? descriptorOf(tcp) : undefined;
@@ -92,9 +104,7 @@ export function writeMessages(socket: WebSocket, opcode: Opcode, messages: reado
   const frame = fd !== undefined && size <= SCRATCH_BYTES ? scratch : Buffer.allocUnsafe(size);
   let offset = 0;
   for (const parts of messages) {
-    let length = 0;
-    for (const part of parts) length += part.length;
-    offset = writeHeader(frame, offset, opcode, length);
+    offset = writeHeader(frame, offset, opcode, byteLength(parts));
     for (const part of parts) {
       frame.set(part, offset);
       offset += part.length;

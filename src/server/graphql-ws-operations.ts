@@ -8,7 +8,7 @@ import { SharedSubscriptions, type SubscriberAddress } from '../graphql/shared-s
 import type { Metrics } from '../observability/metrics';
 import { callerScope } from './read-sharing';
 import { SubscriptionSlots } from './subscription-slots';
-import { writeTextFrame } from '../common/websocket-frames';
+import { CLOSE_TRY_AGAIN_LATER, writeTextFrame } from '../common/websocket-frames';
 
 /** A document admitted once: parsed, validated, and its limit verdicts by operation name and variables. */
 interface KnownDocument {
@@ -21,8 +21,6 @@ interface KnownDocument {
 /** Documents remembered by their text, the oldest forgotten first; longer texts are not remembered. */
 const KNOWN_DOCUMENTS = 500;
 const KNOWN_DOCUMENT_CHARS = 16_384;
-/** WebSocket close code 1013 (RFC 6455 §7.4.1, IANA registry): graphql-ws clients reconnect after it. */
-const CLOSE_TRY_AGAIN_LATER = 1013;
 /** Verdicts remembered per document, for variables whose JSON is at most this long. */
 const VERDICTS_PER_DOCUMENT = 100;
 const VERDICT_KEY_CHARS = 1_024;
