@@ -159,6 +159,7 @@ export class CollabConnection {
     const type = decoding.readVarUint(decoder);
     switch (type) {
       case syncProtocol.messageYjsSyncStep1: {
+        document.applyPending();
         const reply = encoding.createEncoder();
         encoding.writeVarUint(reply, MessageType.Sync);
         syncProtocol.writeSyncStep2(reply, document.doc, decoding.readVarUint8Array(decoder));
@@ -233,6 +234,12 @@ export class CollabConnection {
       encoding.writeVarString(encoder, entry.state);
     }
     return encoding.toUint8Array(encoder);
+  }
+
+  /** Closes the connection for an update Yjs could not read (found when the document applied it). */
+  refuseMalformed(error: unknown): void {
+    this.log.debug({ err: error, incidentId: this.document?.incidentId }, 'malformed collaboration update');
+    this.close(CloseCode.MALFORMED, 'malformed y-websocket message');
   }
 
   private awarenessMessage(clients: number[]): Uint8Array {

@@ -29,6 +29,11 @@ export { REMOTE } from './document-broadcast';
 /** Thrown when an edit would push the document past `collab.maxDocumentBytes`. */
 export class DocumentTooLargeError extends Error {}
 
+/** The origin of one transaction that applied several connections' edits together. */
+class ClientEdits {
+  constructor(readonly connections: ReadonlySet<CollabConnection>) {}
+}
+
 /**
  * One incident document in memory: the Y.Doc, its awareness and the
  * connections on it. DocumentBroadcast sends its changes (to the sockets and
@@ -45,6 +50,8 @@ export class CollabDocument {
   updatedAt: Date | null = null;
 
   private approxBytes = 0;
+  /** Clients' updates accepted and waiting to be applied together (see applyClientUpdate). */
+  private pending: Array<{ update: Uint8Array; connection: CollabConnection }> = [];
   private persistence: DocumentPersistence | undefined;
   private readonly broadcast: DocumentBroadcast;
   /** Relay messages that arrived while the document was loading. */
@@ -111,6 +118,7 @@ export class CollabDocument {
       if (type !== MessageType.Sync) return;
       const syncType = decoding.readVarUint(decoder);
       if (syncType === syncProtocol.messageYjsSyncStep1) {
+        this.applyPending();
         const reply = encoding.createEncoder();
         encoding.writeVarUint(reply, MessageType.Sync);
         syncProtocol.writeSyncStep2(reply, this.doc, decoding.readVarUint8Array(decoder));
@@ -131,6 +139,7 @@ export class CollabDocument {
    */
   repair(reciprocate: boolean): void {
     if (!this.relay || !this.isLoaded || this.destroyed) return;
+    this.applyPending();
     const encoder = encoding.createEncoder();
     encoding.writeVarUint(encoder, RELAY_REPAIR);
     encoding.writeUint8(encoder, reciprocate ? 1 : 0);
@@ -141,6 +150,7 @@ export class CollabDocument {
   private answerRepair(theirVector: Uint8Array, reciprocate: boolean): void {
     // Always answered, even when their vector covers ours: deletions change no state vector, and the
     // sync step 2 carries the whole delete set.
+    this.applyPending();
     const reply = encoding.createEncoder();
     encoding.writeVarUint(reply, MessageType.Sync);
     syncProtocol.writeSyncStep2(reply, this.doc, theirVector);
@@ -158,29 +168,70 @@ export class CollabDocument {
 
   /** The Markdown text of the document. */
   get markdown(): string {
+    this.applyPending();
     return this.doc.getText(CONTENT).toString();
   }
 
   /**
-   * Applies a client's update, refusing it when the document would outgrow
+   * Accepts a client's update, refusing it when the document would outgrow
    * its limit. The size is estimated by adding update sizes (an upper bound)
    * and measured exactly only when the estimate crosses the limit.
+   *
+   * The update is applied with the others that arrive before the next
+   * broadcast, all in one Yjs transaction (`applyPending`): a transaction
+   * costs two state vectors, an encoded update and a merge for the broadcast
+   * whatever it holds. Whatever reads the document (a sync, a flush, the
+   * Markdown) applies what is waiting first.
    */
   applyClientUpdate(update: Uint8Array, origin: CollabConnection): void {
     if (this.approxBytes + update.byteLength > this.config.maxDocumentBytes) {
+      this.applyPending();
       this.approxBytes = Y.encodeStateAsUpdate(this.doc).byteLength;
       // A reconnecting client's sync step 2 repeats what the document already has: count only what is new.
       const novel = Y.diffUpdate(update, Y.encodeStateVector(this.doc)).byteLength;
       if (this.approxBytes + novel > this.config.maxDocumentBytes) throw new DocumentTooLargeError();
     }
-    Y.applyUpdate(this.doc, update, origin);
+    this.approxBytes += update.byteLength;
+    this.pending.push({ update, connection: origin });
+    this.broadcast.edited(this.pending.length);
+  }
+
+  /**
+   * Applies the clients' updates waiting, in one transaction. One that Yjs
+   * cannot read closes its connection as malformed; the others still apply.
+   */
+  applyPending(): void {
+    if (this.pending.length === 0 || this.destroyed) return;
+    const batch = this.pending;
+    this.pending = [];
+    const origin = new ClientEdits(new Set(batch.map((p) => p.connection)));
+    Y.transact(
+      this.doc,
+      () => {
+        for (const { update, connection } of batch) {
+          try {
+            Y.applyUpdate(this.doc, update, origin);
+          } catch (error) {
+            connection.refuseMalformed(error);
+          }
+        }
+      },
+      origin,
+    );
   }
 
   private onUpdate(update: Uint8Array, origin: unknown): void {
-    this.approxBytes += update.byteLength;
     this.updatedAt = new Date();
-    this.persistence!.add(update, this.connectionFor(origin)?.identity?.userId);
-    this.broadcast.update(update, origin);
+    if (origin instanceof ClientEdits) {
+      // Counted in approxBytes when they arrived (applyClientUpdate).
+      this.persistence!.add(update, [...origin.connections].flatMap((c) => (c.identity ? [c.identity.userId] : [])));
+      // Sent back to nobody when one connection made them all (it has them).
+      this.broadcast.update(update, origin.connections.size === 1 ? [...origin.connections][0] : undefined);
+    } else {
+      this.approxBytes += update.byteLength;
+      this.persistence!.add(update, []);
+      this.broadcast.update(update, origin);
+    }
   }
 
   private onAwareness({ added, updated, removed }: { added: number[]; updated: number[]; removed: number[] }, origin: unknown): void {
@@ -207,16 +258,18 @@ export class CollabDocument {
 
   /** Appends every pending edit to the update log now. */
   flush(): Promise<void> {
+    this.applyPending();
     return this.persistence?.flush() ?? Promise.resolve();
   }
 
   /** True when nothing waits to be stored. */
   get isClean(): boolean {
-    return this.persistence?.isClean ?? true;
+    return this.pending.length === 0 && (this.persistence?.isClean ?? true);
   }
 
   /** Stores everything pending and waits for a running compaction (before `destroy`). */
   close(): Promise<void> {
+    this.applyPending();
     return this.persistence?.close() ?? Promise.resolve();
   }
 

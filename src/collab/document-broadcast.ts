@@ -24,6 +24,8 @@ export interface BroadcastTarget {
   readonly incidentId: string;
   readonly connections: ReadonlySet<CollabConnection>;
   readonly awareness: awarenessProtocol.Awareness;
+  /** Applies the clients' updates accepted since the last send (they come back through `update`). */
+  applyPending(): void;
 }
 
 function awarenessMessage(awareness: awarenessProtocol.Awareness, clients: number[]): Uint8Array {
@@ -36,11 +38,13 @@ function awarenessMessage(awareness: awarenessProtocol.Awareness, clients: numbe
 /**
  * Sends one document's edits and presence changes to its sockets and to the
  * other instances. What arrives within `intervalMs` of the last send is
- * gathered and goes out together: the updates merged into one frame
- * (Y.mergeUpdates, encoded once for every receiver) and the awareness changes
- * (at most every AWARENESS_INTERVAL_MS) in another, both written to each
- * socket in one write (src/common/websocket-frames.ts). The first change after a quiet interval goes
- * out on the next turn of the event loop, so that a lone edit is not held back.
+ * gathered and goes out together: the clients' updates applied in one transaction
+ * (BroadcastTarget.applyPending) and sent as one frame, encoded once for
+ * every receiver, and the awareness changes (at most every
+ * AWARENESS_INTERVAL_MS) in another, both written to each socket in one write
+ * (src/common/websocket-frames.ts). The first change after a quiet interval
+ * goes out on the next turn of the event loop, so that a lone edit is not
+ * held back.
  *
  * Sending a socket a frame costs a system call whatever the frame holds; at
  * 50 editors that is most of the server's work, and batching is what cuts it
@@ -57,6 +61,10 @@ export class DocumentBroadcast {
   private immediate: NodeJS.Immediate | undefined;
   private lastSentAt = -Infinity;
   private lastAwarenessAt = -Infinity;
+  /** True while a send applies the pending edits: the updates that produces join that send. */
+  private applying = false;
+  /** True when updates or clients' edits wait for the next send. */
+  private hasEdits = false;
   private stopped = false;
 
   constructor(
@@ -69,7 +77,16 @@ export class DocumentBroadcast {
   /** Queues an update of the document made by `origin` (a connection, REMOTE, or anything else). */
   update(update: Uint8Array, origin: unknown): void {
     this.updates.push({ update, origin });
+    if (this.applying) return;
+    this.hasEdits = true;
     if (this.updates.length >= MAX_BATCH_UPDATES) this.send();
+    else this.schedule();
+  }
+
+  /** `pending` clients' updates wait to be applied with the next send. */
+  edited(pending: number): void {
+    this.hasEdits = true;
+    if (pending >= MAX_BATCH_UPDATES) this.send();
     else this.schedule();
   }
 
@@ -85,7 +102,7 @@ export class DocumentBroadcast {
   /** Schedules the next send for when the first thing queued may go, unless one is due sooner. */
   private schedule(): void {
     if (this.stopped) return;
-    let due = this.updates.length > 0 ? this.lastSentAt + this.intervalMs : Infinity;
+    let due = this.hasEdits ? this.lastSentAt + this.intervalMs : Infinity;
     if (this.awarenessChanged.size > 0) due = Math.min(due, Math.max(this.lastSentAt + this.intervalMs, this.lastAwarenessAt + AWARENESS_INTERVAL_MS));
     if (due === Infinity || (this.dueAt !== undefined && this.dueAt <= due)) return;
     this.cancel();
@@ -112,6 +129,14 @@ export class DocumentBroadcast {
   private send(all = false): void {
     this.cancel();
     if (this.stopped) return;
+    this.applying = true;
+    try {
+      this.target.applyPending();
+    } finally {
+      this.applying = false;
+    }
+    // Every update waiting goes out with this send.
+    this.hasEdits = false;
     const now = performance.now();
     // A millisecond early still counts: timers may fire a fraction before their time.
     const withAwareness = this.awarenessChanged.size > 0 && (all || now - this.lastAwarenessAt >= AWARENESS_INTERVAL_MS - 1);

@@ -82,6 +82,8 @@ export class DocumentKeeper {
         const live = collab.registry.get(incidentId);
         const doc = live?.doc ?? stored.doc;
         if (live) {
+          // The diff below must see every edit this instance has accepted.
+          live.applyPending();
           // What another instance stored that has not reached this copy yet: the diff must see today's sections.
           const missing = Y.encodeStateAsUpdate(stored.doc, Y.encodeStateVector(live.doc));
           Y.applyUpdate(live.doc, missing, REMOTE);

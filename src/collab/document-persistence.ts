@@ -36,10 +36,10 @@ export class DocumentPersistence {
     private readonly onEditsStored: () => void = () => undefined,
   ) {}
 
-  /** Queues an update (made by `editorId`, when a person made it); the batch is appended within `flushIntervalMs`. */
-  add(update: Uint8Array, editorId?: string): void {
+  /** Queues an update (made by `editorIds`, when people made it); the batch is appended within `flushIntervalMs`. */
+  add(update: Uint8Array, editorIds: readonly string[]): void {
     this.pending.push(update);
-    if (editorId) this.editors.add(editorId);
+    for (const id of editorIds) this.editors.add(id);
     this.schedule(this.config.flushIntervalMs);
   }
 

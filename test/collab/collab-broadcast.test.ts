@@ -34,6 +34,9 @@ describe('batched broadcast of the live document', () => {
       if (data[0] === 0 && data[1] === 2) updateFrames += 1;
     });
     await new Promise((resolve) => setTimeout(resolve, 100));
+    // The server applies the edits of one interval together: one Yjs transaction each, not one per edit.
+    let transactions = 0;
+    t.server.services.collab.registry.get(id)!.doc.on('afterTransaction', () => (transactions += 1));
     const edits = 6 * 20;
     // One edit every 4 ms, each in a turn of its own on the server: only the interval gathers them.
     for (let round = 0; round < 20; round++) {
@@ -47,6 +50,8 @@ describe('batched broadcast of the live document', () => {
     for (let i = 0; i < 6; i++) for (let round = 0; round < 20; round++) expect(text).toContain(`[${i}.${round}]`);
     expect(updateFrames).toBeGreaterThan(0);
     expect(updateFrames).toBeLessThan(edits / 4);
+    expect(transactions).toBeGreaterThan(0);
+    expect(transactions).toBeLessThan(edits / 4);
     observer.close();
     editors.closeAll();
     expect(await stored(id)).toBe(text);
@@ -66,5 +71,41 @@ describe('batched broadcast of the live document', () => {
     const markdown = await stored(id);
     expect(markdown).toContain('last words\n');
     expect(markdown).toContain('opening line\n');
+  });
+
+  it('closes only the sender of an update Yjs cannot read; the edits applied with it in the same batch are delivered and stored', async () => {
+    const id = await declareIncident(t, alice);
+    const a = editor(id, alice);
+    const b = editor(id, bob);
+    await Promise.all([a.synced(), b.synced()]);
+    const garbage = await rawSocket(t.url, id, alice.token);
+    // A first edit goes out at once and starts an interval; what follows within it waits for the batch.
+    a.text.insert(0, 'first\n');
+    await waitFor(() => b.text.toString().includes('first\n'));
+    a.text.insert(0, 'before\n');
+    // A well-framed sync update (0, 2, 5 bytes) whose content claims 2^32-1 clients: only Yjs finds it wrong.
+    garbage.send(Buffer.from([0, 2, 5, 0xff, 0xff, 0xff, 0xff, 0x0f]));
+    b.text.insert(0, 'after\n');
+    expect((await garbage.closeEvent).code).toBe(4400);
+    const text = await converged([a, b]);
+    expect(text).toContain('before\n');
+    expect(text).toContain('after\n');
+    expect(a.closes).toEqual([]);
+    expect(b.closes).toEqual([]);
+    editors.closeAll();
+    expect(await stored(id)).toBe(text);
+  });
+
+  it('answers a sync with the edits accepted and not yet broadcast', async () => {
+    const id = await declareIncident(t, alice);
+    const a = editor(id, alice);
+    await a.synced();
+    a.text.insert(0, 'first\n');
+    // The first edit leaves at once; this one waits up to 80 ms for the next batch.
+    await new Promise((resolve) => setTimeout(resolve, 5));
+    a.text.insert(0, 'pending\n');
+    const late = editor(id, bob);
+    await late.synced();
+    expect(late.text.toString()).toContain('pending\n');
   });
 });
