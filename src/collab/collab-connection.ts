@@ -150,8 +150,7 @@ export class CollabConnection {
       if (error instanceof DocumentTooLargeError) {
         return this.close(CloseCode.DOCUMENT_TOO_LARGE, 'the document would exceed its size limit');
       }
-      this.log.debug({ err: error, incidentId: document.incidentId }, 'malformed collaboration message');
-      this.close(CloseCode.MALFORMED, 'malformed y-websocket message');
+      this.refuseMalformed(error);
     }
   }
 
@@ -236,9 +235,9 @@ export class CollabConnection {
     return encoding.toUint8Array(encoder);
   }
 
-  /** Closes the connection for an update Yjs could not read (found when the document applied it). */
+  /** Closes the connection for a message it cannot read (also called for an update Yjs could not apply). */
   refuseMalformed(error: unknown): void {
-    this.log.debug({ err: error, incidentId: this.document?.incidentId }, 'malformed collaboration update');
+    this.log.debug({ err: error, incidentId: this.document?.incidentId }, 'malformed collaboration message');
     this.close(CloseCode.MALFORMED, 'malformed y-websocket message');
   }
 

@@ -193,7 +193,12 @@ export class CollabDocument {
     }
     this.approxBytes += update.byteLength;
     this.pending.push({ update, connection: origin });
-    this.broadcast.edited(this.pending.length);
+    this.broadcast.edited();
+  }
+
+  /** Clients' updates accepted and not yet applied. */
+  get pendingEdits(): number {
+    return this.pending.length;
   }
 
   /**
@@ -226,7 +231,7 @@ export class CollabDocument {
       // Counted in approxBytes when they arrived (applyClientUpdate).
       this.persistence!.add(update, [...origin.connections].flatMap((c) => (c.identity ? [c.identity.userId] : [])));
       // Sent back to nobody when one connection made them all (it has them).
-      this.broadcast.update(update, origin.connections.size === 1 ? [...origin.connections][0] : undefined);
+      this.broadcast.update(update, origin.connections.size === 1 ? origin.connections.values().next().value : undefined);
     } else {
       this.approxBytes += update.byteLength;
       this.persistence!.add(update, []);

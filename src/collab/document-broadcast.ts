@@ -24,7 +24,9 @@ export interface BroadcastTarget {
   readonly incidentId: string;
   readonly connections: ReadonlySet<CollabConnection>;
   readonly awareness: awarenessProtocol.Awareness;
-  /** Applies the clients' updates accepted since the last send (they come back through `update`). */
+  /** Clients' updates accepted and not yet applied. */
+  readonly pendingEdits: number;
+  /** Applies those updates (they come back through `update`). */
   applyPending(): void;
 }
 
@@ -63,8 +65,6 @@ export class DocumentBroadcast {
   private lastAwarenessAt = -Infinity;
   /** True while a send applies the pending edits: the updates that produces join that send. */
   private applying = false;
-  /** True when updates or clients' edits wait for the next send. */
-  private hasEdits = false;
   private stopped = false;
 
   constructor(
@@ -78,15 +78,13 @@ export class DocumentBroadcast {
   update(update: Uint8Array, origin: unknown): void {
     this.updates.push({ update, origin });
     if (this.applying) return;
-    this.hasEdits = true;
     if (this.updates.length >= MAX_BATCH_UPDATES) this.send();
     else this.schedule();
   }
 
-  /** `pending` clients' updates wait to be applied with the next send. */
-  edited(pending: number): void {
-    this.hasEdits = true;
-    if (pending >= MAX_BATCH_UPDATES) this.send();
+  /** A client's update was accepted: it is applied with the next send. */
+  edited(): void {
+    if (this.target.pendingEdits >= MAX_BATCH_UPDATES) this.send();
     else this.schedule();
   }
 
@@ -102,7 +100,7 @@ export class DocumentBroadcast {
   /** Schedules the next send for when the first thing queued may go, unless one is due sooner. */
   private schedule(): void {
     if (this.stopped) return;
-    let due = this.hasEdits ? this.lastSentAt + this.intervalMs : Infinity;
+    let due = this.updates.length > 0 || this.target.pendingEdits > 0 ? this.lastSentAt + this.intervalMs : Infinity;
     if (this.awarenessChanged.size > 0) due = Math.min(due, Math.max(this.lastSentAt + this.intervalMs, this.lastAwarenessAt + AWARENESS_INTERVAL_MS));
     if (due === Infinity || (this.dueAt !== undefined && this.dueAt <= due)) return;
     this.cancel();
@@ -135,8 +133,6 @@ export class DocumentBroadcast {
     } finally {
       this.applying = false;
     }
-    // Every update waiting goes out with this send.
-    this.hasEdits = false;
     const now = performance.now();
     // A millisecond early still counts: timers may fire a fraction before their time.
     const withAwareness = this.awarenessChanged.size > 0 && (all || now - this.lastAwarenessAt >= AWARENESS_INTERVAL_MS - 1);
