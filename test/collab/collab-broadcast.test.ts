@@ -1,3 +1,4 @@
+import * as Y from 'yjs';
 import { loadConfig } from '../../src/config/config';
 import { converged, editorPool, rawSocket, waitFor } from '../support/collab-clients';
 import { declareIncident } from '../support/factories';
@@ -107,5 +108,23 @@ describe('batched broadcast of the live document', () => {
     const late = editor(id, bob);
     await late.synced();
     expect(late.text.toString()).toContain('pending\n');
+  });
+
+  it('applies at most 64 waiting edits in one transaction: a burst past that is applied and sent in parts without waiting for the interval', async () => {
+    const id = await declareIncident(t, alice);
+    const typist = editor(id, alice);
+    await typist.synced();
+    const doc = t.server.services.collab.registry.get(id)!.doc;
+    const me = typist.doc.clientID;
+    const perTransaction: number[] = [];
+    doc.on('afterTransaction', (tr: Y.Transaction) => {
+      const added = (tr.afterState.get(me) ?? 0) - (tr.beforeState.get(me) ?? 0);
+      if (added > 0) perTransaction.push(added);
+    });
+    // 150 one-character edits, each its own y-websocket message, written in one turn of the event loop.
+    for (let i = 0; i < 150; i++) typist.text.insert(0, 'x');
+    await waitFor(() => perTransaction.reduce((a, b) => a + b, 0) === 150, 5000, 'the edits never reached the document');
+    expect(Math.max(...perTransaction)).toBeLessThanOrEqual(64);
+    expect(perTransaction.length).toBeGreaterThanOrEqual(3);
   });
 });
